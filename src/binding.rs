@@ -1,0 +1,193 @@
+//! The napi edge: mirror structs and thin wrappers over the pure Rust modules.
+//! Sync functions throw napi errors whose `code` is the stable error code;
+//! async ones resolve to an outcome object (napi cannot reject with a custom
+//! code) that `index.js` turns into a `StreamError` rejection.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{Either, Uint8Array};
+use napi_derive::napi;
+
+use crate::client::{CallInfo, Client};
+use crate::config::{Config, RawConfig};
+use crate::error::{Error, ErrorKind};
+
+
+fn to_js(e: Error) -> napi::Error<ErrorKind> {
+  napi::Error::new(e.kind, e.message)
+}
+
+#[napi(object)]
+pub struct ClientOptions {
+  pub api_key: Option<String>,
+  pub api_secret: Option<String>,
+  pub base_url: Option<String>,
+  pub timeout_ms: Option<f64>,
+  pub max_retries: Option<f64>,
+}
+
+#[napi(object)]
+pub struct NativeError {
+  pub code: String,
+  pub message: String,
+  pub status: Option<u32>,
+  pub stream_code: Option<i64>,
+  pub request_id: Option<String>,
+  pub attempts: u32,
+}
+
+impl From<Error> for NativeError {
+  fn from(e: Error) -> Self {
+    NativeError {
+      code: e.kind.code().to_string(),
+      message: e.message,
+      status: e.status.map(u32::from),
+      stream_code: e.stream_code,
+      request_id: e.request_id,
+      attempts: e.attempts,
+    }
+  }
+}
+
+#[napi(object)]
+pub struct NativeCall {
+  #[napi(js_name = "type")]
+  pub call_type: String,
+  pub id: String,
+  pub cid: String,
+  pub created_by_id: String,
+  pub created_at: String,
+  /// The call's custom data as JSON text.
+  pub custom_json: String,
+  pub created: bool,
+}
+
+impl From<CallInfo> for NativeCall {
+  fn from(c: CallInfo) -> Self {
+    NativeCall {
+      call_type: c.call_type,
+      id: c.id,
+      cid: c.cid,
+      created_by_id: c.created_by_id,
+      created_at: c.created_at,
+      custom_json: c.custom_json,
+      created: c.created,
+    }
+  }
+}
+
+/// Result of an HTTP operation: exactly one of `call`/`ok` or `error` is set.
+#[napi(object)]
+pub struct Outcome {
+  pub call: Option<NativeCall>,
+  pub error: Option<NativeError>,
+}
+
+impl<T: Into<Option<NativeCall>>> From<crate::error::Result<T>> for Outcome {
+  fn from(r: crate::error::Result<T>) -> Self {
+    match r {
+      Ok(v) => Outcome { call: v.into(), error: None },
+      Err(e) => Outcome { call: None, error: Some(e.into()) },
+    }
+  }
+}
+
+impl From<CallInfo> for Option<NativeCall> {
+  fn from(c: CallInfo) -> Self {
+    Some(c.into())
+  }
+}
+
+/// Public, non-secret view of a client's settings.
+#[napi(object)]
+pub struct ClientSettings {
+  pub api_key: String,
+  pub base_url: String,
+  pub timeout_ms: u32,
+  pub max_retries: u32,
+}
+
+#[napi]
+pub struct NativeClient {
+  inner: Arc<Client>,
+}
+
+#[napi]
+impl NativeClient {
+  #[napi(constructor)]
+  pub fn new(options: ClientOptions) -> napi::Result<Self, ErrorKind> {
+    let number = |n: Option<f64>| n.map(|v| v.to_string());
+    let raw = RawConfig {
+      api_key: options.api_key,
+      api_secret: options.api_secret,
+      base_url: options.base_url,
+      timeout_ms: number(options.timeout_ms),
+      max_retries: number(options.max_retries),
+    };
+    let client = Client::new(Config::from_options(&raw).map_err(to_js)?).map_err(to_js)?;
+    Ok(NativeClient { inner: Arc::new(client) })
+  }
+
+  /// The client for the current `STREAM_*` environment variables.
+  #[napi(factory)]
+  pub fn from_env() -> napi::Result<Self, ErrorKind> {
+    Ok(NativeClient { inner: Client::from_env().map_err(to_js)? })
+  }
+
+  #[napi]
+  pub fn settings(&self) -> ClientSettings {
+    let c = self.inner.config();
+    ClientSettings {
+      api_key: c.api_key.clone(),
+      base_url: c.base_url.clone(),
+      timeout_ms: c.timeout.as_millis() as u32,
+      max_retries: c.max_retries,
+    }
+  }
+
+  #[napi]
+  pub fn generate_token(&self, user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
+    self.inner.user_token(&user_id, validity_in_seconds).map_err(to_js)
+  }
+
+  #[napi]
+  pub fn verify_webhook(&self, body: Either<String, Uint8Array>, signature: String) -> bool {
+    self.inner.verify_webhook(bytes_of(&body), &signature)
+  }
+
+  #[napi]
+  pub async fn create_call(&self, call_id: String, user_id: String, custom_json: String) -> Outcome {
+    self.inner.create_call(&call_id, &user_id, &custom_json).await.into()
+  }
+
+  #[napi]
+  pub async fn add_member(&self, call_id: String, user_id: String, role: String) -> Outcome {
+    let result = self.inner.add_member(&call_id, &user_id, &role).await;
+    result.map(|()| None::<NativeCall>).into()
+  }
+
+  #[napi]
+  pub async fn end_call(&self, call_id: String) -> Outcome {
+    let result = self.inner.end_call(&call_id).await;
+    result.map(|()| None::<NativeCall>).into()
+  }
+}
+
+fn bytes_of(body: &Either<String, Uint8Array>) -> &[u8] {
+  match body {
+    Either::A(s) => s.as_bytes(),
+    Either::B(b) => b,
+  }
+}
+
+/// `generateStreamTokenSync` for the environment's client, without creating a JS object.
+#[napi]
+pub fn generate_token_from_env(user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
+  Client::from_env().map_err(to_js)?.user_token(&user_id, validity_in_seconds).map_err(to_js)
+}
+
+/// `verifyWebhookSync` for the environment's client.
+#[napi]
+pub fn verify_webhook_from_env(body: Either<String, Uint8Array>, signature: String) -> napi::Result<bool, ErrorKind> {
+  Ok(Client::from_env().map_err(to_js)?.verify_webhook(bytes_of(&body), &signature))
+}

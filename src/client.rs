@@ -1,0 +1,362 @@
+//! The Stream Video REST client: one pooled keep-alive HTTP client, the signing
+//! key and the cached server token per configuration.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::config::{Config, RawConfig};
+use crate::error::{Error, ErrorKind, Result};
+use crate::redact::redact;
+use crate::retry::{server_hint, Failure, RetryPolicy};
+use crate::token::{self, unix_now, Key, ServerTokenCache};
+use crate::{validate, webhook};
+
+/// Sent as `X-Stream-Client`; Stream echoes it back in events as `request_info.sdk`.
+pub const CLIENT_ID: &str = concat!("stream-video-native-", env!("CARGO_PKG_VERSION"));
+const CALL_PATH: &str = "/api/v2/video/call/default/";
+/// Stream's own code for "token expired" on a 401.
+const TOKEN_EXPIRED: i64 = 40;
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Client {
+  config: Config,
+  key: Key,
+  server_token: ServerTokenCache,
+  http: reqwest::Client,
+  retry: RetryPolicy,
+}
+
+/// The fields of Stream's `CallResponse` that callers get back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInfo {
+  pub call_type: String,
+  pub id: String,
+  pub cid: String,
+  pub created_by_id: String,
+  pub created_at: String,
+  /// The call's custom data as JSON text (an object).
+  pub custom_json: String,
+  pub created: bool,
+}
+
+#[derive(Deserialize)]
+struct GetOrCreateResponse<'a> {
+  #[serde(borrow)]
+  call: CallResponse<'a>,
+  #[serde(default)]
+  created: bool,
+}
+
+#[derive(Deserialize)]
+struct CallResponse<'a> {
+  #[serde(rename = "type")]
+  call_type: String,
+  id: String,
+  cid: String,
+  #[serde(default)]
+  created_by: Option<UserRef>,
+  #[serde(default)]
+  created_at: String,
+  #[serde(default, borrow)]
+  custom: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct UserRef {
+  id: String,
+}
+
+impl Client {
+  pub fn new(config: Config) -> Result<Self> {
+    let http = reqwest::Client::builder()
+      .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
+      .pool_idle_timeout(Duration::from_secs(55))
+      .tcp_nodelay(true)
+      .build()
+      .map_err(|e| Error::config(format!("could not set up the HTTP client: {e}")))?;
+    Ok(Client {
+      key: Key::new(&config.api_secret),
+      server_token: ServerTokenCache::default(),
+      retry: RetryPolicy::new(config.max_retries),
+      http,
+      config,
+    })
+  }
+
+  /// The client for the current `STREAM_*` environment. It is rebuilt only
+  /// when those variables change, so the HMAC key, server token and connection
+  /// pool are shared by every call.
+  pub fn from_env() -> Result<Arc<Client>> {
+    static CACHE: Mutex<Option<(RawConfig, Arc<Client>)>> = Mutex::new(None);
+    let raw = RawConfig::from_env();
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((seen, client)) = cache.as_ref() {
+      if *seen == raw {
+        return Ok(client.clone());
+      }
+    }
+    let client = Arc::new(Client::new(Config::from_env_values(&raw)?)?);
+    *cache = Some((raw, client.clone()));
+    Ok(client)
+  }
+
+  pub fn config(&self) -> &Config {
+    &self.config
+  }
+
+  pub fn user_token(&self, user_id: &str, validity: Option<f64>) -> Result<String> {
+    token::user_token(&self.key, user_id, validity, unix_now())
+  }
+
+  pub fn verify_webhook(&self, body: &[u8], signature: &str) -> bool {
+    webhook::verify_signature(&self.key, body, signature)
+  }
+
+  /// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`
+  /// (a JSON object holding at least `meetingId`, `agentId` and `agentName`)
+  /// as the call's custom data.
+  pub async fn create_call(&self, call_id: &str, user_id: &str, custom_json: &str) -> Result<CallInfo> {
+    validate::call_id(call_id)?;
+    validate::user_id(user_id)?;
+    validate_custom(custom_json)?;
+    let body = format!(
+      "{{\"data\":{{\"created_by_id\":{},\"custom\":{}}}}}",
+      json_string(user_id),
+      custom_json
+    );
+    let (bytes, meta) = self.post(call_id, "", Some(body)).await?;
+    let parsed: GetOrCreateResponse = serde_json::from_slice(&bytes).map_err(|e| meta.unreadable(&e))?;
+    let call = parsed.call;
+    Ok(CallInfo {
+      call_type: call.call_type,
+      id: call.id,
+      cid: call.cid,
+      created_by_id: call.created_by.map(|u| u.id).unwrap_or_default(),
+      created_at: call.created_at,
+      custom_json: call.custom.map(|c| c.get().to_string()).unwrap_or_else(|| "{}".into()),
+      created: parsed.created,
+    })
+  }
+
+  pub async fn add_member(&self, call_id: &str, user_id: &str, role: &str) -> Result<()> {
+    validate::call_id(call_id)?;
+    validate::user_id(user_id)?;
+    validate::role(role)?;
+    let body = format!(
+      "{{\"update_members\":[{{\"user_id\":{},\"role\":{}}}]}}",
+      json_string(user_id),
+      json_string(role)
+    );
+    self.post(call_id, "/members", Some(body)).await.map(drop)
+  }
+
+  pub async fn end_call(&self, call_id: &str) -> Result<()> {
+    validate::call_id(call_id)?;
+    self.post(call_id, "/mark_ended", None).await.map(drop)
+  }
+
+  /// Sends `POST {base}/api/v2/video/call/default/{id}{suffix}?api_key=…` with
+  /// retries inside one overall deadline and returns the 2xx body.
+  async fn post(&self, call_id: &str, suffix: &str, body: Option<String>) -> Result<(bytes::Bytes, Attempt)> {
+    let url = format!(
+      "{}{CALL_PATH}{}{suffix}?api_key={}",
+      self.config.base_url,
+      percent_encode(call_id),
+      percent_encode(&self.config.api_key)
+    );
+    let started = Instant::now();
+    let deadline = started + self.config.timeout;
+    let mut attempt = Attempt::default();
+    let mut retries = 0;
+    let mut token_renewed = false;
+    loop {
+      attempt.number += 1;
+      attempt.request_id = uuid::Uuid::new_v4().to_string();
+      let token = self.server_token.get(&self.key, unix_now());
+      let mut request = self
+        .http
+        .post(&url)
+        .header(AUTHORIZATION, token.as_str())
+        .header("stream-auth-type", "jwt")
+        .header(CONTENT_TYPE, "application/json")
+        .header("X-Stream-Client", CLIENT_ID)
+        .header("x-client-request-id", attempt.request_id.as_str());
+      if let Some(body) = &body {
+        request = request.body(body.clone());
+      }
+      let remaining = deadline.saturating_duration_since(Instant::now());
+      let outcome = tokio::time::timeout(remaining, async {
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        Ok::<_, reqwest::Error>((status, headers, bytes))
+      })
+      .await;
+      let (error, failure) = match outcome {
+        Ok(Ok((status, _, bytes))) if (200..300).contains(&status) => {
+          attempt.status = Some(status);
+          return Ok((bytes, attempt));
+        }
+        Ok(Ok((status, headers, bytes))) => {
+          attempt.status = Some(status);
+          let error = Error::from_response(status, &bytes);
+          if status == 401 && error.stream_code == Some(TOKEN_EXPIRED) && !token_renewed {
+            // Our clock jumped or the cached token outlived its welcome: sign a new one once.
+            token_renewed = true;
+            self.server_token.invalidate();
+            continue;
+          }
+          let hint = server_hint(status, header(&headers, RETRY_AFTER.as_str()), header(&headers, "x-ratelimit-reset"), SystemTime::now());
+          let failure = Failure::Status { status, unrecoverable: error.unrecoverable, hint };
+          (error, failure)
+        }
+        Ok(Err(e)) => classify(&e, &self.config),
+        Err(_) => (
+          Error::new(ErrorKind::Timeout, format!("request timed out after {} ms", self.config.timeout.as_millis())),
+          Failure::Final,
+        ),
+      };
+      let remaining = deadline.saturating_duration_since(Instant::now());
+      match self.retry.next_delay(retries, &failure, remaining, fastrand::f64()) {
+        Some(delay) => {
+          retries += 1;
+          tokio::time::sleep(delay).await;
+        }
+        None => return Err(attempt.finish(error, &token, &self.config)),
+      }
+    }
+  }
+}
+
+/// What is known about the request so far, for error reports.
+#[derive(Default)]
+struct Attempt {
+  number: u32,
+  request_id: String,
+  status: Option<u16>,
+}
+
+impl Attempt {
+  fn finish(self, mut error: Error, token: &str, config: &Config) -> Error {
+    let attempts = match self.number {
+      1 => "1 attempt".to_string(),
+      n => format!("{n} attempts"),
+    };
+    let last = self.status.map(|s| format!(", last HTTP status {s}")).unwrap_or_default();
+    error.message = redact(&format!("{} ({attempts}{last})", error.message), &[config.api_secret.expose(), token]);
+    error.attempts = self.number;
+    error.request_id = Some(self.request_id);
+    error.status = error.status.or(self.status);
+    error
+  }
+
+  /// A 2xx whose body is not the JSON Stream documents.
+  fn unreadable(&self, cause: &serde_json::Error) -> Error {
+    let mut error = Error::new(
+      ErrorKind::Api,
+      format!("Stream API answered HTTP {} with a body that is not the expected JSON ({cause})", self.status.unwrap_or(0)),
+    );
+    error.status = self.status;
+    error.attempts = self.number;
+    error.request_id = Some(self.request_id.clone());
+    error
+  }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+  headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Turns a transport error into our error and its retry class. The URL is
+/// left out of the message; only the host is named.
+fn classify(e: &reqwest::Error, config: &Config) -> (Error, Failure) {
+  let mut detail = String::new();
+  let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+  while let Some(s) = source {
+    detail = s.to_string();
+    source = s.source();
+  }
+  if detail.is_empty() {
+    detail = e.to_string();
+  }
+  let host = reqwest::Url::parse(&config.base_url)
+    .ok()
+    .and_then(|u| u.host_str().map(|h| match u.port() {
+      Some(p) => format!("{h}:{p}"),
+      None => h.to_string(),
+    }))
+    .unwrap_or_default();
+  if e.is_timeout() {
+    let message = format!("connecting to {host} timed out ({detail})");
+    (Error::new(ErrorKind::Timeout, message), Failure::ConnectTimeout)
+  } else if e.is_connect() {
+    (Error::new(ErrorKind::Network, format!("could not connect to {host}: {detail}")), Failure::Connection)
+  } else {
+    (Error::new(ErrorKind::Network, format!("connection to {host} failed: {detail}")), Failure::Connection)
+  }
+}
+
+fn validate_custom(custom_json: &str) -> Result<()> {
+  let map: serde_json::Map<String, serde_json::Value> =
+    serde_json::from_str(custom_json).map_err(|_| Error::invalid("data must be a JSON object"))?;
+  for field in ["meetingId", "agentId", "agentName"] {
+    if !map.get(field).is_some_and(serde_json::Value::is_string) {
+      return Err(Error::invalid(format!("data.{field} must be a string")));
+    }
+  }
+  Ok(())
+}
+
+fn json_string(value: &str) -> String {
+  serde_json::to_string(value).expect("a string always serializes")
+}
+
+/// Percent-encodes everything outside RFC 3986's unreserved set.
+fn percent_encode(value: &str) -> String {
+  let mut out = String::with_capacity(value.len());
+  for b in value.bytes() {
+    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+      out.push(b as char);
+    } else {
+      out.push_str(&format!("%{b:02X}"));
+    }
+  }
+  out
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn encodes_query_and_path_values() {
+    assert_eq!(percent_encode("abc-_.~XYZ09"), "abc-_.~XYZ09");
+    assert_eq!(percent_encode("a b/c?d&é"), "a%20b%2Fc%3Fd%26%C3%A9");
+  }
+
+  #[test]
+  fn custom_data_needs_the_three_fields() {
+    validate_custom(r#"{"meetingId":"m","agentId":"a","agentName":"n","extra":[1,{"x":null}]}"#).unwrap();
+    assert_eq!(validate_custom("[]").unwrap_err().message, "data must be a JSON object");
+    assert_eq!(
+      validate_custom(r#"{"meetingId":"m","agentId":5,"agentName":"n"}"#).unwrap_err().message,
+      "data.agentId must be a string"
+    );
+    assert_eq!(validate_custom(r#"{"agentId":"a","agentName":"n"}"#).unwrap_err().message, "data.meetingId must be a string");
+  }
+
+  #[test]
+  fn parses_get_or_create_response() {
+    let body = br#"{"call":{"type":"default","id":"c1","cid":"default:c1","created_by":{"id":"u1","name":"U"},"created_at":"2026-04-08T14:23:35.879421674Z","custom":{"meetingId":"m1","n":[1,2]},"settings":{}},"members":[],"own_capabilities":[],"created":true,"duration":"1.2ms"}"#;
+    let parsed: GetOrCreateResponse = serde_json::from_slice(body).unwrap();
+    assert!(parsed.created);
+    assert_eq!(parsed.call.cid, "default:c1");
+    assert_eq!(parsed.call.created_by.unwrap().id, "u1");
+    assert_eq!(parsed.call.custom.unwrap().get(), r#"{"meetingId":"m1","n":[1,2]}"#);
+  }
+}

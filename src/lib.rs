@@ -1,0 +1,15 @@
+#![deny(clippy::all)]
+//! stream-video-native: the server side of Stream Video (user tokens, call
+//! management, webhook signatures) as a Node.js addon. Pure Rust modules do the
+//! work; `binding` is the thin napi edge.
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod redact;
+pub mod retry;
+pub mod token;
+pub mod validate;
+pub mod webhook;
+
+mod binding;

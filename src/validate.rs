@@ -1,0 +1,106 @@
+//! Argument checks that run before anything is signed or sent. Every message
+//! names the parameter.
+
+use crate::error::{Error, Result};
+
+pub const MAX_CALL_ID_LEN: usize = 64;
+pub const MAX_USER_ID_LEN: usize = 255;
+pub const MAX_ROLE_LEN: usize = 255;
+/// Ten years of 365 days: longer-lived user tokens are almost certainly a unit mistake.
+pub const MAX_VALIDITY_SECONDS: u64 = 10 * 365 * 24 * 60 * 60;
+
+/// Call ids are 1-64 characters of `[A-Za-z0-9_-]`: Stream's 64-character limit
+/// plus the character set Stream's own sample apps enforce, which also keeps the
+/// id safe as a URL path segment.
+pub fn call_id(id: &str) -> Result<()> {
+  if id.is_empty() || id.len() > MAX_CALL_ID_LEN || !id.bytes().all(is_id_byte) {
+    return Err(Error::invalid(format!(
+      "callId must be 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}",
+      quote(id)
+    )));
+  }
+  Ok(())
+}
+
+fn is_id_byte(b: u8) -> bool {
+  b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+pub fn user_id(id: &str) -> Result<()> {
+  non_empty_bounded("userId", id, MAX_USER_ID_LEN)
+}
+
+pub fn role(role: &str) -> Result<()> {
+  non_empty_bounded("role", role, MAX_ROLE_LEN)
+}
+
+fn non_empty_bounded(name: &str, value: &str, max: usize) -> Result<()> {
+  if value.trim().is_empty() {
+    return Err(Error::invalid(format!("{name} must be a non-empty string")));
+  }
+  if value.chars().count() > max {
+    return Err(Error::invalid(format!("{name} must be at most {max} characters")));
+  }
+  Ok(())
+}
+
+/// Token validity: a positive whole number of seconds, at most ten years.
+pub fn validity_seconds(value: f64) -> Result<u64> {
+  if value.is_finite() && value.fract() == 0.0 && value >= 1.0 && value <= MAX_VALIDITY_SECONDS as f64 {
+    Ok(value as u64)
+  } else {
+    Err(Error::invalid(format!(
+      "validityInSeconds must be a whole number of seconds from 1 to {MAX_VALIDITY_SECONDS}, got {value}"
+    )))
+  }
+}
+
+/// Shows a rejected value in an error message, shortened so a huge input
+/// cannot flood logs.
+fn quote(value: &str) -> String {
+  match value.char_indices().nth(80) {
+    Some((i, _)) => format!("{:?}…", &value[..i]),
+    None => format!("{value:?}"),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::error::ErrorKind;
+
+  #[test]
+  fn call_ids() {
+    for ok in ["a", "meeting-123", "A_b-C9", &"x".repeat(64)] {
+      call_id(ok).unwrap();
+    }
+    for bad in ["", "a b", "a/b", "a:b", "é", "a?b", "a.b", &"x".repeat(65)] {
+      let err = call_id(bad).unwrap_err();
+      assert_eq!(err.kind, ErrorKind::InvalidArgument);
+      assert!(err.message.starts_with("callId"), "{}", err.message);
+    }
+    assert!(call_id(&"y".repeat(500)).unwrap_err().message.len() < 250);
+  }
+
+  #[test]
+  fn user_ids_and_roles() {
+    user_id("u").unwrap();
+    user_id(&"é".repeat(255)).unwrap();
+    assert!(user_id("").unwrap_err().message.contains("userId"));
+    assert!(user_id("   ").is_err());
+    assert!(user_id(&"u".repeat(256)).unwrap_err().message.contains("at most 255"));
+    role("participant").unwrap();
+    assert!(role("").unwrap_err().message.starts_with("role"));
+  }
+
+  #[test]
+  fn validity() {
+    assert_eq!(validity_seconds(3600.0).unwrap(), 3600);
+    assert_eq!(validity_seconds(1.0).unwrap(), 1);
+    assert_eq!(validity_seconds(MAX_VALIDITY_SECONDS as f64).unwrap(), MAX_VALIDITY_SECONDS);
+    for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, (MAX_VALIDITY_SECONDS + 1) as f64] {
+      let err = validity_seconds(bad).unwrap_err();
+      assert!(err.message.starts_with("validityInSeconds"), "{bad}");
+    }
+  }
+}
