@@ -1,0 +1,225 @@
+'use strict'
+// Public API of stream-video-native over the generated napi binding.
+// Promise-returning functions never throw synchronously; Sync twins throw.
+// Every failure is a StreamError with a stable `code`, logged once.
+
+const { inspect } = require('node:util')
+const binding = require('./binding.js')
+
+const CODES = new Set([
+  'STREAM_CONFIG',
+  'STREAM_INVALID_ARGUMENT',
+  'STREAM_API',
+  'STREAM_NETWORK',
+  'STREAM_TIMEOUT',
+  'STREAM_WEBHOOK_SIGNATURE',
+])
+
+class StreamError extends Error {
+  constructor(code, message, details = {}) {
+    super(message)
+    this.name = 'StreamError'
+    this.code = code
+    for (const key of ['status', 'streamCode', 'requestId', 'attempts']) {
+      if (details[key] !== undefined && details[key] !== null) this[key] = details[key]
+    }
+  }
+}
+
+function toStreamError(e) {
+  if (e instanceof StreamError) return e
+  // Native sync errors carry our code; anything else is a napi argument conversion error.
+  const code = CODES.has(e && e.code) ? e.code : 'STREAM_INVALID_ARGUMENT'
+  return new StreamError(code, String((e && e.message) || e))
+}
+
+function report(operation, error) {
+  if (process.env.STREAM_LOG !== 'silent') {
+    console.error(`[stream-video-native] ${operation} failed: ${error.code}: ${error.message}`)
+  }
+  return error
+}
+
+function invalid(message) {
+  return new StreamError('STREAM_INVALID_ARGUMENT', message)
+}
+
+function requireString(name, value) {
+  if (typeof value !== 'string') throw invalid(`${name} must be a string, got ${describe(value)}`)
+}
+
+function describe(value) {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
+
+function requireBody(body) {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw invalid(`body must be a string or a Uint8Array (Buffer), got ${describe(body)}`)
+  }
+}
+
+function customJson(data) {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw invalid(`data must be an object with meetingId, agentId and agentName, got ${describe(data)}`)
+  }
+  try {
+    return JSON.stringify(data)
+  } catch (e) {
+    throw invalid(`data must be JSON-serializable: ${e.message}`)
+  }
+}
+
+function fromOutcome(outcome) {
+  const e = outcome.error
+  if (e) throw new StreamError(e.code, e.message, e)
+  return outcome.call
+}
+
+// The five operations (and Sync twins) over one source of native clients.
+// `native()` returns the NativeClient to use; `token`/`verify` are the fast
+// sync paths that skip creating a JS object per call.
+function operations({ native, token, verify }) {
+  function tokenFor(operation, userId, validityInSeconds) {
+    try {
+      requireString('userId', userId)
+      if (validityInSeconds !== undefined && typeof validityInSeconds !== 'number') {
+        throw invalid(`validityInSeconds must be a number, got ${describe(validityInSeconds)}`)
+      }
+      return token(userId, validityInSeconds)
+    } catch (e) {
+      throw report(operation, toStreamError(e))
+    }
+  }
+
+  function verifyFor(operation, body, signature) {
+    try {
+      requireBody(body)
+      // A missing header (null/undefined) is a malformed signature, not an error.
+      if (typeof signature !== 'string') return false
+      return verify(body, signature)
+    } catch (e) {
+      throw report(operation, toStreamError(e))
+    }
+  }
+
+  async function request(operation, send) {
+    try {
+      return await send(native())
+    } catch (e) {
+      throw report(operation, toStreamError(e))
+    }
+  }
+
+  return {
+    generateStreamTokenSync: (userId, validityInSeconds) =>
+      tokenFor('generateStreamTokenSync', userId, validityInSeconds),
+    generateStreamToken: async (userId, validityInSeconds) =>
+      tokenFor('generateStreamToken', userId, validityInSeconds),
+    verifyWebhookSync: (body, signature) => verifyFor('verifyWebhookSync', body, signature),
+    verifyWebhook: async (body, signature) => verifyFor('verifyWebhook', body, signature),
+    createStreamCall: (callId, userId, data) =>
+      request('createStreamCall', async (client) => {
+        requireString('callId', callId)
+        requireString('userId', userId)
+        const outcome = await client.createCall(callId, userId, customJson(data))
+        const { customJson: custom, ...call } = fromOutcome(outcome)
+        return { ...call, custom: JSON.parse(custom) }
+      }),
+    addCallParticipant: (callId, userId, role = 'participant') =>
+      request('addCallParticipant', async (client) => {
+        requireString('callId', callId)
+        requireString('userId', userId)
+        requireString('role', role)
+        fromOutcome(await client.addMember(callId, userId, role))
+      }),
+    endCall: (callId) =>
+      request('endCall', async (client) => {
+        requireString('callId', callId)
+        fromOutcome(await client.endCall(callId))
+      }),
+  }
+}
+
+const OPTION_TYPES = { apiKey: 'string', apiSecret: 'string', baseUrl: 'string', timeoutMs: 'number', maxRetries: 'number' }
+
+class StreamClient {
+  #native
+  #ops
+
+  constructor(native) {
+    this.#native = native
+    this.#ops = operations({
+      native: () => native,
+      token: (userId, validity) => native.generateToken(userId, validity),
+      verify: (body, signature) => native.verifyWebhook(body, signature),
+    })
+  }
+
+  generateStreamToken(userId, validityInSeconds) {
+    return this.#ops.generateStreamToken(userId, validityInSeconds)
+  }
+  generateStreamTokenSync(userId, validityInSeconds) {
+    return this.#ops.generateStreamTokenSync(userId, validityInSeconds)
+  }
+  createStreamCall(callId, userId, data) {
+    return this.#ops.createStreamCall(callId, userId, data)
+  }
+  addCallParticipant(callId, userId, role) {
+    return this.#ops.addCallParticipant(callId, userId, role)
+  }
+  endCall(callId) {
+    return this.#ops.endCall(callId)
+  }
+  verifyWebhook(body, signature) {
+    return this.#ops.verifyWebhook(body, signature)
+  }
+  verifyWebhookSync(body, signature) {
+    return this.#ops.verifyWebhookSync(body, signature)
+  }
+
+  /** Settings without the secret, for logs and debugging. */
+  toJSON() {
+    const { apiKey, baseUrl, timeoutMs, maxRetries } = this.#native.settings()
+    return { apiKey, apiSecret: '[redacted]', baseUrl, timeoutMs, maxRetries }
+  }
+
+  [inspect.custom](depth, options) {
+    return `StreamClient ${inspect(this.toJSON(), options)}`
+  }
+}
+
+function createStreamClient(options) {
+  try {
+    if (typeof options !== 'object' || options === null) {
+      throw new StreamError('STREAM_CONFIG', `options must be an object with apiKey and apiSecret, got ${describe(options)}`)
+    }
+    for (const [name, type] of Object.entries(OPTION_TYPES)) {
+      const value = options[name]
+      if (value !== undefined && typeof value !== type) {
+        throw new StreamError('STREAM_CONFIG', `${name} must be a ${type}, got ${describe(value)}`)
+      }
+    }
+    const { apiKey, apiSecret, baseUrl, timeoutMs, maxRetries } = options
+    return new StreamClient(new binding.NativeClient({ apiKey, apiSecret, baseUrl, timeoutMs, maxRetries }))
+  } catch (e) {
+    const error = toStreamError(e)
+    throw report('createStreamClient', error.code === 'STREAM_INVALID_ARGUMENT' ? new StreamError('STREAM_CONFIG', error.message) : error)
+  }
+}
+
+// The module-level functions use the client of the current STREAM_* environment,
+// read at each call (the native side rebuilds it only when the variables change).
+const defaults = operations({
+  native: () => binding.NativeClient.fromEnv(),
+  token: binding.generateTokenFromEnv,
+  verify: binding.verifyWebhookFromEnv,
+})
+
+module.exports = {
+  ...defaults,
+  createStreamClient,
+  StreamClient,
+  StreamError,
+}

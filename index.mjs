@@ -1,0 +1,17 @@
+// ESM entry: named re-exports of the CommonJS API (no `export *` from CJS, which bundlers warn about).
+import api from './index.js'
+
+export const {
+  generateStreamToken,
+  generateStreamTokenSync,
+  createStreamCall,
+  addCallParticipant,
+  endCall,
+  verifyWebhook,
+  verifyWebhookSync,
+  createStreamClient,
+  StreamClient,
+  StreamError,
+} = api
+
+export default api
