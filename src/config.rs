@@ -121,7 +121,7 @@ fn build(raw: &RawConfig, names: &Names, missing: &str) -> Result<Config> {
   let api_key = required(&raw.api_key, names.api_key)?;
   let api_secret = Secret::new(required(&raw.api_secret, names.api_secret)?);
   let base_url = match non_empty(&raw.base_url) {
-    Some(url) => normalize_base_url(url, names.base_url)?,
+    Some(url) => normalize_base_url(url, names.base_url, &api_secret)?,
     None => DEFAULT_BASE_URL.to_string(),
   };
   let timeout_ms = match non_empty(&raw.timeout_ms) {
@@ -156,11 +156,15 @@ fn parse_bounded(value: &str, name: &str, min: u64, max: u64) -> Result<u64> {
 
 /// Accepts `http(s)://host[:port][/prefix]`, drops a trailing slash, and rejects
 /// anything that would make request URLs ambiguous (query, fragment, credentials).
-pub fn normalize_base_url(url: &str, name: &str) -> Result<String> {
-  let invalid = |why: &str| Error::config(format!("{name} {why}, got {url:?}"));
+/// The rejected value is quoted only when it does not contain the secret.
+pub fn normalize_base_url(url: &str, name: &str, secret: &Secret) -> Result<String> {
+  let invalid = |why: &str| match url.contains(secret.expose()) {
+    false => Error::config(format!("{name} {why}, got {url:?}")),
+    true => Error::config(format!("{name} {why}")),
+  };
   let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a valid URL ({e})")))?;
   if !parsed.username().is_empty() || parsed.password().is_some() {
-    // Not echoed: the value holds credentials.
+    // Not quoted: the value holds credentials.
     return Err(Error::config(format!("{name} must not contain credentials")));
   }
   if !matches!(parsed.scheme(), "http" | "https") {

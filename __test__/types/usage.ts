@@ -1,0 +1,61 @@
+// Compiled by `tsc` under strict + isolatedModules in `npm test`: every export
+// is used with the types users see. Type errors fail the build.
+import {
+  addCallParticipant,
+  createStreamCall,
+  createStreamClient,
+  endCall,
+  generateStreamToken,
+  generateStreamTokenSync,
+  StreamError,
+  verifyWebhook,
+  verifyWebhookSync,
+  type CallCustomData,
+  type StreamCall,
+  type StreamClient,
+  type StreamErrorCode,
+} from 'stream-video-native'
+import { startEmulator, type Emulator } from 'stream-video-native/emulator'
+
+export async function everyExport(body: Buffer, signature: string): Promise<void> {
+  const token: string = await generateStreamToken('user-1')
+  const longer: string = generateStreamTokenSync('user-1', 7200)
+  const data: CallCustomData = { meetingId: '123', agentId: 'agent-456', agentName: 'Sales Assistant', extra: [1, 2] }
+  const call: StreamCall = await createStreamCall('meeting-123', 'user-1', data)
+  const created: boolean = call.created
+  const custom: Record<string, unknown> = call.custom
+  const added: void = await addCallParticipant(call.id, 'user-2', 'participant')
+  await addCallParticipant(call.id, 'user-3')
+  const ended: void = await endCall(call.id)
+  const ok: boolean = (await verifyWebhook(body, signature)) && verifyWebhookSync('{}', signature)
+
+  const client: StreamClient = createStreamClient({ apiKey: 'k', apiSecret: 's', baseUrl: 'http://127.0.0.1:4100', timeoutMs: 5000, maxRetries: 1 })
+  const again: StreamCall = await client.createStreamCall('c', 'u', data)
+  await client.addCallParticipant('c', 'u')
+  await client.endCall('c')
+  const t2: string = client.generateStreamTokenSync('u') + (await client.generateStreamToken('u', 60))
+  const v: boolean = client.verifyWebhookSync(new Uint8Array(0), signature) && (await client.verifyWebhook('', signature))
+  const shown: '[redacted]' = client.toJSON().apiSecret
+
+  try {
+    await endCall('x')
+  } catch (e) {
+    if (e instanceof StreamError) {
+      const code: StreamErrorCode = e.code
+      const status: number | undefined = e.status
+      const streamCode: number | undefined = e.streamCode
+      const requestId: string | undefined = e.requestId
+      console.log(code, status, streamCode, requestId)
+    }
+  }
+
+  const emulator: Emulator = await startEmulator({ apiKey: 'k', apiSecret: 's' })
+  const url: string = emulator.url
+  await emulator.close()
+  console.log(token, longer, created, custom, added, ended, ok, again, t2, v, shown, url)
+}
+
+// @ts-expect-error data needs meetingId, agentId and agentName
+createStreamCall('c', 'u', { meetingId: 'm' })
+// @ts-expect-error validity is a number
+generateStreamTokenSync('u', '60')

@@ -1,0 +1,65 @@
+// Types for `stream-video-native/emulator`: a local Stream Video API for development and tests.
+
+export interface EmulatorOptions {
+  apiKey?: string
+  apiSecret?: string
+  /** Default: a free port. */
+  port?: number
+  /** Default `127.0.0.1`. */
+  host?: string
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: Record<string, string>
+  rawQuery: string
+  headers: Record<string, string | string[] | undefined>
+  body: string
+  receivedAt: number
+}
+
+export interface Fault {
+  /** Substring or pattern of the request path; default: any request. */
+  path?: string | RegExp
+  /** How many matching requests it applies to. Default 1. */
+  times?: number
+  /** Answer with this status (and body/headers) instead of the real handler. */
+  status?: number
+  body?: string | object
+  headers?: Record<string, string>
+  /** Wait this long first. */
+  delayMs?: number
+  /** `'connect'`: destroy the socket at once; `'mid'`: cut the response halfway. */
+  drop?: 'connect' | 'mid'
+  /** Never answer. */
+  hang?: boolean
+}
+
+export interface EmulatedCall {
+  type: string
+  id: string
+  cid: string
+  createdById: string
+  custom: Record<string, unknown>
+  createdAt: string
+  updatedAt: string
+  endedAt: string | null
+  members: Map<string, { userId: string; role: string; createdAt: string; updatedAt: string }>
+}
+
+export declare class Emulator {
+  constructor(options?: EmulatorOptions)
+  readonly apiKey: string
+  readonly apiSecret: string
+  readonly url: string
+  readonly port: number
+  readonly requests: RecordedRequest[]
+  readonly calls: Map<string, EmulatedCall>
+  listen(port?: number, host?: string): Promise<this>
+  injectFault(fault: Fault): this
+  reset(): void
+  close(): Promise<void>
+}
+
+export function startEmulator(options?: EmulatorOptions): Promise<Emulator>

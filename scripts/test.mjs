@@ -1,0 +1,49 @@
+// `npm test`: installs and builds what is missing, then runs the Rust unit
+// tests, the ava specs (against the local Stream emulator) and the TypeScript
+// check. Prints one `N passed, N failed` line per suite and a total.
+import { spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ensureAll } from './ensure.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+ensureAll()
+
+function run(command, args, { capture = false } = {}) {
+  console.log(`> ${command} ${args.join(' ')}`)
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: capture ? ['inherit', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, STREAM_LOG: process.env.STREAM_LOG ?? 'silent' },
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (capture) process.stdout.write(result.stdout ?? '')
+  return { ok: result.status === 0, stdout: result.stdout ?? '' }
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const suites = []
+
+const cargo = run('cargo', ['test', '--lib'], { capture: true })
+const cargoCounts = [...cargo.stdout.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)]
+suites.push({
+  name: 'rust',
+  passed: cargoCounts.reduce((n, m) => n + Number(m[1]), 0),
+  failed: cargoCounts.reduce((n, m) => n + Number(m[2]), 0) + (cargo.ok || cargoCounts.length ? 0 : 1),
+  ok: cargo.ok,
+})
+
+const ava = run(bin('ava'), ['--tap'], { capture: true })
+const passed = (ava.stdout.match(/^ok \d+/gm) || []).length
+const failed = (ava.stdout.match(/^not ok \d+/gm) || []).length
+suites.push({ name: 'js', passed, failed: failed + (ava.ok || failed ? 0 : 1), ok: ava.ok })
+
+const tsc = run(bin('tsc'), ['-p', '__test__/types'])
+suites.push({ name: 'types', passed: tsc.ok ? 1 : 0, failed: tsc.ok ? 0 : 1, ok: tsc.ok })
+
+console.log('')
+for (const s of suites) console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed`)
+const total = suites.reduce((acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed }), { passed: 0, failed: 0 })
+console.log(`total: ${total.passed} passed, ${total.failed} failed`)
+process.exit(suites.every((s) => s.ok) ? 0 : 1)
