@@ -7,6 +7,8 @@ export interface EmulatorOptions {
   port?: number
   /** Default `127.0.0.1`. */
   host?: string
+  /** Keep every request in `requests` (default true; turn off for long runs). */
+  record?: boolean
 }
 
 export interface RecordedRequest {
@@ -55,9 +57,13 @@ export declare class Emulator {
   readonly url: string
   readonly port: number
   readonly requests: RecordedRequest[]
+  /** Requests received since start or `reset()`, recorded or not. */
+  readonly requestCount: number
   readonly calls: Map<string, EmulatedCall>
   listen(port?: number, host?: string): Promise<this>
   injectFault(fault: Fault): this
+  /** Fail this share (0-1) of otherwise normal requests with a random fault. */
+  chaos(rate: number): this
   reset(): void
   close(): Promise<void>
 }

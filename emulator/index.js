@@ -10,6 +10,14 @@ const crypto = require('node:crypto')
 
 const CALL_ROUTE = /^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)(\/members|\/mark_ended)?$/
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const CHAOS = [
+  { status: 503, body: { code: -1, message: 'injected: unavailable', StatusCode: 503 } },
+  { status: 500, body: { code: -1, message: 'injected: internal error', StatusCode: 500 } },
+  { status: 429, body: { code: 9, message: 'injected: too many requests', StatusCode: 429 } },
+  { drop: 'connect' },
+  { drop: 'mid' },
+  { delayMs: 50 },
+]
 
 function streamError(status, code, message, extra = {}) {
   return {
@@ -92,14 +100,17 @@ function memberResponse(member) {
 }
 
 class Emulator {
-  constructor({ apiKey = 'emulator-key', apiSecret = 'emulator-secret' } = {}) {
+  constructor({ apiKey = 'emulator-key', apiSecret = 'emulator-secret', record = true } = {}) {
     this.apiKey = apiKey
     this.apiSecret = apiSecret
-    /** Every request received: { method, path, query, headers, body, receivedAt }. */
+    /** Every request received (unless `record: false`): { method, path, query, headers, body, receivedAt }. */
     this.requests = []
+    this.record = record
+    this.requestCount = 0
     /** Calls by cid: { type, id, cid, createdById, custom, createdAt, updatedAt, endedAt, members: Map }. */
     this.calls = new Map()
     this.faults = []
+    this.chaosRate = 0
     this.sockets = new Set()
     this.server = http.createServer((req, res) => this.#receive(req, res))
     this.server.on('connection', (socket) => {
@@ -132,10 +143,22 @@ class Emulator {
     return this
   }
 
+  /**
+   * Random faults: each request that no queued fault matched fails with
+   * probability `rate`, picked from 503, 500, 429, a dropped connection, a
+   * response cut halfway, or a 50 ms delay. `0` turns it off.
+   */
+  chaos(rate) {
+    this.chaosRate = rate
+    return this
+  }
+
   reset() {
     this.requests.length = 0
+    this.requestCount = 0
     this.calls.clear()
     this.faults.length = 0
+    this.chaosRate = 0
   }
 
   async close() {
@@ -147,7 +170,9 @@ class Emulator {
     const i = this.faults.findIndex((f) =>
       f.path === undefined ? true : f.path instanceof RegExp ? f.path.test(path) : path.includes(f.path),
     )
-    if (i < 0) return null
+    if (i < 0) {
+      return this.chaosRate > 0 && Math.random() < this.chaosRate ? CHAOS[Math.floor(Math.random() * CHAOS.length)] : null
+    }
     const fault = this.faults[i]
     if (--fault.times <= 0) this.faults.splice(i, 1)
     return fault
@@ -167,7 +192,8 @@ class Emulator {
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
       }
-      this.requests.push(record)
+      this.requestCount++
+      if (this.record) this.requests.push(record)
       const fault = this.#takeFault(url.pathname)
       if (fault) {
         if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
@@ -178,22 +204,24 @@ class Emulator {
           res.write('{"call":{"type":"def')
           return setTimeout(() => req.socket.destroy(), 5)
         }
-        if (fault.status) return this.#send(res, fault.status, fault.body ?? '', fault.headers)
+        // A canned answer carries exactly the headers the fault names.
+        if (fault.status) return this.#send(res, fault.status, fault.body ?? '', fault.headers, false)
       }
       const { status, body, headers } = this.#handle(record)
       this.#send(res, status, body, headers)
     })
   }
 
-  #send(res, status, body, headers = {}) {
+  #send(res, status, body, headers = {}, rateLimitHeaders = true) {
     const text = typeof body === 'string' ? body : JSON.stringify(body)
     const isJson = typeof body !== 'string'
+    const rateLimit = rateLimitHeaders
+      ? { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60) }
+      : {}
     res.writeHead(status, {
       'content-type': isJson ? 'application/json; charset=utf-8' : 'text/html',
       'content-length': Buffer.byteLength(text),
-      'x-ratelimit-limit': '1000',
-      'x-ratelimit-remaining': '999',
-      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
+      ...rateLimit,
       ...headers,
     })
     res.end(text)

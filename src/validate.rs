@@ -104,3 +104,35 @@ mod tests {
     }
   }
 }
+
+#[cfg(test)]
+mod properties {
+  use proptest::prelude::*;
+
+  use super::*;
+
+  proptest! {
+    #[test]
+    fn call_ids_matching_the_regex_are_accepted(id in "[A-Za-z0-9_-]{1,64}") {
+      prop_assert!(call_id(&id).is_ok());
+    }
+
+    #[test]
+    fn call_ids_outside_the_regex_are_rejected(
+      prefix in "[A-Za-z0-9_-]{0,30}",
+      bad in "[^A-Za-z0-9_-]",
+      suffix in "[A-Za-z0-9_-]{0,30}",
+      too_long in "[A-Za-z0-9_-]{65,200}",
+    ) {
+      let with_bad_char = format!("{prefix}{bad}{suffix}");
+      prop_assert!(call_id(&with_bad_char).is_err(), "{:?}", with_bad_char);
+      prop_assert!(call_id(&too_long).is_err());
+    }
+
+    #[test]
+    fn validity_accepts_exactly_whole_seconds_in_range(v in any::<f64>()) {
+      let ok = v.is_finite() && v.fract() == 0.0 && (1.0..=MAX_VALIDITY_SECONDS as f64).contains(&v);
+      prop_assert_eq!(validity_seconds(v).is_ok(), ok);
+    }
+  }
+}

@@ -82,3 +82,52 @@ mod tests {
     }
   }
 }
+
+#[cfg(test)]
+mod properties {
+  use proptest::prelude::*;
+  use sha2::{Digest, Sha256};
+
+  use super::*;
+  use crate::config::Secret;
+
+  /// HMAC-SHA256 written out from RFC 2104 on plain SHA-256, independent of the `hmac` crate.
+  fn reference_hmac_hex(key: &[u8], message: &[u8]) -> String {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+      block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+      block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
+    outer.iter().map(|b| format!("{b:02x}")).collect()
+  }
+
+  proptest! {
+    #[test]
+    fn verify_equals_reference_hmac(secret in "\\PC{1,100}", body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+      let key = Key::new(&Secret::new(secret.clone()));
+      let expected = reference_hmac_hex(secret.as_bytes(), &body);
+      prop_assert_eq!(sign(&key, &body), expected.clone());
+      prop_assert!(verify_signature(&key, &body, &expected));
+      let mut flipped = expected.into_bytes();
+      flipped[0] = if flipped[0] == b'0' { b'1' } else { b'0' };
+      prop_assert!(!verify_signature(&key, &body, std::str::from_utf8(&flipped).unwrap()));
+    }
+
+    #[test]
+    fn arbitrary_signatures_never_panic(body in proptest::collection::vec(any::<u8>(), 0..256), signature in "\\PC{0,200}|[0-9a-fA-F]{0,130}") {
+      let key = Key::new(&Secret::new("secret"));
+      let expected = reference_hmac_hex(b"secret", &body);
+      prop_assert_eq!(verify_signature(&key, &body, &signature), signature == expected);
+    }
+  }
+
+  #[test]
+  fn huge_signature_is_false() {
+    let key = Key::new(&Secret::new("secret"));
+    assert!(!verify_signature(&key, b"body", &"a".repeat(10_000_000)));
+  }
+}

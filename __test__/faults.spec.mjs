@@ -1,0 +1,173 @@
+// Fault matrix: each injected failure ends in a success after a sensible retry
+// or a fast, typed error, with the attempt count and elapsed time bounded.
+import test from 'ava'
+import { createStreamClient } from 'stream-video-native'
+import { API_KEY, API_SECRET, DATA, closedPort, useEmulator } from './helpers.mjs'
+
+useEmulator(test)
+test.serial.beforeEach((t) => t.context.stream.reset())
+
+const streamBody = (status, code, message, extra = {}) => ({ code, message, StatusCode: status, duration: '0.01ms', more_info: '', details: [], ...extra })
+
+async function timed(t, promise) {
+  const started = Date.now()
+  try {
+    return { value: await promise, ms: Date.now() - started }
+  } catch (error) {
+    return { error, ms: Date.now() - started }
+  }
+}
+
+function client(t, options = {}) {
+  return createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: t.context.stream.url, ...options })
+}
+
+const endCallRequests = (t) => t.context.stream.requests.filter((r) => r.path.endsWith('/mark_ended')).length
+
+async function withCall(t, id) {
+  await client(t).createStreamCall(id, 'u', DATA)
+  t.context.stream.requests.length = 0
+}
+
+test.serial('429 with Retry-After: 1 waits a second, then succeeds', async (t) => {
+  await withCall(t, 'f1')
+  t.context.stream.injectFault({ status: 429, body: streamBody(429, 9, 'Too many requests'), headers: { 'retry-after': '1' } })
+  const { error, ms } = await timed(t, client(t).endCall('f1'))
+  t.is(error, undefined)
+  t.is(endCallRequests(t), 2)
+  t.true(ms >= 950 && ms < 3000, `${ms} ms`)
+})
+
+test.serial('429 without any hint backs off briefly, then succeeds', async (t) => {
+  await withCall(t, 'f2a')
+  t.context.stream.injectFault({ status: 429, body: streamBody(429, 9, 'Too many requests') })
+  const { error, ms } = await timed(t, client(t).endCall('f2a'))
+  t.is(error, undefined)
+  t.is(endCallRequests(t), 2)
+  t.true(ms < 1000, `${ms} ms`)
+})
+
+test.serial('429 with only X-RateLimit-Reset waits for the reset, then succeeds', async (t) => {
+  await withCall(t, 'f2')
+  const reset = String(Math.floor(Date.now() / 1000) + 1) // the next whole second: a wait of at most 1 s
+  t.context.stream.injectFault({ status: 429, body: streamBody(429, 9, 'Too many requests'), headers: { 'x-ratelimit-reset': reset } })
+  const { error, ms } = await timed(t, client(t).endCall('f2'))
+  t.is(error, undefined)
+  t.is(endCallRequests(t), 2)
+  t.true(ms < 2500, `${ms} ms`)
+})
+
+test.serial('500 then 200 succeeds on the second attempt with a new request id', async (t) => {
+  await withCall(t, 'f3')
+  t.context.stream.injectFault({ status: 500, body: streamBody(500, -1, 'internal error') })
+  const { error, ms } = await timed(t, client(t).endCall('f3'))
+  t.is(error, undefined)
+  const ids = t.context.stream.requests.map((r) => r.headers['x-client-request-id'])
+  t.is(ids.length, 2)
+  t.not(ids[0], ids[1])
+  t.true(ms < 1000, `${ms} ms: one backoff of at most 100 ms`)
+})
+
+test.serial('503 four times exhausts the three retries', async (t) => {
+  await withCall(t, 'f4')
+  t.context.stream.injectFault({ status: 503, body: streamBody(503, -1, 'unavailable'), times: 4 })
+  const { error, ms } = await timed(t, client(t).endCall('f4'))
+  t.like(error, { code: 'STREAM_API', status: 503, attempts: 4 })
+  t.regex(error.message, /\(4 attempts, last HTTP status 503\)$/)
+  t.is(endCallRequests(t), 4)
+  t.true(ms < 2000, `${ms} ms: backoff ceilings 100 + 200 + 400 ms`)
+})
+
+test.serial('maxRetries 0 disables retries; other 4xx and unrecoverable errors are never retried', async (t) => {
+  await withCall(t, 'f5')
+  t.context.stream.injectFault({ status: 503, body: streamBody(503, -1, 'unavailable') })
+  t.like(await t.throwsAsync(client(t, { maxRetries: 0 }).endCall('f5')), { attempts: 1, status: 503 })
+  t.context.stream.injectFault({ status: 400, body: streamBody(400, 4, 'bad input') })
+  t.like(await t.throwsAsync(client(t).endCall('f5')), { attempts: 1, status: 400, streamCode: 4 })
+  t.context.stream.injectFault({ status: 503, body: streamBody(503, -1, 'gone for good', { unrecoverable: true }) })
+  t.like(await t.throwsAsync(client(t).endCall('f5')), { attempts: 1, status: 503 })
+  t.is(endCallRequests(t), 3)
+})
+
+test.serial('a connection reset mid-response is retried', async (t) => {
+  t.context.stream.injectFault({ drop: 'mid' })
+  const call = await client(t).createStreamCall('f6', 'u', DATA)
+  t.is(call.cid, 'default:f6')
+  t.is(t.context.stream.requests.length, 2)
+})
+
+test.serial('a connection dropped before any response is retried', async (t) => {
+  await withCall(t, 'f7')
+  t.context.stream.injectFault({ drop: 'connect', times: 2 })
+  t.is(await client(t).endCall('f7'), undefined)
+  t.is(endCallRequests(t), 3)
+})
+
+test.serial('a server that never answers ends at the deadline, retries included', async (t) => {
+  t.context.stream.injectFault({ hang: true, times: 10 })
+  const { error, ms } = await timed(t, client(t, { timeoutMs: 400 }).endCall('f8'))
+  t.is(error.code, 'STREAM_TIMEOUT')
+  t.is(error.attempts, 1)
+  t.true(ms >= 390 && ms < 1500, `${ms} ms`)
+})
+
+test.serial('slow answers that fit the deadline succeed', async (t) => {
+  await withCall(t, 'f9')
+  t.context.stream.injectFault({ delayMs: 200 })
+  const { error, ms } = await timed(t, client(t, { timeoutMs: 1000 }).endCall('f9'))
+  t.is(error, undefined)
+  t.true(ms >= 190, `${ms} ms`)
+})
+
+test.serial('a Retry-After past the deadline fails at once instead of waiting', async (t) => {
+  await withCall(t, 'f10')
+  t.context.stream.injectFault({ status: 429, body: streamBody(429, 9, 'slow down'), headers: { 'retry-after': '30' } })
+  const { error, ms } = await timed(t, client(t, { timeoutMs: 2000 }).endCall('f10'))
+  t.like(error, { code: 'STREAM_API', status: 429, streamCode: 9, attempts: 1 })
+  t.true(ms < 1000, `${ms} ms`)
+})
+
+test.serial('malformed JSON with 200 is a typed error and is not retried', async (t) => {
+  t.context.stream.injectFault({ status: 200, body: '{"call":' })
+  const err = await t.throwsAsync(client(t).createStreamCall('f11', 'u', DATA))
+  t.like(err, { code: 'STREAM_API', status: 200, attempts: 1 })
+})
+
+test.serial('an HTML 502 page is retried and reported clearly when it persists', async (t) => {
+  await withCall(t, 'f12')
+  const html = '<html><body><h1>502 Bad Gateway</h1></body></html>'
+  t.context.stream.injectFault({ status: 502, body: html })
+  t.is(await client(t).endCall('f12'), undefined)
+  t.context.stream.injectFault({ status: 502, body: html, times: 4 })
+  const err = await t.throwsAsync(client(t).endCall('f12'))
+  t.like(err, { code: 'STREAM_API', status: 502, attempts: 4 })
+  t.regex(err.message, /502 Bad Gateway/)
+})
+
+test.serial('401 "token expired" re-signs the server token once and retries', async (t) => {
+  await withCall(t, 'f13')
+  const expired = streamBody(401, 40, 'JWTAuth error: token has expired', { unrecoverable: true })
+  t.context.stream.injectFault({ status: 401, body: expired })
+  t.is(await client(t).endCall('f13'), undefined)
+  t.is(endCallRequests(t), 2)
+  t.context.stream.injectFault({ status: 401, body: expired, times: 2 })
+  const err = await t.throwsAsync(client(t).endCall('f13'))
+  t.like(err, { code: 'STREAM_API', status: 401, streamCode: 40, attempts: 2 }, 'only once')
+})
+
+test.serial('a closed loopback port is retried, then STREAM_NETWORK', async (t) => {
+  const baseUrl = `http://127.0.0.1:${await closedPort()}`
+  const { error, ms } = await timed(t, createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl }).endCall('f14'))
+  t.like(error, { code: 'STREAM_NETWORK', attempts: 4 })
+  t.regex(error.message, /could not connect to 127\.0\.0\.1:\d+: .*\(4 attempts\)$/)
+  t.true(ms < 2000, `${ms} ms`)
+})
+
+test.serial('an invalid base URL is STREAM_CONFIG and sends nothing', (t) => {
+  for (const baseUrl of ['localhost:4100', 'http://', 'http://x/?q=1']) {
+    const err = t.throws(() => client(t, { baseUrl }))
+    t.is(err.code, 'STREAM_CONFIG')
+    t.regex(err.message, /^baseUrl /)
+  }
+  t.is(t.context.stream.requests.length, 0)
+})
