@@ -16,6 +16,7 @@ export declare class NativeClient {
   settings(): ClientSettings
   generateToken(userId: string, validityInSeconds?: number | undefined | null): string
   verifyWebhook(body: string | Uint8Array, signature: string): boolean
+  handleWebhook(body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null): NativeWebhookEvent
   createCall(callId: string, userId: string, customJson: string): Promise<Outcome>
   addMember(callId: string, userId: string, role: string): Promise<Outcome>
   endCall(callId: string): Promise<Outcome>
@@ -40,6 +41,9 @@ export interface ClientSettings {
 /** `generateStreamTokenSync` for the environment's client, without creating a JS object. */
 export declare function generateTokenFromEnv(userId: string, validityInSeconds?: number | undefined | null): string
 
+/** `handleStreamWebhook` for the environment's client. */
+export declare function handleWebhookFromEnv(body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null): NativeWebhookEvent
+
 export interface NativeCall {
   type: string
   id: string
@@ -58,6 +62,22 @@ export interface NativeError {
   streamCode?: number
   requestId?: string
   attempts: number
+}
+
+/** A verified call event; `index.js` shapes it into the public `WebhookResult`. */
+export interface NativeWebhookEvent {
+  type: string
+  createdAt?: string
+  callType?: string
+  callId?: string
+  sessionId?: string
+  meetingId?: string
+  /** `active`, `processing`, `transcription`, `recording`, or absent for other events. */
+  updateKind?: string
+  startedAt?: string
+  endedAt?: string
+  durationSeconds?: number
+  url?: string
 }
 
 /** Result of an HTTP operation: exactly one of `call`/`ok` or `error` is set. */

@@ -837,4 +837,5 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.generateTokenFromEnv = nativeBinding.generateTokenFromEnv
+module.exports.handleWebhookFromEnv = nativeBinding.handleWebhookFromEnv
 module.exports.verifyWebhookFromEnv = nativeBinding.verifyWebhookFromEnv

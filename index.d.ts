@@ -28,6 +28,7 @@ export type StreamErrorCode =
   | 'STREAM_API'
   | 'STREAM_NETWORK'
   | 'STREAM_TIMEOUT'
+  | 'STREAM_WEBHOOK_SIGNATURE'
 
 /** Every failure of this package. Never contains the API secret or a JWT. */
 export class StreamError extends Error {
@@ -42,6 +43,71 @@ export class StreamError extends Error {
   /** HTTP attempts made, retries included. */
   attempts?: number
 }
+
+/** What `handleStreamWebhook` needs from the request headers. */
+export interface WebhookHeaders {
+  /** `X-Signature`. Missing or malformed: rejects with `STREAM_WEBHOOK_SIGNATURE`. */
+  signature: string
+  /** `X-Webhook-Id`: the same across Stream's retries, so use it to apply an event once. */
+  webhookId?: string
+  /** `X-Webhook-Attempt`, counting from 1. */
+  attempt?: number
+}
+
+export interface WebhookOptions {
+  /** The meeting's stored start time, used for the duration when `call.session_ended` lacks one. */
+  startedAt?: string | Date
+  /** Larger bodies (and larger gzip-inflated bodies) are rejected before hashing. Default 1 MiB. */
+  maxBodyBytes?: number
+}
+
+interface WebhookEventBase {
+  /** RFC 3339 time of the event. */
+  createdAt: string | null
+  /** From `call_cid` (`type:id`, split on the first `:`). */
+  callType: string | null
+  callId: string | null
+  sessionId: string | null
+  webhookId: string | null
+  attempt: number | null
+  /** `call.custom.meetingId`: only session events carry the call; find the meeting by `callId` for the others. */
+  meetingId: string | null
+}
+
+export interface SessionStartedEvent extends WebhookEventBase {
+  type: 'call.session_started'
+  update: { status: 'active'; startedAt: string }
+}
+
+export interface SessionEndedEvent extends WebhookEventBase {
+  type: 'call.session_ended'
+  /** `durationSeconds` is never negative; `null` when no start time is known. */
+  update: { status: 'processing'; endedAt: string; durationSeconds: number | null }
+}
+
+export interface TranscriptionReadyEvent extends WebhookEventBase {
+  type: 'call.transcription_ready'
+  update: { transcriptionUrl: string }
+}
+
+export interface RecordingReadyEvent extends WebhookEventBase {
+  type: 'call.recording_ready'
+  update: { recordingUrl: string }
+}
+
+/** Any other event type: verified and kept, nothing to update. */
+export interface OtherWebhookEvent extends WebhookEventBase {
+  type: string
+  update: null
+}
+
+export type MeetingWebhookEvent = SessionStartedEvent | SessionEndedEvent | TranscriptionReadyEvent | RecordingReadyEvent
+
+/**
+ * A verified Stream call event. Check `update` first (`null` for events this
+ * package does not act on), then switch on `type`: TypeScript narrows `update`.
+ */
+export type WebhookResult = MeetingWebhookEvent | OtherWebhookEvent
 
 export interface StreamClientOptions {
   apiKey: string
@@ -64,6 +130,7 @@ export class StreamClient {
   endCall(callId: string): Promise<void>
   verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
   verifyWebhookSync(body: string | Uint8Array, signature: string): boolean
+  handleStreamWebhook(body: string | Uint8Array, headers: WebhookHeaders, options?: WebhookOptions): Promise<WebhookResult>
   /** Settings with the secret shown as `[redacted]`. */
   toJSON(): Omit<Required<StreamClientOptions>, 'apiSecret'> & { apiSecret: '[redacted]' }
 }
@@ -80,5 +147,12 @@ export function endCall(callId: string): Promise<void>
 /** Checks Stream's `X-Signature` (lowercase hex HMAC-SHA256 of the raw body). Malformed signatures give `false`. */
 export function verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
 export function verifyWebhookSync(body: string | Uint8Array, signature: string): boolean
+/**
+ * Verifies a webhook (size limit, gzip, signature over the inflated bytes) and
+ * parses it into the meeting update to apply. Rejects with
+ * `STREAM_WEBHOOK_SIGNATURE` on a bad signature (nothing is parsed) and with
+ * `STREAM_INVALID_ARGUMENT` on an oversized or malformed body.
+ */
+export function handleStreamWebhook(body: string | Uint8Array, headers: WebhookHeaders, options?: WebhookOptions): Promise<WebhookResult>
 /** A client with its own credentials instead of the `STREAM_*` environment variables. */
 export function createStreamClient(options: StreamClientOptions): StreamClient

@@ -71,6 +71,57 @@ function customJson(data) {
   }
 }
 
+function webhookHeaders(headers) {
+  if (typeof headers !== 'object' || headers === null) {
+    throw invalid(`headers must be an object with the signature, got ${describe(headers)}`)
+  }
+  const { signature, webhookId, attempt } = headers
+  if (webhookId !== undefined && webhookId !== null && typeof webhookId !== 'string') {
+    throw invalid(`headers.webhookId must be a string, got ${describe(webhookId)}`)
+  }
+  // Header values arrive as strings; accept "2" as well as 2.
+  const attemptNumber = attempt === undefined || attempt === null ? null : Number(attempt)
+  if (attemptNumber !== null && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && String(attempt).trim() !== '')) {
+    throw invalid(`headers.attempt must be a positive whole number, got ${JSON.stringify(attempt)}`)
+  }
+  // A missing X-Signature header is a signature that does not match.
+  return { signature: typeof signature === 'string' ? signature : '', webhookId: webhookId ?? null, attempt: attemptNumber }
+}
+
+function webhookOptions(options = {}) {
+  if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
+  let { startedAt, maxBodyBytes } = options
+  if (startedAt instanceof Date) startedAt = startedAt.toISOString()
+  if (startedAt !== undefined && startedAt !== null && typeof startedAt !== 'string') {
+    throw invalid(`options.startedAt must be an RFC 3339 string or a Date, got ${describe(startedAt)}`)
+  }
+  if (maxBodyBytes !== undefined && typeof maxBodyBytes !== 'number') {
+    throw invalid(`options.maxBodyBytes must be a number, got ${describe(maxBodyBytes)}`)
+  }
+  return { startedAt: startedAt ?? undefined, maxBodyBytes }
+}
+
+const UPDATES = {
+  active: (e) => ({ status: 'active', startedAt: e.startedAt }),
+  processing: (e) => ({ status: 'processing', endedAt: e.endedAt, durationSeconds: e.durationSeconds ?? null }),
+  transcription: (e) => ({ transcriptionUrl: e.url }),
+  recording: (e) => ({ recordingUrl: e.url }),
+}
+
+function webhookResult(event, { webhookId, attempt }) {
+  return {
+    type: event.type,
+    createdAt: event.createdAt ?? null,
+    callType: event.callType ?? null,
+    callId: event.callId ?? null,
+    sessionId: event.sessionId ?? null,
+    webhookId,
+    attempt,
+    meetingId: event.meetingId ?? null,
+    update: event.updateKind ? UPDATES[event.updateKind](event) : null,
+  }
+}
+
 function fromOutcome(outcome) {
   const e = outcome.error
   if (e) throw new StreamError(e.code, e.message, e)
@@ -80,7 +131,7 @@ function fromOutcome(outcome) {
 // The five operations (and Sync twins) over one source of native clients.
 // `native()` returns the NativeClient to use; `token`/`verify` are the fast
 // sync paths that skip creating a JS object per call.
-function operations({ native, token, verify }) {
+function operations({ native, token, verify, webhook }) {
   function tokenFor(operation, userId, validityInSeconds) {
     try {
       requireString('userId', userId)
@@ -104,6 +155,17 @@ function operations({ native, token, verify }) {
     }
   }
 
+  async function handleWebhook(body, headers, options) {
+    try {
+      requireBody(body)
+      const meta = webhookHeaders(headers)
+      const { startedAt, maxBodyBytes } = webhookOptions(options)
+      return webhookResult(webhook(body, meta.signature, startedAt, maxBodyBytes), meta)
+    } catch (e) {
+      throw report('handleStreamWebhook', toStreamError(e))
+    }
+  }
+
   async function request(operation, send) {
     try {
       return await send(native())
@@ -119,6 +181,7 @@ function operations({ native, token, verify }) {
       tokenFor('generateStreamToken', userId, validityInSeconds),
     verifyWebhookSync: (body, signature) => verifyFor('verifyWebhookSync', body, signature),
     verifyWebhook: async (body, signature) => verifyFor('verifyWebhook', body, signature),
+    handleStreamWebhook: handleWebhook,
     createStreamCall: (callId, userId, data) =>
       request('createStreamCall', async (client) => {
         requireString('callId', callId)
@@ -154,6 +217,7 @@ class StreamClient {
       native: () => native,
       token: (userId, validity) => native.generateToken(userId, validity),
       verify: (body, signature) => native.verifyWebhook(body, signature),
+      webhook: (...args) => native.handleWebhook(...args),
     })
   }
 
@@ -177,6 +241,9 @@ class StreamClient {
   }
   verifyWebhookSync(body, signature) {
     return this.#ops.verifyWebhookSync(body, signature)
+  }
+  handleStreamWebhook(body, headers, options) {
+    return this.#ops.handleStreamWebhook(body, headers, options)
   }
 
   /** Settings without the secret, for logs and debugging. */
@@ -215,6 +282,7 @@ const defaults = operations({
   native: () => binding.NativeClient.fromEnv(),
   token: binding.generateTokenFromEnv,
   verify: binding.verifyWebhookFromEnv,
+  webhook: binding.handleWebhookFromEnv,
 })
 
 module.exports = {

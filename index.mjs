@@ -9,6 +9,7 @@ export const {
   endCall,
   verifyWebhook,
   verifyWebhookSync,
+  handleStreamWebhook,
   createStreamClient,
   StreamClient,
   StreamError,

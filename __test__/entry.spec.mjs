@@ -17,6 +17,7 @@ const EXPORTS = [
   'endCall',
   'generateStreamToken',
   'generateStreamTokenSync',
+  'handleStreamWebhook',
   'verifyWebhook',
   'verifyWebhookSync',
 ]

@@ -123,3 +123,13 @@ test.serial('malformed signatures are false, never errors', async (t) => {
   t.is(err.code, 'STREAM_INVALID_ARGUMENT')
   t.regex(err.message, /^body must be a string or a Uint8Array/)
 })
+
+test.serial('handleStreamWebhook uses STREAM_API_SECRET', async (t) => {
+  const body = JSON.stringify({ type: 'call.session_started', created_at: '2026-04-08T14:23:35Z', call_cid: 'default:x' })
+  const result = await stream.handleStreamWebhook(body, { signature: hmac(body), webhookId: 'w1' })
+  t.like(result, { type: 'call.session_started', callId: 'x', webhookId: 'w1', update: { status: 'active', startedAt: '2026-04-08T14:23:35Z' } })
+  process.env.STREAM_API_SECRET = 'rotated-secret'
+  await t.throwsAsync(stream.handleStreamWebhook(body, { signature: hmac(body) }), { code: 'STREAM_WEBHOOK_SIGNATURE' })
+  delete process.env.STREAM_API_SECRET
+  await t.throwsAsync(stream.handleStreamWebhook(body, { signature: hmac(body) }), { code: 'STREAM_CONFIG' })
+})

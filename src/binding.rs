@@ -11,6 +11,8 @@ use napi_derive::napi;
 use crate::client::{CallInfo, Client};
 use crate::config::{Config, RawConfig};
 use crate::error::{Error, ErrorKind};
+use crate::event::{CallEvent, MeetingUpdate};
+use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 
 
 fn to_js(e: Error) -> napi::Error<ErrorKind> {
@@ -98,6 +100,64 @@ impl From<CallInfo> for Option<NativeCall> {
   }
 }
 
+/// A verified call event; `index.js` shapes it into the public `WebhookResult`.
+#[napi(object)]
+pub struct NativeWebhookEvent {
+  #[napi(js_name = "type")]
+  pub event_type: String,
+  pub created_at: Option<String>,
+  pub call_type: Option<String>,
+  pub call_id: Option<String>,
+  pub session_id: Option<String>,
+  pub meeting_id: Option<String>,
+  /// `active`, `processing`, `transcription`, `recording`, or absent for other events.
+  pub update_kind: Option<String>,
+  pub started_at: Option<String>,
+  pub ended_at: Option<String>,
+  pub duration_seconds: Option<f64>,
+  pub url: Option<String>,
+}
+
+impl From<CallEvent> for NativeWebhookEvent {
+  fn from(e: CallEvent) -> Self {
+    let mut out = NativeWebhookEvent {
+      event_type: e.event_type,
+      created_at: e.created_at,
+      call_type: e.call_type,
+      call_id: e.call_id,
+      session_id: e.session_id,
+      meeting_id: e.meeting_id,
+      update_kind: None,
+      started_at: None,
+      ended_at: None,
+      duration_seconds: None,
+      url: None,
+    };
+    let kind = match e.update {
+      None => return out,
+      Some(MeetingUpdate::Active { started_at }) => {
+        out.started_at = Some(started_at);
+        "active"
+      }
+      Some(MeetingUpdate::Processing { ended_at, duration_seconds }) => {
+        out.ended_at = Some(ended_at);
+        out.duration_seconds = duration_seconds.map(|d| d as f64);
+        "processing"
+      }
+      Some(MeetingUpdate::Transcription { url }) => {
+        out.url = Some(url);
+        "transcription"
+      }
+      Some(MeetingUpdate::Recording { url }) => {
+        out.url = Some(url);
+        "recording"
+      }
+    };
+    out.update_kind = Some(kind.to_string());
+    out
+  }
+}
+
 /// Public, non-secret view of a client's settings.
 #[napi(object)]
 pub struct ClientSettings {
@@ -156,6 +216,17 @@ impl NativeClient {
   }
 
   #[napi]
+  pub fn handle_webhook(
+    &self,
+    body: Either<String, Uint8Array>,
+    signature: String,
+    stored_started_at: Option<String>,
+    max_body_bytes: Option<f64>,
+  ) -> napi::Result<NativeWebhookEvent, ErrorKind> {
+    handle_webhook(&self.inner, &body, &signature, stored_started_at, max_body_bytes)
+  }
+
+  #[napi]
   pub async fn create_call(&self, call_id: String, user_id: String, custom_json: String) -> Outcome {
     self.inner.create_call(&call_id, &user_id, &custom_json).await.into()
   }
@@ -190,4 +261,32 @@ pub fn generate_token_from_env(user_id: String, validity_in_seconds: Option<f64>
 #[napi]
 pub fn verify_webhook_from_env(body: Either<String, Uint8Array>, signature: String) -> napi::Result<bool, ErrorKind> {
   Ok(Client::from_env().map_err(to_js)?.verify_webhook(bytes_of(&body), &signature))
+}
+
+/// `handleStreamWebhook` for the environment's client.
+#[napi]
+pub fn handle_webhook_from_env(
+  body: Either<String, Uint8Array>,
+  signature: String,
+  stored_started_at: Option<String>,
+  max_body_bytes: Option<f64>,
+) -> napi::Result<NativeWebhookEvent, ErrorKind> {
+  let client = Client::from_env().map_err(to_js)?;
+  handle_webhook(&client, &body, &signature, stored_started_at, max_body_bytes)
+}
+
+fn handle_webhook(
+  client: &Client,
+  body: &Either<String, Uint8Array>,
+  signature: &str,
+  stored_started_at: Option<String>,
+  max_body_bytes: Option<f64>,
+) -> napi::Result<NativeWebhookEvent, ErrorKind> {
+  let max = match max_body_bytes {
+    None => DEFAULT_MAX_BODY_BYTES,
+    Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 => n as usize,
+    Some(n) => return Err(to_js(Error::invalid(format!("maxBodyBytes must be a positive whole number, got {n}")))),
+  };
+  let event = client.handle_webhook(bytes_of(body), signature, stored_started_at.as_deref(), max).map_err(to_js)?;
+  Ok(event.into())
 }

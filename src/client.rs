@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::redact::redact;
 use crate::retry::{server_hint, Failure, RetryPolicy};
 use crate::token::{self, unix_now, Key, ServerTokenCache};
+use crate::event::{self, CallEvent};
 use crate::{validate, webhook};
 
 /// Sent as `X-Stream-Client`; Stream echoes it back in events as `request_info.sdk`.
@@ -114,6 +115,12 @@ impl Client {
 
   pub fn verify_webhook(&self, body: &[u8], signature: &str) -> bool {
     webhook::verify_signature(&self.key, body, signature)
+  }
+
+  /// Verifies a webhook (size limit, gzip, signature) and parses its event.
+  pub fn handle_webhook(&self, body: &[u8], signature: &str, stored_started_at: Option<&str>, max_bytes: usize) -> Result<CallEvent> {
+    let plain = webhook::open(&self.key, body, signature, max_bytes)?;
+    event::parse(&plain, stored_started_at)
   }
 
   /// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`

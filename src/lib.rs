@@ -6,8 +6,10 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod event;
 pub mod redact;
 pub mod retry;
+pub mod rfc3339;
 pub mod token;
 pub mod validate;
 pub mod webhook;

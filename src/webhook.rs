@@ -1,9 +1,44 @@
 //! Webhook signature checks: `X-Signature` is the lowercase hex HMAC-SHA256 of
-//! the raw request body, keyed by the API secret.
+//! the raw request body, keyed by the API secret. Gzip-compressed bodies are
+//! inflated first (bounded) and the signature covers the inflated bytes.
+
+use std::borrow::Cow;
+use std::io::Read;
 
 use hmac::Mac;
 
+use crate::error::{Error, ErrorKind, Result};
 use crate::token::Key;
+
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Checks size, inflates a gzip body and verifies the signature, in that order.
+/// Returns the bytes the signature covers, ready to parse.
+pub fn open<'a>(key: &Key, body: &'a [u8], signature: &str, max_bytes: usize) -> Result<Cow<'a, [u8]>> {
+  if body.len() > max_bytes {
+    return Err(Error::invalid(format!("webhook body is {} bytes, over the {max_bytes}-byte limit", body.len())));
+  }
+  let plain = if body.starts_with(&GZIP_MAGIC) { Cow::Owned(gunzip(body, max_bytes)?) } else { Cow::Borrowed(body) };
+  if !verify_signature(key, &plain, signature) {
+    return Err(Error::new(ErrorKind::WebhookSignature, "webhook signature does not match the body"));
+  }
+  Ok(plain)
+}
+
+/// Inflates at most `max_bytes`; a body that would inflate further is refused
+/// (no zip bombs).
+fn gunzip(body: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
+  let mut out = Vec::new();
+  flate2::read::GzDecoder::new(body)
+    .take(max_bytes as u64 + 1)
+    .read_to_end(&mut out)
+    .map_err(|e| Error::invalid(format!("webhook body gzip decompression failed: {e}")))?;
+  if out.len() > max_bytes {
+    return Err(Error::invalid(format!("decompressed webhook body is over the {max_bytes}-byte limit")));
+  }
+  Ok(out)
+}
 
 /// Constant-time check of `signature` against the body's HMAC. A malformed
 /// signature (wrong length, not lowercase hex) is simply `false`, as in
@@ -62,6 +97,41 @@ mod tests {
     assert_eq!(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     assert!(verify_signature(&key, b"what do ya want for nothing?", &sig));
     assert!(!verify_signature(&key, b"what do ya want for nothing!", &sig));
+  }
+
+  fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+  }
+
+  #[test]
+  fn open_checks_size_then_signature() {
+    let key = Key::new(&Secret::new("Jefe"));
+    let body = br#"{"type":"call.session_started"}"#;
+    let sig = sign(&key, body);
+    assert_eq!(open(&key, body, &sig, 1024).unwrap().as_ref(), body);
+    let err = open(&key, body, &sig.replace('a', "b"), 1024).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::WebhookSignature);
+    let err = open(&key, body, &sig, 10).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+    assert!(err.message.contains("over the 10-byte limit"));
+  }
+
+  #[test]
+  fn gzip_bodies_are_signed_over_the_inflated_bytes() {
+    let key = Key::new(&Secret::new("Jefe"));
+    let body = br#"{"type":"call.recording_ready"}"#;
+    let compressed = gzip(body);
+    assert_eq!(open(&key, &compressed, &sign(&key, body), 1024).unwrap().as_ref(), body);
+    assert_eq!(open(&key, &compressed, &sign(&key, &compressed), 1024).unwrap_err().kind, ErrorKind::WebhookSignature);
+    let bomb = gzip(&vec![b' '; 5_000_000]);
+    assert!(bomb.len() < 10_000);
+    let err = open(&key, &bomb, &sign(&key, b""), 1024 * 1024).unwrap_err();
+    assert!(err.message.contains("decompressed webhook body is over"), "{}", err.message);
+    let err = open(&key, &[0x1f, 0x8b, 1, 2, 3], "", 1024).unwrap_err();
+    assert!(err.message.contains("gzip decompression failed"), "{}", err.message);
   }
 
   #[test]

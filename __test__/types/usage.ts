@@ -10,7 +10,9 @@ import {
   StreamError,
   verifyWebhook,
   verifyWebhookSync,
+  handleStreamWebhook,
   type CallCustomData,
+  type WebhookResult,
   type StreamCall,
   type StreamClient,
   type StreamErrorCode,
@@ -48,6 +50,32 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
       console.log(code, status, streamCode, requestId)
     }
   }
+
+  const event: WebhookResult = await handleStreamWebhook(body, { signature, webhookId: 'w', attempt: 1 }, { startedAt: new Date() })
+  if (event.update !== null) {
+    switch (event.type) {
+      case 'call.session_started': {
+        const status: 'active' = event.update.status
+        const startedAt: string = event.update.startedAt
+        console.log(status, startedAt)
+        break
+      }
+      case 'call.session_ended': {
+        const duration: number | null = event.update.durationSeconds
+        console.log(event.update.status, event.update.endedAt, duration)
+        break
+      }
+      case 'call.transcription_ready':
+        console.log(event.update.transcriptionUrl)
+        break
+      case 'call.recording_ready':
+        console.log(event.update.recordingUrl)
+        break
+    }
+  }
+  const callId: string | null = event.callId
+  const viaClient: WebhookResult = await client.handleStreamWebhook('{}', { signature })
+  console.log(callId, viaClient.meetingId)
 
   const emulator: Emulator = await startEmulator({ apiKey: 'k', apiSecret: 's' })
   const url: string = emulator.url

@@ -1,0 +1,120 @@
+// handleStreamWebhook: signature first, size and gzip limits, and the typed
+// meeting update for each of Stream's call events.
+import crypto from 'node:crypto'
+import zlib from 'node:zlib'
+import test from 'ava'
+import { createStreamClient, StreamError } from 'stream-video-native'
+import { API_KEY, API_SECRET } from './helpers.mjs'
+
+const client = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET })
+const sign = (body) => crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
+const handle = (body, headers = {}, options) => client.handleStreamWebhook(body, { signature: sign(body), ...headers }, options)
+
+const call = (session) => ({ type: 'default', id: 'meeting-123', cid: 'default:meeting-123', custom: { meetingId: '123', agentId: 'a' }, session })
+const events = {
+  started: { type: 'call.session_started', created_at: '2026-04-08T14:23:36Z', call_cid: 'default:meeting-123', session_id: 's1', call: call({ id: 's1', started_at: '2026-04-08T14:23:35.2Z' }) },
+  ended: { type: 'call.session_ended', created_at: '2026-04-08T15:00:01Z', call_cid: 'default:meeting-123', session_id: 's1', call: call({ id: 's1', started_at: '2026-04-08T14:23:35.2Z', ended_at: '2026-04-08T14:59:59.9Z' }) },
+  transcription: { type: 'call.transcription_ready', created_at: '2026-04-08T15:01:00Z', call_cid: 'default:meeting-123', egress_id: 'e', call_transcription: { filename: 't.jsonl', url: 'https://cdn.example/t.jsonl', start_time: '2026-04-08T14:23:35Z', end_time: '2026-04-08T15:00:00Z', session_id: 's1' } },
+  recording: { type: 'call.recording_ready', created_at: '2026-04-08T15:02:00Z', call_cid: 'default:meeting-123', egress_id: 'e', recording_type: 'composite', call_recording: { filename: 'r.mp4', url: 'https://cdn.example/r.mp4', start_time: '2026-04-08T14:23:35Z', end_time: '2026-04-08T15:00:00Z', session_id: 's1', recording_type: 'composite' } },
+}
+
+test('call.session_started → active with the session start', async (t) => {
+  const result = await handle(JSON.stringify(events.started), { webhookId: 'wh-1', attempt: 2 })
+  t.deepEqual(result, {
+    type: 'call.session_started',
+    createdAt: '2026-04-08T14:23:36Z',
+    callType: 'default',
+    callId: 'meeting-123',
+    sessionId: 's1',
+    webhookId: 'wh-1',
+    attempt: 2,
+    meetingId: '123',
+    update: { status: 'active', startedAt: '2026-04-08T14:23:35.2Z' },
+  })
+})
+
+test('call.session_ended → processing with the duration from the event', async (t) => {
+  const result = await handle(Buffer.from(JSON.stringify(events.ended)))
+  t.deepEqual(result.update, { status: 'processing', endedAt: '2026-04-08T14:59:59.9Z', durationSeconds: 2185 })
+  t.is(result.webhookId, null)
+  t.is(result.attempt, null)
+})
+
+test('call.session_ended without a start uses the stored one, never negative', async (t) => {
+  const body = JSON.stringify({ ...events.ended, call: call({ id: 's1' }) })
+  t.is((await handle(body, {}, { startedAt: '2026-04-08T14:00:01Z' })).update.durationSeconds, 3600)
+  t.is((await handle(body, {}, { startedAt: new Date('2026-04-08T14:30:01Z') })).update.durationSeconds, 1800)
+  t.is((await handle(body, {}, { startedAt: '2026-04-09T00:00:00Z' })).update.durationSeconds, 0)
+  const result = await handle(body)
+  t.deepEqual(result.update, { status: 'processing', endedAt: '2026-04-08T15:00:01Z', durationSeconds: null })
+})
+
+test('transcription and recording events carry their URLs and the call id, not the meeting id', async (t) => {
+  const transcription = await handle(JSON.stringify(events.transcription))
+  t.like(transcription, { type: 'call.transcription_ready', callId: 'meeting-123', meetingId: null, sessionId: 's1' })
+  t.deepEqual(transcription.update, { transcriptionUrl: 'https://cdn.example/t.jsonl' })
+  const recording = await handle(JSON.stringify(events.recording), { attempt: '3' })
+  t.deepEqual(recording.update, { recordingUrl: 'https://cdn.example/r.mp4' })
+  t.is(recording.attempt, 3)
+})
+
+test('unknown event types are kept with update null', async (t) => {
+  const result = await handle(JSON.stringify({ type: 'call.member_added', created_at: '2026-04-08T15:00:00Z', call_cid: 'default:a:b', members: [] }))
+  t.like(result, { type: 'call.member_added', callType: 'default', callId: 'a:b', update: null })
+})
+
+test('a bad or missing signature rejects with STREAM_WEBHOOK_SIGNATURE before parsing', async (t) => {
+  const body = JSON.stringify(events.started)
+  for (const signature of [sign(body + ' '), sign(body).toUpperCase(), '', undefined, null]) {
+    const err = await t.throwsAsync(client.handleStreamWebhook(body, { signature }), { instanceOf: StreamError })
+    t.is(err.code, 'STREAM_WEBHOOK_SIGNATURE')
+  }
+  // Not JSON at all, but the signature is checked first.
+  t.is((await t.throwsAsync(client.handleStreamWebhook('not json', { signature: 'x' }))).code, 'STREAM_WEBHOOK_SIGNATURE')
+})
+
+test('malformed bodies with a good signature are STREAM_INVALID_ARGUMENT', async (t) => {
+  for (const body of ['not json', '{}', '[1]', '{"type":"call.recording_ready","call_cid":"default:x"}']) {
+    const err = await t.throwsAsync(handle(body))
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT', body)
+  }
+})
+
+test('bodies over the limit are rejected; the limit is configurable', async (t) => {
+  const big = JSON.stringify({ ...events.started, padding: 'x'.repeat(1024 * 1024) })
+  const err = await t.throwsAsync(handle(big))
+  t.is(err.code, 'STREAM_INVALID_ARGUMENT')
+  t.regex(err.message, /over the 1048576-byte limit/)
+  t.is((await handle(big, {}, { maxBodyBytes: 2 * 1024 * 1024 })).type, 'call.session_started')
+  await t.throwsAsync(handle(JSON.stringify(events.started), {}, { maxBodyBytes: 100 }), { code: 'STREAM_INVALID_ARGUMENT' })
+  await t.throwsAsync(handle('{}', {}, { maxBodyBytes: -1 }), { code: 'STREAM_INVALID_ARGUMENT', message: /maxBodyBytes/ })
+})
+
+test('gzip bodies are inflated and the signature covers the inflated bytes', async (t) => {
+  const plain = JSON.stringify(events.recording)
+  const gz = zlib.gzipSync(plain)
+  const result = await client.handleStreamWebhook(gz, { signature: sign(plain) })
+  t.is(result.update.recordingUrl, 'https://cdn.example/r.mp4')
+  t.is((await t.throwsAsync(client.handleStreamWebhook(gz, { signature: sign(gz) }))).code, 'STREAM_WEBHOOK_SIGNATURE')
+  const bomb = zlib.gzipSync(Buffer.alloc(20 * 1024 * 1024, 32))
+  const err = await t.throwsAsync(client.handleStreamWebhook(bomb, { signature: sign('') }))
+  t.is(err.code, 'STREAM_INVALID_ARGUMENT')
+  t.regex(err.message, /decompressed webhook body is over/)
+})
+
+test('bad arguments reject with STREAM_INVALID_ARGUMENT naming them', async (t) => {
+  const body = JSON.stringify(events.started)
+  const cases = [
+    [() => client.handleStreamWebhook(42, { signature: 'x' }), /^body must be/],
+    [() => client.handleStreamWebhook(body), /^headers must be an object/],
+    [() => client.handleStreamWebhook(body, { signature: sign(body), webhookId: 5 }), /^headers\.webhookId/],
+    [() => client.handleStreamWebhook(body, { signature: sign(body), attempt: 0 }), /^headers\.attempt/],
+    [() => client.handleStreamWebhook(body, { signature: sign(body), attempt: 'x' }), /^headers\.attempt/],
+    [() => client.handleStreamWebhook(body, { signature: sign(body) }, { startedAt: 5 }), /^options\.startedAt/],
+  ]
+  for (const [run, message] of cases) {
+    const err = await t.throwsAsync(run())
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT')
+    t.regex(err.message, message)
+  }
+})
