@@ -9,6 +9,31 @@ export interface EmulatorOptions {
   host?: string
   /** Keep every request in `requests` (default true; turn off for long runs). */
   record?: boolean
+  /** Where call events are POSTed, signed with the API secret. */
+  webhookUrl?: string | null
+  /** Start a session when a call is created; end it (with recording and transcription) on mark_ended. */
+  autoSession?: boolean
+  /** Retries of a non-2xx delivery (default 2, so 3 attempts). */
+  webhookRetries?: number
+  webhookRetryDelayMs?: number
+}
+
+export interface DeliveryOptions {
+  /** Send every event twice (same X-Webhook-Id). */
+  duplicate?: boolean
+  /** Send the events in random order. */
+  shuffle?: boolean
+  /** Call type, default `default`. */
+  type?: string
+}
+
+export interface Delivery {
+  webhookId: string
+  type: string
+  cid: string
+  body: string
+  attempts: Array<{ status?: number; error?: string }>
+  delivered: boolean
 }
 
 export interface RecordedRequest {
@@ -47,6 +72,7 @@ export interface EmulatedCall {
   createdAt: string
   updatedAt: string
   endedAt: string | null
+  session: { id: string; startedAt: string; endedAt: string | null } | null
   members: Map<string, { userId: string; role: string; createdAt: string; updatedAt: string }>
 }
 
@@ -61,6 +87,19 @@ export declare class Emulator {
   readonly requestCount: number
   readonly calls: Map<string, EmulatedCall>
   listen(port?: number, host?: string): Promise<this>
+  webhookUrl: string | null
+  autoSession: boolean
+  readonly deliveries: Delivery[]
+  /** Starts a session `durationSeconds` ago (default now): call.session_started. */
+  startSession(callId: string, options?: DeliveryOptions & { durationSeconds?: number }): Promise<Delivery[]>
+  /** call.session_ended */
+  endSession(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  recordingReady(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  transcriptionReady(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  /** started (`durationSeconds` ago, default 90), ended now, recording, transcription. */
+  runSession(callId: string, options?: DeliveryOptions & { durationSeconds?: number }): Promise<Delivery[]>
+  /** Waits for every webhook delivery in flight. */
+  settled(): Promise<void>
   injectFault(fault: Fault): this
   /** Fail this share (0-1) of otherwise normal requests with a random fault. */
   chaos(rate: number): this

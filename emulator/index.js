@@ -100,9 +100,26 @@ function memberResponse(member) {
 }
 
 class Emulator {
-  constructor({ apiKey = 'emulator-key', apiSecret = 'emulator-secret', record = true } = {}) {
+  constructor({
+    apiKey = 'emulator-key',
+    apiSecret = 'emulator-secret',
+    record = true,
+    webhookUrl = null,
+    autoSession = false,
+    webhookRetries = 2,
+    webhookRetryDelayMs = 200,
+  } = {}) {
     this.apiKey = apiKey
     this.apiSecret = apiSecret
+    /** Where call events are POSTed, signed like Stream's (null: nowhere). */
+    this.webhookUrl = webhookUrl
+    /** Start a session when a call is created and end it (plus recording and transcription) on mark_ended. */
+    this.autoSession = autoSession
+    this.webhookRetries = webhookRetries
+    this.webhookRetryDelayMs = webhookRetryDelayMs
+    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, error }], delivered }. */
+    this.deliveries = []
+    this.pending = new Set()
     /** Every request received (unless `record: false`): { method, path, query, headers, body, receivedAt }. */
     this.requests = []
     this.record = record
@@ -156,12 +173,14 @@ class Emulator {
   reset() {
     this.requests.length = 0
     this.requestCount = 0
+    this.deliveries.length = 0
     this.calls.clear()
     this.faults.length = 0
     this.chaosRate = 0
   }
 
   async close() {
+    await this.settled()
     for (const socket of this.sockets) socket.destroy()
     await new Promise((resolve) => this.server.close(resolve))
   }
@@ -207,7 +226,7 @@ class Emulator {
         // A canned answer carries exactly the headers the fault names.
         if (fault.status) return this.#send(res, fault.status, fault.body ?? '', fault.headers, false)
       }
-      const { status, body, headers } = this.#handle(record)
+      const { status, body, headers } = await this.#handle(record)
       this.#send(res, status, body, headers)
     })
   }
@@ -228,6 +247,10 @@ class Emulator {
   }
 
   #handle(record) {
+    if (record.path.startsWith('/emulator/')) return this.#control(record)
+    if (record.method === 'GET' && record.path.startsWith('/media/')) {
+      return { status: 200, body: `emulated media file ${record.path}\n` }
+    }
     const route = CALL_ROUTE.exec(record.path)
     if (record.method !== 'POST' || !route) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     if (record.query.api_key !== this.apiKey) return streamError(401, 2, 'api_key not valid')
@@ -261,8 +284,9 @@ class Emulator {
       if (typeof data.created_by_id !== 'string' || !data.created_by_id) {
         return streamError(400, 4, 'GetOrCreateCall failed with error: "data.created_by_id or data.created_by is required for server-side calls"')
       }
-      call = { type, id, cid, createdById: data.created_by_id, custom: data.custom || {}, createdAt: now, updatedAt: now, endedAt: null, members: new Map() }
+      call = { type, id, cid, createdById: data.created_by_id, custom: data.custom || {}, createdAt: now, updatedAt: now, endedAt: null, members: new Map(), session: null }
       this.calls.set(cid, call)
+      if (this.autoSession) this.#track(this.startSession(id, { type }))
     }
     return {
       status: 201,
@@ -292,7 +316,198 @@ class Emulator {
   #markEnded(call, now) {
     call.endedAt = call.endedAt || now
     call.updatedAt = now
+    if (this.autoSession && call.session && !call.session.endedAt) this.#track(this.finishSession(call.id, { type: call.type }))
     return { status: 201, body: { duration: '0.27ms' } }
+  }
+
+  // ---- Call lifecycle and webhooks -------------------------------------
+
+  /**
+   * Control endpoints for driving a call's lifecycle over HTTP (no auth: a
+   * development tool on loopback):
+   *   POST /emulator/calls/{type}/{id}/session        start, end, recording, transcription
+   *   POST /emulator/calls/{type}/{id}/session/start  call.session_started
+   *   POST /emulator/calls/{type}/{id}/session/end    call.session_ended
+   *   POST /emulator/calls/{type}/{id}/recording      call.recording_ready
+   *   POST /emulator/calls/{type}/{id}/transcription  call.transcription_ready
+   * Body (optional JSON): { durationSeconds, duplicate, shuffle }. Answers once
+   * every webhook is delivered (or given up), with the deliveries.
+   */
+  async #control(record) {
+    const match = /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription)$/.exec(record.path)
+    if (record.method !== 'POST' || !match) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    const [, type, id, action] = match
+    let options = {}
+    try {
+      options = record.body ? JSON.parse(record.body) : {}
+    } catch {
+      return streamError(400, 4, 'invalid JSON request body')
+    }
+    if (!this.calls.has(`${type}:${id}`)) return streamError(404, 16, `Can't find call with id ${type}:${id}`)
+    const run = {
+      session: () => this.runSession(id, { ...options, type }),
+      'session/start': () => this.startSession(id, { ...options, type }),
+      'session/end': () => this.endSession(id, { ...options, type }),
+      recording: () => this.recordingReady(id, { ...options, type }),
+      transcription: () => this.transcriptionReady(id, { ...options, type }),
+    }[action]
+    return { status: 200, body: { deliveries: await run() } }
+  }
+
+  #call(id, type = 'default') {
+    const call = this.calls.get(`${type}:${id}`)
+    if (!call) throw new Error(`no call ${type}:${id} in the emulator`)
+    return call
+  }
+
+  /** Starts a session `durationSeconds` in the past (default: now) and sends call.session_started. */
+  startSession(id, { type, durationSeconds = 0, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    const startedAt = new Date(Date.now() - durationSeconds * 1000).toISOString()
+    call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
+    return this.#emit([this.#sessionEvent('call.session_started', call)], delivery)
+  }
+
+  /** Ends the session (starting one first if needed) and sends call.session_ended. */
+  async endSession(id, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    if (!call.session) call.session = { id: crypto.randomUUID(), startedAt: new Date().toISOString(), endedAt: null }
+    call.session.endedAt = new Date().toISOString()
+    return this.#emit([this.#sessionEvent('call.session_ended', call)], delivery)
+  }
+
+  recordingReady(id, { type, ...delivery } = {}) {
+    return this.#emit([this.#assetEvent('call.recording_ready', this.#call(id, type))], delivery)
+  }
+
+  transcriptionReady(id, { type, ...delivery } = {}) {
+    return this.#emit([this.#assetEvent('call.transcription_ready', this.#call(id, type))], delivery)
+  }
+
+  /** A whole session: started `durationSeconds` ago (default 90), ended now, then recording and transcription. */
+  async runSession(id, { type, durationSeconds = 90, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    const now = Date.now()
+    call.session = { id: crypto.randomUUID(), startedAt: new Date(now - durationSeconds * 1000).toISOString(), endedAt: new Date(now).toISOString() }
+    const events = [
+      this.#sessionEvent('call.session_started', call, call.session.startedAt),
+      this.#sessionEvent('call.session_ended', call, call.session.endedAt),
+      this.#assetEvent('call.recording_ready', call),
+      this.#assetEvent('call.transcription_ready', call),
+    ]
+    return this.#emit(events, delivery)
+  }
+
+  /** The end of a session started by `autoSession`: session_ended, recording, transcription. */
+  finishSession(id, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    call.session.endedAt = new Date().toISOString()
+    const events = ['call.session_ended', 'call.recording_ready', 'call.transcription_ready'].map((t) =>
+      t === 'call.session_ended' ? this.#sessionEvent(t, call) : this.#assetEvent(t, call),
+    )
+    return this.#emit(events, delivery)
+  }
+
+  /** Waits for every delivery in flight (including retries). */
+  async settled() {
+    while (this.pending.size) await Promise.allSettled([...this.pending])
+  }
+
+  #track(promise) {
+    const tracked = promise.catch(() => {}).finally(() => this.pending.delete(tracked))
+    this.pending.add(tracked)
+    return promise
+  }
+
+  #sessionEvent(eventType, call, createdAt = new Date().toISOString()) {
+    const session = {
+      id: call.session.id,
+      started_at: call.session.startedAt,
+      ended_at: eventType === 'call.session_ended' ? call.session.endedAt : undefined,
+      participants: [],
+      participants_count_by_role: {},
+      anonymous_participant_count: 0,
+      accepted_by: {},
+      missed_by: {},
+      rejected_by: {},
+    }
+    return {
+      type: eventType,
+      created_at: createdAt,
+      call_cid: call.cid,
+      session_id: call.session.id,
+      call: { ...callResponse(call), current_session_id: call.session.id, session },
+    }
+  }
+
+  #assetEvent(eventType, call) {
+    const recording = eventType === 'call.recording_ready'
+    const file = recording ? `${call.id}_composite.mp4` : `${call.id}_transcript.jsonl`
+    const asset = {
+      filename: file,
+      url: `${this.url}/media/${call.type}/${call.id}/${file}`,
+      start_time: call.session?.startedAt ?? call.createdAt,
+      end_time: call.session?.endedAt ?? new Date().toISOString(),
+      session_id: call.session?.id ?? '',
+    }
+    const event = { type: eventType, created_at: new Date().toISOString(), call_cid: call.cid, egress_id: crypto.randomUUID() }
+    return recording
+      ? { ...event, recording_type: 'composite', call_recording: { ...asset, recording_type: 'composite' } }
+      : { ...event, call_transcription: asset }
+  }
+
+  /** Sends events in order (or shuffled), each possibly twice; resolves with the deliveries. */
+  #emit(events, { duplicate = false, shuffle = false } = {}) {
+    let queue = events.map((event) => ({ event, webhookId: crypto.randomUUID() }))
+    if (duplicate) queue = queue.flatMap((item) => [item, item])
+    if (shuffle) {
+      for (let i = queue.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1))
+        ;[queue[i], queue[j]] = [queue[j], queue[i]]
+      }
+    }
+    return this.#track(
+      (async () => {
+        const results = []
+        for (const { event, webhookId } of queue) results.push(await this.#deliver(event, webhookId))
+        return results
+      })(),
+    )
+  }
+
+  /** POSTs one event like Stream: signed, X-Webhook-Id stable across retries, retried on non-2xx. */
+  async #deliver(event, webhookId) {
+    const body = JSON.stringify(event)
+    const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false }
+    this.deliveries.push(delivery)
+    if (!this.webhookUrl) return delivery
+    const signature = crypto.createHmac('sha256', this.apiSecret).update(body).digest('hex')
+    for (let attempt = 1; attempt <= this.webhookRetries + 1; attempt++) {
+      try {
+        const response = await fetch(this.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-signature': signature,
+            'x-webhook-id': webhookId,
+            'x-webhook-attempt': String(attempt),
+            'x-api-key': this.apiKey,
+          },
+          body,
+          signal: AbortSignal.timeout(6000),
+        })
+        await response.arrayBuffer()
+        delivery.attempts.push({ status: response.status })
+        if (response.ok) {
+          delivery.delivered = true
+          break
+        }
+      } catch (e) {
+        delivery.attempts.push({ error: e.cause?.code || e.name })
+      }
+      if (attempt <= this.webhookRetries) await new Promise((r) => setTimeout(r, this.webhookRetryDelayMs * attempt))
+    }
+    return delivery
   }
 }
 
