@@ -71,7 +71,7 @@ test('non-2xx deliveries are retried with the same webhook id', async (t) => {
   await api.createStreamCall('life-2', 'host', DATA)
   const [delivery] = await emulator.startSession('life-2')
   t.true(delivery.delivered)
-  t.deepEqual(delivery.attempts, [{ status: 500 }, { status: 500 }, { status: 200 }])
+  t.deepEqual(delivery.attempts.map((a) => a.status), [500, 500, 200])
   t.deepEqual(hook.received.map((r) => r.headers['x-webhook-attempt']), ['1', '2', '3'])
   t.is(new Set(hook.received.map((r) => r.headers['x-webhook-id'])).size, 1)
 })

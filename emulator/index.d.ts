@@ -21,18 +21,25 @@ export interface EmulatorOptions {
 export interface DeliveryOptions {
   /** Send every event twice (same X-Webhook-Id). */
   duplicate?: boolean
+  /** Send this many randomly chosen events twice. */
+  duplicates?: number
   /** Send the events in random order. */
   shuffle?: boolean
+  /** Deliveries in flight at once (default 1: one after another). */
+  concurrency?: number
   /** Call type, default `default`. */
   type?: string
 }
+
+/** A Stream call event as the emulator sends it. */
+export type StreamEvent = { type: string; created_at: string; call_cid: string; [key: string]: unknown }
 
 export interface Delivery {
   webhookId: string
   type: string
   cid: string
   body: string
-  attempts: Array<{ status?: number; error?: string }>
+  attempts: Array<{ status?: number; response?: string; error?: string }>
   delivered: boolean
 }
 
@@ -98,6 +105,9 @@ export declare class Emulator {
   transcriptionReady(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
   /** started (`durationSeconds` ago, default 90), ended now, recording, transcription. */
   runSession(callId: string, options?: DeliveryOptions & { durationSeconds?: number }): Promise<Delivery[]>
+  /** The four events of a whole session, built but not sent. */
+  sessionEvents(callId: string, options?: { type?: string; durationSeconds?: number }): StreamEvent[]
+  deliverEvents(events: StreamEvent[], options?: DeliveryOptions): Promise<Delivery[]>
   /** Waits for every webhook delivery in flight. */
   settled(): Promise<void>
   injectFault(fault: Fault): this

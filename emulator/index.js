@@ -117,7 +117,7 @@ class Emulator {
     this.autoSession = autoSession
     this.webhookRetries = webhookRetries
     this.webhookRetryDelayMs = webhookRetryDelayMs
-    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, error }], delivered }. */
+    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, response } | { error }], delivered }. */
     this.deliveries = []
     this.pending = new Set()
     /** Every request received (unless `record: false`): { method, path, query, headers, body, receivedAt }. */
@@ -365,7 +365,7 @@ class Emulator {
     const call = this.#call(id, type)
     const startedAt = new Date(Date.now() - durationSeconds * 1000).toISOString()
     call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
-    return this.#emit([this.#sessionEvent('call.session_started', call)], delivery)
+    return this.deliverEvents([this.#sessionEvent('call.session_started', call)], delivery)
   }
 
   /** Ends the session (starting one first if needed) and sends call.session_ended. */
@@ -373,29 +373,33 @@ class Emulator {
     const call = this.#call(id, type)
     if (!call.session) call.session = { id: crypto.randomUUID(), startedAt: new Date().toISOString(), endedAt: null }
     call.session.endedAt = new Date().toISOString()
-    return this.#emit([this.#sessionEvent('call.session_ended', call)], delivery)
+    return this.deliverEvents([this.#sessionEvent('call.session_ended', call)], delivery)
   }
 
   recordingReady(id, { type, ...delivery } = {}) {
-    return this.#emit([this.#assetEvent('call.recording_ready', this.#call(id, type))], delivery)
+    return this.deliverEvents([this.#assetEvent('call.recording_ready', this.#call(id, type))], delivery)
   }
 
   transcriptionReady(id, { type, ...delivery } = {}) {
-    return this.#emit([this.#assetEvent('call.transcription_ready', this.#call(id, type))], delivery)
+    return this.deliverEvents([this.#assetEvent('call.transcription_ready', this.#call(id, type))], delivery)
   }
 
   /** A whole session: started `durationSeconds` ago (default 90), ended now, then recording and transcription. */
-  async runSession(id, { type, durationSeconds = 90, ...delivery } = {}) {
+  runSession(id, { type, durationSeconds = 90, ...delivery } = {}) {
+    return this.deliverEvents(this.sessionEvents(id, { type, durationSeconds }), delivery)
+  }
+
+  /** The four events of a whole session (started `durationSeconds` ago, ended now), without sending them. */
+  sessionEvents(id, { type, durationSeconds = 90 } = {}) {
     const call = this.#call(id, type)
     const now = Date.now()
     call.session = { id: crypto.randomUUID(), startedAt: new Date(now - durationSeconds * 1000).toISOString(), endedAt: new Date(now).toISOString() }
-    const events = [
+    return [
       this.#sessionEvent('call.session_started', call, call.session.startedAt),
       this.#sessionEvent('call.session_ended', call, call.session.endedAt),
       this.#assetEvent('call.recording_ready', call),
       this.#assetEvent('call.transcription_ready', call),
     ]
-    return this.#emit(events, delivery)
   }
 
   /** The end of a session started by `autoSession`: session_ended, recording, transcription. */
@@ -405,7 +409,7 @@ class Emulator {
     const events = ['call.session_ended', 'call.recording_ready', 'call.transcription_ready'].map((t) =>
       t === 'call.session_ended' ? this.#sessionEvent(t, call) : this.#assetEvent(t, call),
     )
-    return this.#emit(events, delivery)
+    return this.deliverEvents(events, delivery)
   }
 
   /** Waits for every delivery in flight (including retries). */
@@ -456,20 +460,28 @@ class Emulator {
       : { ...event, call_transcription: asset }
   }
 
-  /** Sends events in order (or shuffled), each possibly twice; resolves with the deliveries. */
-  #emit(events, { duplicate = false, shuffle = false } = {}) {
+  /**
+   * Sends events to the webhook URL and resolves with the deliveries. Options:
+   * `duplicate` (send every event twice), `duplicates` (send that many
+   * randomly chosen events twice), `shuffle` (random order), `concurrency`
+   * (deliveries in flight at once, default 1: in order).
+   */
+  deliverEvents(events, { duplicate = false, duplicates = 0, shuffle = false, concurrency = 1 } = {}) {
     let queue = events.map((event) => ({ event, webhookId: crypto.randomUUID() }))
     if (duplicate) queue = queue.flatMap((item) => [item, item])
-    if (shuffle) {
-      for (let i = queue.length - 1; i > 0; i--) {
-        const j = Math.floor(Math.random() * (i + 1))
-        ;[queue[i], queue[j]] = [queue[j], queue[i]]
-      }
-    }
+    if (duplicates > 0) queue = queue.concat(shuffled(queue).slice(0, duplicates))
+    if (shuffle) queue = shuffled(queue)
     return this.#track(
       (async () => {
-        const results = []
-        for (const { event, webhookId } of queue) results.push(await this.#deliver(event, webhookId))
+        const results = new Array(queue.length)
+        let next = 0
+        const worker = async () => {
+          while (next < queue.length) {
+            const i = next++
+            results[i] = await this.#deliver(queue[i].event, queue[i].webhookId)
+          }
+        }
+        await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
         return results
       })(),
     )
@@ -496,8 +508,7 @@ class Emulator {
           body,
           signal: AbortSignal.timeout(6000),
         })
-        await response.arrayBuffer()
-        delivery.attempts.push({ status: response.status })
+        delivery.attempts.push({ status: response.status, response: (await response.text()).slice(0, 500) })
         if (response.ok) {
           delivery.delivered = true
           break
@@ -509,6 +520,15 @@ class Emulator {
     }
     return delivery
   }
+}
+
+function shuffled(items) {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j], copy[i]]
+  }
+  return copy
 }
 
 /** Starts an emulator on loopback (a free port unless `port` is given). */

@@ -1,59 +1,83 @@
-// `npm run demo`: builds what is missing, starts the local Stream emulator and
-// walks through the package's job against it: user token, create call, add a
-// participant, end the call, verify a signed webhook. Prints each step.
+// `npm run demo`: builds what is missing, then runs the whole flow on
+// loopback: the Stream emulator, the example Next.js app (SQLite) and this
+// package between them. Prints each step and the meeting's transitions.
+// `npm run demo -- --serve` keeps both running (app on :3000, emulator on
+// :4100) so a person can open the page, until Ctrl-C.
 import crypto from 'node:crypto'
 import { createRequire } from 'node:module'
-import { ensureAll } from './ensure.mjs'
+import { prepareExample } from './example.mjs'
+import { startStack } from './stack.mjs'
 
-ensureAll()
+const serve = process.argv.includes('--serve')
+prepareExample({ build: true })
 const require = createRequire(import.meta.url)
 const stream = require('stream-video-native')
-const { startEmulator } = require('stream-video-native/emulator')
 
-const apiKey = 'demo-key'
-const apiSecret = crypto.randomBytes(32).toString('hex')
-const emulator = await startEmulator({ apiKey, apiSecret })
-Object.assign(process.env, { STREAM_API_KEY: apiKey, STREAM_API_SECRET: apiSecret, STREAM_BASE_URL: emulator.url })
+const stack = await startStack(serve ? { appPort: 3000, emulatorPort: 4100 } : {})
+// The package's own calls below go to the same emulator, with the same credentials as the app.
+Object.assign(process.env, { STREAM_API_KEY: stack.apiKey, STREAM_API_SECRET: stack.apiSecret, STREAM_BASE_URL: stack.emulator.url })
 
-const step = (n, text) => console.log(`\n[${n}/5] ${text}`)
-const show = (label, value) => console.log(`      ${label.padEnd(14)} ${value}`)
-const lastRequest = () => emulator.requests.at(-1)
-const callId = `demo-${Date.now()}`
+const step = (n, text) => console.log(`\n[${n}/7] ${text}`)
+const show = (label, value) => console.log(`      ${label.padEnd(16)} ${value}`)
+const meetingRow = async (id) => (await fetch(`${stack.appUrl}/api/meetings/${id}`)).json()
+const transitions = []
+async function status(id) {
+  const row = await meetingRow(id)
+  if (transitions.at(-1) !== row.status) transitions.push(row.status)
+  show('meeting', `${row.status}${row.durationSeconds !== null ? `, ${row.durationSeconds} s` : ''}`)
+  return row
+}
 
 try {
-  console.log(`Stream emulator on ${emulator.url} (api key ${apiKey})`)
+  console.log(`Stream emulator ${stack.emulator.url}  ·  app ${stack.appUrl}  ·  SQLite ${stack.databasePath}`)
 
-  step(1, 'generateStreamToken(user)')
-  const token = await stream.generateStreamToken('user-1')
-  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url'))
-  show('claims', JSON.stringify(claims))
-  show('valid for', `${claims.exp - claims.iat} s`)
+  step(1, 'POST /api/meetings → createStreamCall + generateStreamToken, in the app')
+  const created = await (await fetch(`${stack.appUrl}/api/meetings`, { method: 'POST', body: JSON.stringify({ userId: 'host-1', agentId: 'agent-456', agentName: 'Sales Assistant' }) })).json()
+  const { meeting, token } = created
+  show('call', `default:${meeting.callId}`)
+  show('custom data', JSON.stringify(stack.emulator.calls.get(`default:${meeting.callId}`).custom))
+  show('user token', JSON.stringify(JSON.parse(Buffer.from(token.split('.')[1], 'base64url'))))
+  await status(meeting.id)
 
-  step(2, 'createStreamCall(callId, user, { meetingId, agentId, agentName })')
-  const call = await stream.createStreamCall(callId, 'user-1', { meetingId: '123', agentId: 'agent-456', agentName: 'Sales Assistant' })
-  show('request', `${lastRequest().method} ${lastRequest().path}`)
-  show('call', `${call.cid} created=${call.created} by ${call.createdById}`)
-  show('custom', JSON.stringify(call.custom))
+  step(2, 'addCallParticipant(callId, guest-1)')
+  await stream.addCallParticipant(meeting.callId, 'guest-1')
+  show('members', [...stack.emulator.calls.get(`default:${meeting.callId}`).members.keys()].join(', '))
 
-  step(3, 'addCallParticipant(callId, user-2, participant)')
-  await stream.addCallParticipant(callId, 'user-2', 'participant')
-  show('request', `${lastRequest().method} ${lastRequest().path}`)
-  show('members', [...emulator.calls.get(`default:${callId}`).members.keys()].join(', '))
+  step(3, 'Stream sends call.session_started (the session began 95 s ago)')
+  await stack.emulator.startSession(meeting.callId, { durationSeconds: 95 })
+  await status(meeting.id)
 
-  step(4, 'endCall(callId)')
-  await stream.endCall(callId)
-  show('request', `${lastRequest().method} ${lastRequest().path}`)
-  show('ended at', emulator.calls.get(`default:${callId}`).endedAt)
+  step(4, 'endCall(callId) → mark_ended; Stream sends call.session_ended')
+  await stream.endCall(meeting.callId)
+  await stack.emulator.endSession(meeting.callId)
+  await status(meeting.id)
 
-  step(5, 'verifyWebhook(rawBody, X-Signature)')
-  const event = JSON.stringify({ type: 'call.session_ended', created_at: new Date().toISOString(), call_cid: `default:${callId}`, session_id: 's-1' })
-  const signature = crypto.createHmac('sha256', apiSecret).update(event).digest('hex')
-  show('genuine', await stream.verifyWebhook(event, signature))
-  show('tampered', await stream.verifyWebhook(event.replace('ended', 'started'), signature))
+  step(5, 'Stream sends call.recording_ready and call.transcription_ready')
+  await stack.emulator.recordingReady(meeting.callId)
+  await stack.emulator.transcriptionReady(meeting.callId)
+  const done = await status(meeting.id)
+  show('recording', done.recordingUrl)
+  show('transcript', done.transcriptionUrl)
 
-  const failure = await stream.endCall('no-such-call').catch((e) => e)
-  console.log(`\nA failure, for comparison: ${failure.code} (HTTP ${failure.status}, Stream code ${failure.streamCode})`)
+  step(6, 'verifyWebhook / the route on a tampered body')
+  const delivered = stack.emulator.deliveries.at(-1)
+  const signature = crypto.createHmac('sha256', stack.apiSecret).update(delivered.body).digest('hex')
+  show('genuine', await stream.verifyWebhook(delivered.body, signature))
+  show('tampered', await stream.verifyWebhook(delivered.body.replace('transcript', 'tampered'), signature))
+  const rejected = await fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body: delivered.body.replace('transcript', 'tampered'), headers: { 'x-signature': signature } })
+  show('route answered', `${rejected.status} (nothing written)`)
+
+  step(7, 'Stream re-delivers a webhook it already sent')
+  const again = await fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body: delivered.body, headers: { 'x-signature': signature, 'x-webhook-id': delivered.webhookId, 'x-webhook-attempt': '2' } })
+  show('route answered', `${again.status} ${JSON.stringify(await again.json())}`)
+
+  console.log(`\nTransitions: ${transitions.join(' → ')}`)
+  if (transitions.join() !== 'scheduled,active,processing') throw new Error('unexpected transitions')
+  if (serve) {
+    console.log(`\nServing: open ${stack.appUrl} (emulator on ${stack.emulator.url}). Ctrl-C to stop.`)
+    await new Promise((resolve) => process.once('SIGINT', resolve))
+  }
   console.log('\nDemo finished.')
 } finally {
-  await emulator.close()
+  await stack.stop()
 }

@@ -1,38 +1,23 @@
-// Installs npm dependencies and builds the native addon when they are missing
-// or older than their sources, so `npm test` and `npm run demo` work from a
-// fresh clone with only Node, npm and cargo. Uses Node built-ins only (it runs
-// before node_modules exists).
+// Installs npm dependencies when they are missing or older than the lockfile,
+// and (re)builds the release addon (a no-op for cargo when nothing changed),
+// so `npm test` and `npm run demo` work from a fresh clone with only Node, npm
+// and cargo. Uses Node built-ins only (it runs before node_modules exists).
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
-function newest(paths) {
-  let latest = 0
-  for (const path of paths) {
-    const full = join(root, path)
-    if (!existsSync(full)) continue
-    const stat = statSync(full)
-    if (stat.isDirectory()) {
-      latest = Math.max(latest, newest(readdirSync(full).map((name) => join(path, name))))
-    } else {
-      latest = Math.max(latest, stat.mtimeMs)
-    }
-  }
-  return latest
-}
-
-function run(command, args) {
+export function run(command, args, cwd = root) {
   console.log(`> ${command} ${args.join(' ')}`)
-  execFileSync(command, args, { cwd: root, stdio: 'inherit' })
+  execFileSync(command, args, { cwd, stdio: 'inherit' })
 }
 
 export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json')
-  if (!existsSync(marker) || statSync(marker).mtimeMs < newest(['package-lock.json'])) {
+  if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
     run(npm, ['ci', '--no-audit', '--no-fund'])
   }
 }
@@ -43,11 +28,8 @@ export function addonPath() {
 }
 
 export function ensureAddon() {
-  const addon = addonPath()
-  const sources = newest(['src', 'Cargo.toml', 'Cargo.lock', 'build.rs'])
-  if (!addon || statSync(addon).mtimeMs < sources) {
-    run(npm, ['run', 'build'])
-  }
+  run(npm, ['run', '--silent', 'build'])
+  return addonPath()
 }
 
 export function ensureAll() {

@@ -1,6 +1,6 @@
 // `npm test`: installs and builds what is missing, then runs the Rust unit
-// tests, the ava specs (against the local Stream emulator) and the TypeScript
-// check. Prints one `N passed, N failed` line per suite and a total.
+// tests, the ava specs (against the local Stream emulator), the end-to-end
+// test of the example Next.js app and the TypeScript check. Prints one `N passed, N failed` line per suite and a total.
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,10 +34,16 @@ suites.push({
   ok: cargo.ok,
 })
 
-const ava = run(bin('ava'), ['--tap'], { capture: true })
-const passed = (ava.stdout.match(/^ok \d+/gm) || []).length
-const failed = (ava.stdout.match(/^not ok \d+/gm) || []).length
-suites.push({ name: 'js', passed, failed: failed + (ava.ok || failed ? 0 : 1), ok: ava.ok })
+function avaSuite(name, args) {
+  const ava = run(bin('ava'), ['--tap', ...args], { capture: true })
+  const passed = (ava.stdout.match(/^ok \d+/gm) || []).length
+  const failed = (ava.stdout.match(/^not ok \d+/gm) || []).length
+  suites.push({ name, passed, failed: failed + (ava.ok || failed ? 0 : 1), ok: ava.ok })
+}
+
+avaSuite('js', [])
+// The example Next.js app, built from packed tarballs, against the emulator.
+avaSuite('e2e', ['--timeout=10m', '__test__/e2e/app.spec.mjs'])
 
 const tsc = run(bin('tsc'), ['-p', '__test__/types'])
 suites.push({ name: 'types', passed: tsc.ok ? 1 : 0, failed: tsc.ok ? 0 : 1, ok: tsc.ok })

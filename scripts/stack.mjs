@@ -1,0 +1,83 @@
+// Starts the whole local stack on loopback: the Stream emulator and the
+// example Next.js app (production build) wired to each other, with a fresh
+// SQLite database. Used by the end-to-end test and `npm run demo`.
+import { spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { appDir } from './example.mjs'
+
+const require = createRequire(import.meta.url)
+const { startEmulator } = require('../emulator')
+
+async function freePort() {
+  const server = net.createServer()
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function waitUntilUp(url, app, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (app.exitCode !== null) throw new Error(`the app exited with code ${app.exitCode}`)
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`the app did not answer at ${url} within ${timeoutMs} ms`)
+}
+
+/** Starts emulator + app. `appPort`/`emulatorPort` default to free ports. */
+export async function startStack({ appPort, emulatorPort, autoSession = false, quiet = true } = {}) {
+  appPort ??= await freePort()
+  const apiKey = 'local-key'
+  const apiSecret = crypto.randomBytes(32).toString('hex')
+  const appUrl = `http://127.0.0.1:${appPort}`
+  const emulator = await startEmulator({
+    apiKey,
+    apiSecret,
+    port: emulatorPort,
+    webhookUrl: `${appUrl}/api/webhook/stream`,
+    autoSession,
+    webhookRetryDelayMs: 100,
+  })
+  const dataDir = mkdtempSync(join(tmpdir(), 'stream-meetings-'))
+  const databasePath = join(dataDir, 'meetings.db')
+  const app = spawn(join(appDir, 'node_modules', '.bin', 'next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      STREAM_API_KEY: apiKey,
+      STREAM_API_SECRET: apiSecret,
+      STREAM_BASE_URL: emulator.url,
+      DATABASE_PATH: databasePath,
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+  })
+  const stop = async () => {
+    if (app.exitCode === null) {
+      const exited = new Promise((resolve) => app.once('exit', resolve))
+      app.kill('SIGTERM')
+      await exited
+    }
+    await emulator.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  try {
+    await waitUntilUp(`${appUrl}/api/meetings`, app)
+  } catch (e) {
+    await stop()
+    throw e
+  }
+  return { emulator, appUrl, apiKey, apiSecret, databasePath, stop }
+}
