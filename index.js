@@ -4,7 +4,35 @@
 // Every failure is a StreamError with a stable `code`, logged once.
 
 const { inspect } = require('node:util')
-const binding = require('./binding.js')
+const binding = loadBinding()
+
+function loadBinding() {
+  try {
+    return require('./binding.js')
+  } catch (cause) {
+    const platform = platformName()
+    const error = new Error(
+      `stream-video-native has no native binary for this platform (${platform}): neither ` +
+        `./stream-video-native.${platform}.node nor the package stream-video-native-${platform} could be loaded. ` +
+        `Prebuilt binaries exist for linux x64/arm64 (glibc and musl), macOS x64/arm64 and Windows x64; ` +
+        `reinstall with optional dependencies enabled (no --no-optional / --omit=optional), ` +
+        `or build from source with \`npm run build\` in a checkout.`,
+    )
+    error.code = 'STREAM_NATIVE_BINDING'
+    error.cause = cause
+    throw error
+  }
+}
+
+/** The platform suffix of the binary napi's loader looks for, e.g. `linux-x64-gnu`. */
+function platformName() {
+  const { platform, arch } = process
+  if (platform === 'linux') {
+    const glibc = process.report?.getReport().header.glibcVersionRuntime
+    return `linux-${arch}-${glibc ? 'gnu' : 'musl'}`
+  }
+  return platform === 'win32' ? `win32-${arch}-msvc` : `${platform}-${arch}`
+}
 
 const CODES = new Set([
   'STREAM_CONFIG',

@@ -1,11 +1,12 @@
 // Packs what users install: the root package and this platform's binary
-// package (npm/<platform>/ with the release .node copied in), with `npm pack`,
-// into .tmp/pack/. Prints and returns the tarball paths and sizes.
+// package (npm/<platform>/ with the distributable .node from build-dist), with
+// `npm pack`, into .tmp/pack/. Prints and returns the tarball paths and sizes.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, rmSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { addonPath, ensureAll, npm, root } from './ensure.mjs'
+import { buildDist } from './build-dist.mjs'
+import { npm, root } from './ensure.mjs'
 
 export const packDir = join(root, '.tmp', 'pack')
 
@@ -17,14 +18,10 @@ function npmPack(dir) {
 }
 
 export function pack() {
-  ensureAll()
-  const addon = addonPath()
-  const platform = basename(addon).replace(/^stream-video-native\.(.+)\.node$/, '$1')
-  const platformDir = join(root, 'npm', platform)
-  copyFileSync(addon, join(platformDir, basename(addon)))
+  const { platform, dir: platformDir, file } = buildDist()
   rmSync(packDir, { recursive: true, force: true })
   mkdirSync(packDir, { recursive: true })
-  const result = { platform, root: npmPack(root), binary: npmPack(platformDir) }
+  const result = { platform, file, root: npmPack(root), binary: npmPack(platformDir) }
   for (const [name, t] of [['root', result.root], [`binary (${platform})`, result.binary]]) {
     console.log(`packed ${name}: ${basename(t.path)} ${(t.size / 1024).toFixed(1)} KiB (${(t.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${t.files.length} files)`)
   }

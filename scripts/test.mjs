@@ -42,8 +42,8 @@ function avaSuite(name, args) {
 }
 
 avaSuite('js', [])
-// The example Next.js app, built from packed tarballs, against the emulator.
-avaSuite('e2e', ['--timeout=10m', '__test__/e2e/app.spec.mjs'])
+// Clean install from packed tarballs, and the example Next.js app against the emulator.
+avaSuite('e2e', ['--timeout=10m', '--serial', '__test__/e2e/*.spec.mjs'])
 
 const tsc = run(bin('tsc'), ['-p', '__test__/types'])
 suites.push({ name: 'types', passed: tsc.ok ? 1 : 0, failed: tsc.ok ? 0 : 1, ok: tsc.ok })
