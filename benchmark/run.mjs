@@ -1,0 +1,315 @@
+// `npm run bench`: side-by-side benchmarks of stream-video-native against what
+// users would pick instead (@stream-io/node-sdk, jsonwebtoken, node:crypto),
+// measured in one run on this machine. Prints a table per group and one
+// `ratio` line per target. `npm run bench -- --write` also rewrites
+// benchmark/RESULTS.md. Everything talks to loopback only.
+import { execFileSync, fork } from 'node:child_process'
+import crypto from 'node:crypto'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Bench } from 'tinybench'
+import { pack } from '../scripts/pack.mjs'
+
+const require = createRequire(import.meta.url)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const write = process.argv.includes('--write')
+const quick = process.argv.includes('--quick') // shorter runs, for smoke-testing the harness
+
+process.env.NODE_ENV = 'production'
+process.env.STREAM_LOG = 'silent'
+const API_KEY = 'bench-key'
+const API_SECRET = crypto.randomBytes(32).toString('hex')
+Object.assign(process.env, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET })
+
+const packed = pack() // release build, and the tarballs whose sizes P7 compares
+const native = require('stream-video-native')
+const jwt = require('jsonwebtoken')
+const { StreamClient } = require('@stream-io/node-sdk')
+const sdk = new StreamClient(API_KEY, API_SECRET)
+
+const report = [] // markdown lines for RESULTS.md
+const ratios = []
+const log = (line = '') => {
+  console.log(line)
+  report.push(line)
+}
+
+// ---------------------------------------------------------------- helpers
+
+const BENCH_TIME = quick ? 150 : 1000
+
+/** Runs CPU benchmarks; each fn does `batch` operations per call. Returns ops/s by name. */
+async function cpuGroup(title, batch, tasks) {
+  const bench = new Bench({ time: BENCH_TIME, warmupTime: quick ? 50 : 300 })
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn)
+  await bench.run()
+  const rows = bench.tasks.map((t) => {
+    const opsPerSec = t.result.throughput.mean * batch
+    return { name: t.name, opsPerSec, nsPerOp: 1e9 / opsPerSec, rme: t.result.throughput.rme }
+  })
+  table(title, ['task', 'ops/s', 'ns/op', '±'], rows.map((r) => [r.name, fmt(r.opsPerSec), fmt(r.nsPerOp), `${r.rme.toFixed(1)}%`]))
+  return Object.fromEntries(rows.map((r) => [r.name, r.opsPerSec]))
+}
+
+function table(title, header, rows) {
+  log(`\n### ${title}\n`)
+  log(`| ${header.join(' | ')} |`)
+  log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`)
+  for (const row of rows) log(`| ${row.join(' | ')} |`)
+}
+
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2))
+
+function ratio(id, label, value, target, comparison = '>=') {
+  const pass = comparison === '>=' ? value >= target : value <= target
+  const line = `ratio ${id} ${label} = ${value.toFixed(2)}x (target ${comparison} ${target}x) ${pass ? 'PASS' : 'MISS'}`
+  ratios.push({ id, line, pass })
+  log(line)
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+// ---------------------------------------------------------------- P1, P1c, P2: user tokens
+
+const claims = () => {
+  const iat = Math.floor(Date.now() / 1000) - 1
+  return { user_id: 'user-123', iat, exp: iat + 3600 }
+}
+const HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')
+const key = crypto.createSecretKey(Buffer.from(API_SECRET))
+/** The floor for pure JS: a minimal HS256 signer on node:crypto. */
+function handSigned(userId) {
+  const iat = Math.floor(Date.now() / 1000) - 1
+  const payload = Buffer.from(`{"user_id":${JSON.stringify(userId)},"iat":${iat},"exp":${iat + 3600}}`).toString('base64url')
+  const signature = crypto.createHmac('sha256', key).update(`${HEADER}.${payload}`).digest('base64url')
+  return `${HEADER}.${payload}.${signature}`
+}
+
+// Same claims from every signer (sanity check before timing anything).
+for (const token of [native.generateStreamTokenSync('user-123'), jwt.sign(claims(), API_SECRET, { algorithm: 'HS256' }), handSigned('user-123')]) {
+  jwt.verify(token, API_SECRET, { algorithms: ['HS256'] })
+}
+
+log(`# stream-video-native benchmarks\n`)
+log(`Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; NODE_ENV=production; tinybench, ${BENCH_TIME} ms per task after warm-up.`)
+
+{
+  const B = 200
+  const slow = await cpuGroup('User tokens vs jsonwebtoken and @stream-io/node-sdk (P1)', 1, {
+    'stream-video-native generateStreamTokenSync': () => native.generateStreamTokenSync('user-123'),
+    'jsonwebtoken.sign (same claims)': () => jwt.sign(claims(), API_SECRET, { algorithm: 'HS256' }),
+    '@stream-io/node-sdk generateUserToken': () => sdk.generateUserToken({ user_id: 'user-123' }),
+  })
+  const fast = await cpuGroup(`User tokens vs a hand-written node:crypto signer, and Promise vs Sync (P1c, P2; ${B} per sample)`, B, {
+    'stream-video-native generateStreamTokenSync': () => {
+      for (let i = 0; i < B; i++) native.generateStreamTokenSync('user-123')
+    },
+    'stream-video-native generateStreamToken (await)': async () => {
+      for (let i = 0; i < B; i++) await native.generateStreamToken('user-123')
+    },
+    'node:crypto HS256 by hand': () => {
+      for (let i = 0; i < B; i++) handSigned('user-123')
+    },
+  })
+  const sync = slow['stream-video-native generateStreamTokenSync']
+  ratio('P1', 'generateStreamTokenSync / jsonwebtoken.sign', sync / slow['jsonwebtoken.sign (same claims)'], 100)
+  ratio('P1', 'generateStreamTokenSync / node-sdk generateUserToken', sync / slow['@stream-io/node-sdk generateUserToken'], 100)
+  ratio('P1c', 'generateStreamTokenSync / node:crypto by hand', fast['stream-video-native generateStreamTokenSync'] / fast['node:crypto HS256 by hand'], 2)
+  ratio('P2', 'cost of generateStreamToken / cost of generateStreamTokenSync', fast['stream-video-native generateStreamTokenSync'] / fast['stream-video-native generateStreamToken (await)'], 1.5, '<=')
+}
+
+// ---------------------------------------------------------------- P3: webhook signatures
+
+for (const size of [1024, 64 * 1024]) {
+  const body = JSON.stringify({ type: 'call.session_started', padding: 'x'.repeat(size - 50) }).slice(0, size)
+  const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
+  const B = size > 4096 ? 5 : 100
+  const plain = (b, s) => {
+    const expected = Buffer.from(crypto.createHmac('sha256', key).update(b).digest('hex'))
+    const given = Buffer.from(s)
+    return expected.length === given.length && crypto.timingSafeEqual(expected, given)
+  }
+  if (!native.verifyWebhookSync(body, signature) || !sdk.verifyWebhook(body, signature) || !plain(body, signature)) throw new Error('verifiers disagree')
+  const r = await cpuGroup(`Webhook signature, ${size / 1024} KB body (P3; ${B} per sample)`, B, {
+    'stream-video-native verifyWebhookSync': () => {
+      for (let i = 0; i < B; i++) native.verifyWebhookSync(body, signature)
+    },
+    'stream-video-native verifyWebhook (await)': async () => {
+      for (let i = 0; i < B; i++) await native.verifyWebhook(body, signature)
+    },
+    '@stream-io/node-sdk verifyWebhook': () => {
+      for (let i = 0; i < B; i++) sdk.verifyWebhook(body, signature)
+    },
+    'node:crypto HMAC + timingSafeEqual': () => {
+      for (let i = 0; i < B; i++) plain(body, signature)
+    },
+  })
+  const target = size === 1024 ? 2 : 1
+  for (const ours of ['stream-video-native verifyWebhookSync', 'stream-video-native verifyWebhook (await)']) {
+    for (const theirs of ['@stream-io/node-sdk verifyWebhook', 'node:crypto HMAC + timingSafeEqual']) {
+      ratio('P3', `${size / 1024} KB ${ours.replace('stream-video-native ', '')} / ${theirs}`, r[ours] / r[theirs], target)
+    }
+  }
+}
+
+// ---------------------------------------------------------------- P8: webhook handling
+
+{
+  const call = { type: 'default', id: 'meeting-123', cid: 'default:meeting-123', custom: { meetingId: '123', agentId: 'agent-456', agentName: 'Sales Assistant' }, created_by: { id: 'u1', role: 'user', custom: {} }, created_at: '2026-04-08T14:00:00Z', updated_at: '2026-04-08T14:00:00Z', settings: { audio: { mic_default_on: true }, video: { camera_default_on: true }, recording: { mode: 'available', quality: '1080p' }, transcription: { mode: 'auto-on' } }, session: { id: 's1', started_at: '2026-04-08T14:23:35.2Z', ended_at: '2026-04-08T14:59:59.9Z', participants: [] } }
+  let event = { type: 'call.session_ended', created_at: '2026-04-08T15:00:00Z', call_cid: 'default:meeting-123', session_id: 's1', call, request_info: { sdk: 'stream-node-0.7.64' } }
+  while (JSON.stringify(event).length < 2048) event = { ...event, call: { ...event.call, custom: { ...event.call.custom, notes: `${event.call.custom.notes ?? ''}lorem ipsum ` } } }
+  const body = JSON.stringify(event)
+  const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
+  const B = 100
+  const js = (b, s) => {
+    const expected = Buffer.from(crypto.createHmac('sha256', key).update(b).digest('hex'))
+    const given = Buffer.from(s)
+    if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) throw new Error('bad signature')
+    return JSON.parse(b)
+  }
+  const r = await cpuGroup(`Webhook handling, ${(body.length / 1024).toFixed(1)} KB call.session_ended event (P8; ${B} per sample)`, B, {
+    'stream-video-native handleStreamWebhook (await)': async () => {
+      for (let i = 0; i < B; i++) await native.handleStreamWebhook(body, { signature })
+    },
+    'JSON.parse + node:crypto verify': () => {
+      for (let i = 0; i < B; i++) js(body, signature)
+    },
+  })
+  ratio('P8', 'handleStreamWebhook / JSON.parse + node:crypto', r['stream-video-native handleStreamWebhook (await)'] / r['JSON.parse + node:crypto verify'], 1)
+}
+
+// ---------------------------------------------------------------- P4, P6: HTTP against the fake
+
+const server = fork(join(root, 'benchmark', 'fake-server.mjs'), [API_KEY, API_SECRET], { stdio: 'inherit' })
+const { url } = await new Promise((resolve) => server.once('message', resolve))
+try {
+  const CALLS = quick ? 2000 : 10000
+  const data = { meetingId: 'm', agentId: 'a', agentName: 'Bench' }
+  const client = native.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, timeoutMs: 30000, maxRetries: 0 })
+  const sdkHttp = new StreamClient(API_KEY, API_SECRET, { basePath: url, timeout: 30000 })
+  const contenders = {
+    'stream-video-native createStreamCall': (id) => client.createStreamCall(id, 'u', data),
+    '@stream-io/node-sdk call.getOrCreate': (id) => sdkHttp.video.call('default', id).getOrCreate({ data: { created_by_id: 'u', custom: data } }),
+  }
+  async function load(fn, count, concurrency) {
+    const latencies = new Float64Array(count)
+    let next = 0
+    const started = performance.now()
+    const worker = async () => {
+      while (next < count) {
+        const i = next++
+        const t0 = performance.now()
+        await fn(`bench-${i % 1000}`)
+        latencies[i] = performance.now() - t0
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+    const seconds = (performance.now() - started) / 1000
+    const sorted = [...latencies].sort((a, b) => a - b)
+    return { rps: count / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
+  }
+
+  // The fake's own ceiling, measured with autocannon (pipelined keep-alive HTTP/1.1).
+  const autocannon = require('autocannon')
+  const token = jwt.sign({ server: true }, API_SECRET, { algorithm: 'HS256', noTimestamp: true }) // Stream's own SDK's server token
+  const ceiling = await autocannon({
+    url: `${url}/api/v2/video/call/default/bench-ceiling?api_key=${API_KEY}`,
+    method: 'POST',
+    headers: { authorization: token, 'stream-auth-type': 'jwt', 'content-type': 'application/json' },
+    body: JSON.stringify({ data: { created_by_id: 'u', custom: data } }),
+    connections: 64,
+    amount: CALLS,
+  })
+
+  const rows = []
+  const results = {}
+  for (const concurrency of [1, 64]) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      await load(fn, Math.min(1000, CALLS), concurrency) // warm-up: connections, JIT
+      const r = await load(fn, CALLS, concurrency)
+      results[`${name}@${concurrency}`] = r
+      rows.push([name, concurrency, fmt(r.rps), r.p50.toFixed(3), r.p99.toFixed(3)])
+    }
+  }
+  rows.push([`fake server ceiling (autocannon, ${ceiling.non2xx ? 'with errors!' : 'all 2xx'})`, 64, fmt(ceiling.requests.average), '', ''])
+  table(`createStreamCall vs node-sdk call.getOrCreate, ${CALLS} calls against the local fake (P4)`, ['client', 'concurrency', 'calls/s', 'p50 ms', 'p99 ms'], rows)
+  const ours = 'stream-video-native createStreamCall'
+  const theirs = '@stream-io/node-sdk call.getOrCreate'
+  ratio('P4', 'throughput at concurrency 64, createStreamCall / getOrCreate', results[`${ours}@64`].rps / results[`${theirs}@64`].rps, 1.5)
+  for (const c of [1, 64]) {
+    ratio('P4', `p99 latency at concurrency ${c}, getOrCreate / createStreamCall`, results[`${theirs}@${c}`].p99 / results[`${ours}@${c}`].p99, 1)
+  }
+
+  const rss = fork(join(root, 'benchmark', 'rss.mjs'), [url, API_KEY, API_SECRET], { execArgv: ['--expose-gc'] })
+  const { before, after } = await new Promise((resolve) => rss.once('message', resolve))
+  rss.kill()
+  const grewMb = (after - before) / 2 ** 20
+  table('RSS around 10k createStreamCall at concurrency 64, after a 5k warm-up, in a fresh process (P6)', ['before MB', 'after MB', 'growth MB'], [[(before / 2 ** 20).toFixed(1), (after / 2 ** 20).toFixed(1), grewMb.toFixed(1)]])
+  const line = `ratio P6 RSS growth = ${grewMb.toFixed(1)} MB (target <= 10 MB) ${grewMb <= 10 ? 'PASS' : 'MISS'}`
+  ratios.push({ id: 'P6', line, pass: grewMb <= 10 })
+  log(line)
+} finally {
+  server.kill()
+}
+
+// ---------------------------------------------------------------- P5: cold require
+
+{
+  const RUNS = quick ? 5 : 20
+  const coldRequire = (name) => {
+    const times = []
+    for (let i = 0; i < RUNS; i++) {
+      const out = execFileSync(process.execPath, ['-e', `const t = process.hrtime.bigint(); require(${JSON.stringify(name)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`], { cwd: root, encoding: 'utf8' })
+      times.push(Number(out))
+    }
+    return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]
+  }
+  const ours = coldRequire('stream-video-native')
+  const theirs = coldRequire('@stream-io/node-sdk')
+  table(`Cold require in a fresh process, median of ${RUNS} (P5)`, ['module', 'ms'], [['stream-video-native', ours.toFixed(2)], ['@stream-io/node-sdk', theirs.toFixed(2)]])
+  ratio('P5', 'require time node-sdk / stream-video-native', theirs / ours, 5)
+}
+
+// ---------------------------------------------------------------- P7: installed size
+
+{
+  const dir = mkdtempSync(join(os.tmpdir(), 'svn-size-'))
+  try {
+    writeFileSync(join(dir, 'package.json'), '{"name":"size","version":"1.0.0","private":true}')
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', '@stream-io/node-sdk@0.7.64'], { cwd: dir, stdio: 'ignore' })
+    const sdkBytes = du(join(dir, 'node_modules'))
+    const packages = readdirSync(join(dir, 'node_modules')).filter((n) => !n.startsWith('.')).length
+    const ourBytes = packed.root.unpackedSize + packed.binary.unpackedSize
+    table('Installed size (P7)', ['install', 'MB'], [
+      [`stream-video-native + stream-video-native-${packed.platform}`, (ourBytes / 2 ** 20).toFixed(2)],
+      [`@stream-io/node-sdk with its dependency tree (${packages} top-level entries)`, (sdkBytes / 2 ** 20).toFixed(2)],
+    ])
+    ratio('P7', 'installed size node-sdk / stream-video-native', sdkBytes / ourBytes, 3)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function du(path) {
+  const stat = statSync(path)
+  if (!stat.isDirectory()) return stat.size
+  return readdirSync(path).reduce((sum, name) => sum + du(join(path, name)), 0)
+}
+
+// ---------------------------------------------------------------- summary
+
+log('\n### Ratios\n')
+log('```')
+for (const r of ratios) log(r.line)
+log('```')
+const missed = ratios.filter((r) => !r.pass)
+console.log(`\n${ratios.length - missed.length} of ${ratios.length} targets met${missed.length ? `; missed: ${[...new Set(missed.map((r) => r.id))].join(', ')}` : ''}`)
+if (write) {
+  writeFileSync(join(root, 'benchmark', 'RESULTS.md'), `${report.join('\n')}\n`)
+  console.log('wrote benchmark/RESULTS.md')
+}
