@@ -7,13 +7,14 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Either, Uint8Array};
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 
 use crate::client::{CallInfo, Client};
 use crate::config::{Config, RawConfig};
 use crate::error::{Error, ErrorKind};
 use crate::event::{CallEvent, MeetingUpdate};
+use crate::js_bytes::{with_body, with_signature};
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 
 
@@ -212,20 +213,20 @@ impl NativeClient {
     self.inner.user_token(&user_id, validity_in_seconds).map_err(to_js)
   }
 
-  #[napi]
-  pub fn verify_webhook(&self, body: Either<String, Uint8Array>, signature: String) -> bool {
-    self.inner.verify_webhook(bytes_of(&body), &signature)
+  #[napi(ts_args_type = "body: string | Uint8Array, signature: string")]
+  pub fn verify_webhook(&self, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
+    verify_webhook(&self.inner, body, signature)
   }
 
-  #[napi]
+  #[napi(ts_args_type = "body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null")]
   pub fn handle_webhook(
     &self,
-    body: Either<String, Uint8Array>,
-    signature: String,
+    body: Unknown<'_>,
+    signature: Unknown<'_>,
     stored_started_at: Option<String>,
     max_body_bytes: Option<f64>,
   ) -> napi::Result<NativeWebhookEvent, ErrorKind> {
-    handle_webhook(&self.inner, &body, &signature, stored_started_at, max_body_bytes)
+    handle_webhook(&self.inner, body, signature, stored_started_at, max_body_bytes)
   }
 
   #[napi]
@@ -246,11 +247,8 @@ impl NativeClient {
   }
 }
 
-fn bytes_of(body: &Either<String, Uint8Array>) -> &[u8] {
-  match body {
-    Either::A(s) => s.as_bytes(),
-    Either::B(b) => b,
-  }
+fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
+  with_signature(signature, |signature| with_body(body, |bytes| signature.is_some_and(|s| client.verify_webhook(bytes, s))))?
 }
 
 /// `generateStreamTokenSync` for the environment's client, without creating a JS object.
@@ -260,27 +258,27 @@ pub fn generate_token_from_env(user_id: String, validity_in_seconds: Option<f64>
 }
 
 /// `verifyWebhookSync` for the environment's client.
-#[napi]
-pub fn verify_webhook_from_env(body: Either<String, Uint8Array>, signature: String) -> napi::Result<bool, ErrorKind> {
-  Ok(Client::from_env().map_err(to_js)?.verify_webhook(bytes_of(&body), &signature))
+#[napi(ts_args_type = "body: string | Uint8Array, signature: string")]
+pub fn verify_webhook_from_env(body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
+  verify_webhook(&*Client::from_env().map_err(to_js)?, body, signature)
 }
 
 /// `handleStreamWebhook` for the environment's client.
-#[napi]
+#[napi(ts_args_type = "body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null")]
 pub fn handle_webhook_from_env(
-  body: Either<String, Uint8Array>,
-  signature: String,
+  body: Unknown<'_>,
+  signature: Unknown<'_>,
   stored_started_at: Option<String>,
   max_body_bytes: Option<f64>,
 ) -> napi::Result<NativeWebhookEvent, ErrorKind> {
   let client = Client::from_env().map_err(to_js)?;
-  handle_webhook(&client, &body, &signature, stored_started_at, max_body_bytes)
+  handle_webhook(&client, body, signature, stored_started_at, max_body_bytes)
 }
 
 fn handle_webhook(
   client: &Client,
-  body: &Either<String, Uint8Array>,
-  signature: &str,
+  body: Unknown<'_>,
+  signature: Unknown<'_>,
   stored_started_at: Option<String>,
   max_body_bytes: Option<f64>,
 ) -> napi::Result<NativeWebhookEvent, ErrorKind> {
@@ -289,6 +287,8 @@ fn handle_webhook(
     Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 => n as usize,
     Some(n) => return Err(to_js(Error::invalid(format!("maxBodyBytes must be a positive whole number, got {n}")))),
   };
-  let event = client.handle_webhook(bytes_of(body), signature, stored_started_at.as_deref(), max).map_err(to_js)?;
-  Ok(event.into())
+  let event = with_signature(signature, |signature| {
+    with_body(body, |bytes| client.handle_webhook(bytes, signature.unwrap_or(""), stored_started_at.as_deref(), max))
+  })??;
+  Ok(event.map_err(to_js)?.into())
 }

@@ -15,3 +15,4 @@ pub mod validate;
 pub mod webhook;
 
 mod binding;
+mod js_bytes;

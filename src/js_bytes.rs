@@ -1,0 +1,79 @@
+//! Reading request bodies and signatures from JS without extra work: a string
+//! is converted to UTF-8 in one pass into a buffer reused by the thread (no
+//! length pre-scan, no allocation per call), a `Uint8Array`/`Buffer` is
+//! borrowed in place, and a signature is read into a stack buffer.
+
+use std::cell::RefCell;
+use std::ptr;
+
+use napi::bindgen_prelude::Unknown;
+use napi::{sys, JsValue};
+
+use crate::error::ErrorKind;
+
+thread_local! {
+  static UTF8: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+/// Buffers larger than this are not kept between calls.
+const KEEP_BYTES: usize = 1024 * 1024;
+
+fn napi_failed(what: &str) -> napi::Error<ErrorKind> {
+  napi::Error::new(ErrorKind::InvalidArgument, format!("could not read {what}"))
+}
+
+/// Runs `f` over the bytes of `body`: a string's UTF-8 encoding, or the bytes
+/// of a typed array. Anything else is `STREAM_INVALID_ARGUMENT`.
+pub fn with_body<R>(body: Unknown<'_>, f: impl FnOnce(&[u8]) -> R) -> napi::Result<R, ErrorKind> {
+  let env = body.value().env;
+  let value = body.raw();
+  let mut is_typed_array = false;
+  let mut len = 0usize;
+  unsafe {
+    if sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) == sys::Status::napi_ok {
+      // `len` is in UTF-16 units (O(1) to ask); UTF-8 needs at most 3 bytes for each.
+      return Ok(UTF8.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        let cap = len * 3 + 1;
+        if buf.len() < cap {
+          buf.resize(cap, 0);
+        }
+        let mut written = 0usize;
+        let status = sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), cap, &mut written);
+        let result = (status == sys::Status::napi_ok).then(|| f(&buf[..written]));
+        if buf.len() > KEEP_BYTES {
+          *buf = Vec::new();
+        }
+        result
+      })
+      .ok_or_else(|| napi_failed("body"))?);
+    }
+    if sys::napi_is_typedarray(env, value, &mut is_typed_array) != sys::Status::napi_ok || !is_typed_array {
+      return Err(napi::Error::new(ErrorKind::InvalidArgument, "body must be a string or a Uint8Array (Buffer)"));
+    }
+    let mut kind = 0;
+    let mut data = ptr::null_mut();
+    let mut array_buffer = ptr::null_mut();
+    let mut offset = 0usize;
+    if sys::napi_get_typedarray_info(env, value, &mut kind, &mut len, &mut data, &mut array_buffer, &mut offset) != sys::Status::napi_ok {
+      return Err(napi_failed("body"));
+    }
+    if kind != sys::TypedarrayType::uint8_array {
+      return Err(napi::Error::new(ErrorKind::InvalidArgument, "body must be a string or a Uint8Array (Buffer)"));
+    }
+    let bytes = if len == 0 { &[][..] } else { std::slice::from_raw_parts(data.cast::<u8>(), len) };
+    Ok(f(bytes))
+  }
+}
+
+/// A hex signature is 64 characters; anything longer cannot match, so it is
+/// read into a small stack buffer and reported as `None` when it overflows.
+pub fn with_signature<R>(signature: Unknown<'_>, f: impl FnOnce(Option<&str>) -> R) -> napi::Result<R, ErrorKind> {
+  let mut buf = [0u8; 130];
+  let mut written = 0usize;
+  let status = unsafe { sys::napi_get_value_string_utf8(signature.value().env, signature.raw(), buf.as_mut_ptr().cast(), buf.len(), &mut written) };
+  if status != sys::Status::napi_ok {
+    return Ok(f(None));
+  }
+  let text = (written < buf.len() - 1).then(|| std::str::from_utf8(&buf[..written]).ok()).flatten();
+  Ok(f(text))
+}
