@@ -174,9 +174,8 @@ function operations({ native, token, verify, webhook }) {
 
   function verifyFor(operation, body, signature) {
     try {
-      requireBody(body)
-      // A missing header (null/undefined) is a malformed signature, not an error.
-      if (typeof signature !== 'string') return false
+      // The native side checks the body's type and treats a non-string
+      // signature (a missing header) as one that does not match.
       return verify(body, signature)
     } catch (e) {
       throw report(operation, toStreamError(e))

@@ -7,4 +7,6 @@ const { startEmulator } = require('../emulator')
 const [apiKey, apiSecret] = process.argv.slice(2)
 const emulator = await startEmulator({ apiKey, apiSecret, record: false })
 process.send({ url: emulator.url })
+// The bench asks for this process's CPU time around each run, to show whether the fake was saturated.
+process.on('message', (message) => message === 'cpu' && process.send({ cpu: process.cpuUsage() }))
 process.on('disconnect', () => process.exit(0))

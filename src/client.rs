@@ -93,13 +93,13 @@ impl Client {
   /// pool are shared by every call.
   pub fn from_env() -> Result<Arc<Client>> {
     static CACHE: Mutex<Option<(RawConfig, Arc<Client>)>> = Mutex::new(None);
-    let raw = RawConfig::from_env();
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((seen, client)) = cache.as_ref() {
-      if *seen == raw {
+      if seen.matches_env() {
         return Ok(client.clone());
       }
     }
+    let raw = RawConfig::from_env();
     let client = Arc::new(Client::new(Config::from_env_values(&raw)?)?);
     *cache = Some((raw, client.clone()));
     Ok(client)
