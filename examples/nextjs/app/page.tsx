@@ -1,0 +1,55 @@
+import { listMeetings, type MeetingStatus } from '@/lib/meetings'
+
+export const runtime = 'nodejs'
+export const dynamic = 'force-dynamic'
+
+const COLORS: Record<MeetingStatus, string> = { scheduled: '#6b7280', active: '#15803d', processing: '#b45309' }
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return '—'
+  const m = Math.floor(seconds / 60)
+  return `${m}:${String(seconds % 60).padStart(2, '0')}`
+}
+
+export default function MeetingsPage() {
+  const meetings = listMeetings()
+  return (
+    <main>
+      <h1>Meetings</h1>
+      {meetings.length === 0 ? (
+        <p>No meetings yet. Create one with POST /api/meetings.</p>
+      ) : (
+        <table cellPadding={8} style={{ borderCollapse: 'collapse' }}>
+          <thead>
+            <tr style={{ textAlign: 'left', borderBottom: '1px solid #ccc' }}>
+              <th>Meeting</th>
+              <th>Agent</th>
+              <th>Status</th>
+              <th>Duration</th>
+              <th>Recording</th>
+              <th>Transcript</th>
+            </tr>
+          </thead>
+          <tbody>
+            {meetings.map((m) => (
+              <tr key={m.id} data-meeting-id={m.id} style={{ borderBottom: '1px solid #eee' }}>
+                <td>
+                  <a href={`/api/meetings/${m.id}`}>{m.callId}</a>
+                </td>
+                <td>{m.agentName}</td>
+                <td>
+                  <span data-status={m.status} style={{ color: COLORS[m.status], fontWeight: 600 }}>
+                    {m.status}
+                  </span>
+                </td>
+                <td>{duration(m.durationSeconds)}</td>
+                <td>{m.recordingUrl ? <a href={m.recordingUrl}>recording</a> : '—'}</td>
+                <td>{m.transcriptionUrl ? <a href={m.transcriptionUrl}>transcript</a> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  )
+}
