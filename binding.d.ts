@@ -80,7 +80,10 @@ export interface NativeWebhookEvent {
   url?: string
 }
 
-/** Result of an HTTP operation: exactly one of `call`/`ok` or `error` is set. */
+/**
+ * Result of an HTTP operation: `error` when it failed, else `call` for
+ * `createCall` and nothing for the others.
+ */
 export interface Outcome {
   call?: NativeCall
   error?: NativeError

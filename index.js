@@ -82,12 +82,6 @@ function describe(value) {
   return typeof value
 }
 
-function requireBody(body) {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
-    throw invalid(`body must be a string or a Uint8Array (Buffer), got ${describe(body)}`)
-  }
-}
-
 function customJson(data) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalid(`data must be an object with meetingId, agentId and agentName, got ${describe(data)}`)
@@ -112,8 +106,8 @@ function webhookHeaders(headers) {
   if (attemptNumber !== null && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && String(attempt).trim() !== '')) {
     throw invalid(`headers.attempt must be a positive whole number, got ${JSON.stringify(attempt)}`)
   }
-  // A missing X-Signature header is a signature that does not match.
-  return { signature: typeof signature === 'string' ? signature : '', webhookId: webhookId ?? null, attempt: attemptNumber }
+  // A missing X-Signature header (not a string) is, natively, a signature that does not match.
+  return { signature, webhookId: webhookId ?? null, attempt: attemptNumber }
 }
 
 function webhookOptions(options = {}) {
@@ -156,9 +150,10 @@ function fromOutcome(outcome) {
   return outcome.call
 }
 
-// The five operations (and Sync twins) over one source of native clients.
-// `native()` returns the NativeClient to use; `token`/`verify` are the fast
-// sync paths that skip creating a JS object per call.
+// The public operations over one source of native clients: `native()` returns
+// the NativeClient for the REST calls; `token`, `verify` and `webhook` are the
+// CPU-light paths, which run on the calling thread without creating a JS
+// object per call.
 function operations({ native, token, verify, webhook }) {
   function tokenFor(operation, userId, validityInSeconds) {
     try {
@@ -184,7 +179,7 @@ function operations({ native, token, verify, webhook }) {
 
   async function handleWebhook(body, headers, options) {
     try {
-      requireBody(body)
+      // The native side checks the body's type.
       const meta = webhookHeaders(headers)
       const { startedAt, maxBodyBytes } = webhookOptions(options)
       return webhookResult(webhook(body, meta.signature, startedAt, maxBodyBytes), meta)

@@ -19,7 +19,7 @@ function succeeds(command, args) {
 }
 
 function ensureZigTools() {
-  if (!succeeds('cargo', ['zigbuild', '--version'])) run('cargo', ['install', `cargo-zigbuild@${CARGO_ZIGBUILD}`, '--locked'])
+  if (!succeeds('cargo-zigbuild', ['--version'])) run('cargo', ['install', `cargo-zigbuild@${CARGO_ZIGBUILD}`, '--locked'])
   if (!succeeds('python3', ['-m', 'ziglang', 'version'])) run('python3', ['-m', 'pip', 'install', '--quiet', `ziglang==${ZIGLANG}`])
 }
 

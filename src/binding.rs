@@ -17,7 +17,6 @@ use crate::event::{CallEvent, MeetingUpdate};
 use crate::js_bytes::{with_body, with_signature};
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 
-
 fn to_js(e: Error) -> napi::Error<ErrorKind> {
   napi::Error::new(e.kind, e.message)
 }
@@ -81,25 +80,18 @@ impl From<CallInfo> for NativeCall {
   }
 }
 
-/// Result of an HTTP operation: exactly one of `call`/`ok` or `error` is set.
+/// Result of an HTTP operation: `error` when it failed, else `call` for
+/// `createCall` and nothing for the others.
 #[napi(object)]
 pub struct Outcome {
   pub call: Option<NativeCall>,
   pub error: Option<NativeError>,
 }
 
-impl<T: Into<Option<NativeCall>>> From<crate::error::Result<T>> for Outcome {
-  fn from(r: crate::error::Result<T>) -> Self {
-    match r {
-      Ok(v) => Outcome { call: v.into(), error: None },
-      Err(e) => Outcome { call: None, error: Some(e.into()) },
-    }
-  }
-}
-
-impl From<CallInfo> for Option<NativeCall> {
-  fn from(c: CallInfo) -> Self {
-    Some(c.into())
+fn outcome(result: crate::error::Result<Option<NativeCall>>) -> Outcome {
+  match result {
+    Ok(call) => Outcome { call, error: None },
+    Err(e) => Outcome { call: None, error: Some(e.into()) },
   }
 }
 
@@ -231,24 +223,22 @@ impl NativeClient {
 
   #[napi]
   pub async fn create_call(&self, call_id: String, user_id: String, custom_json: String) -> Outcome {
-    self.inner.create_call(&call_id, &user_id, &custom_json).await.into()
+    outcome(self.inner.create_call(&call_id, &user_id, &custom_json).await.map(|call| Some(call.into())))
   }
 
   #[napi]
   pub async fn add_member(&self, call_id: String, user_id: String, role: String) -> Outcome {
-    let result = self.inner.add_member(&call_id, &user_id, &role).await;
-    result.map(|()| None::<NativeCall>).into()
+    outcome(self.inner.add_member(&call_id, &user_id, &role).await.map(|()| None))
   }
 
   #[napi]
   pub async fn end_call(&self, call_id: String) -> Outcome {
-    let result = self.inner.end_call(&call_id).await;
-    result.map(|()| None::<NativeCall>).into()
+    outcome(self.inner.end_call(&call_id).await.map(|()| None))
   }
 }
 
 fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-  with_signature(signature, |signature| with_body(body, |bytes| signature.is_some_and(|s| client.verify_webhook(bytes, s))))?
+  with_signature(signature, |signature| with_body(body, |bytes| signature.is_some_and(|s| client.verify_webhook(bytes, s))))
 }
 
 /// `generateStreamTokenSync` for the environment's client, without creating a JS object.
@@ -289,6 +279,6 @@ fn handle_webhook(
   };
   let event = with_signature(signature, |signature| {
     with_body(body, |bytes| client.handle_webhook(bytes, signature.unwrap_or(""), stored_started_at.as_deref(), max))
-  })??;
+  })?;
   Ok(event.map_err(to_js)?.into())
 }

@@ -67,13 +67,14 @@ pub fn with_body<R>(body: Unknown<'_>, f: impl FnOnce(&[u8]) -> R) -> napi::Resu
 
 /// A hex signature is 64 characters; anything longer cannot match, so it is
 /// read into a small stack buffer and reported as `None` when it overflows.
-pub fn with_signature<R>(signature: Unknown<'_>, f: impl FnOnce(Option<&str>) -> R) -> napi::Result<R, ErrorKind> {
+/// A value that is not a string is `None` too (a missing header).
+pub fn with_signature<R>(signature: Unknown<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
   let mut buf = [0u8; 130];
   let mut written = 0usize;
   let status = unsafe { sys::napi_get_value_string_utf8(signature.value().env, signature.raw(), buf.as_mut_ptr().cast(), buf.len(), &mut written) };
   if status != sys::Status::napi_ok {
-    return Ok(f(None));
+    return f(None);
   }
   let text = (written < buf.len() - 1).then(|| std::str::from_utf8(&buf[..written]).ok()).flatten();
-  Ok(f(text))
+  f(text)
 }
