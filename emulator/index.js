@@ -190,7 +190,9 @@ class Emulator {
       f.path === undefined ? true : f.path instanceof RegExp ? f.path.test(path) : path.includes(f.path),
     )
     if (i < 0) {
-      return this.chaosRate > 0 && Math.random() < this.chaosRate ? CHAOS[Math.floor(Math.random() * CHAOS.length)] : null
+      // Random faults hit the Stream API only, never the emulator's own control routes.
+      const chaos = this.chaosRate > 0 && path.startsWith('/api/') && Math.random() < this.chaosRate
+      return chaos ? CHAOS[Math.floor(Math.random() * CHAOS.length)] : null
     }
     const fault = this.faults[i]
     if (--fault.times <= 0) this.faults.splice(i, 1)
