@@ -1,6 +1,5 @@
 // Shared test helpers: the local Stream emulator and small utilities.
 import { createRequire } from 'node:module'
-import net from 'node:net'
 
 const require = createRequire(import.meta.url)
 export const { startEmulator } = require('stream-video-native/emulator')
@@ -21,13 +20,8 @@ export function useEmulator(test) {
 }
 
 /** A loopback port with nothing listening on it. */
-export async function closedPort() {
-  const server = net.createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort as closedPort } from '../scripts/stack.mjs'
+
 
 export function decodeJwtParts(token) {
   const [header, payload] = token.split('.').slice(0, 2).map((p) => Buffer.from(p, 'base64url').toString('utf8'))

@@ -15,10 +15,11 @@ export function run(command, args, cwd = root) {
   execFileSync(command, args, { cwd, stdio: 'inherit' })
 }
 
-export function ensureDependencies() {
-  const marker = join(root, 'node_modules', '.package-lock.json')
-  if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
-    run(npm, ['ci', '--no-audit', '--no-fund'])
+/** `npm ci` in `dir` when its node_modules is missing or older than its lockfile. */
+export function ensureDependencies(dir = root) {
+  const marker = join(dir, 'node_modules', '.package-lock.json')
+  if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(dir, 'package-lock.json')).mtimeMs) {
+    run(npm, ['ci', '--no-audit', '--no-fund'], dir)
   }
 }
 

@@ -2,20 +2,16 @@
 // dependencies from its lockfile, then stream-video-native installed from the
 // tarballs `npm pack` makes (root package + this platform's binary package),
 // then `next build` when asked.
-import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { npm, root, run } from './ensure.mjs'
+import { ensureDependencies, npm, root, run } from './ensure.mjs'
 import { pack } from './pack.mjs'
 
 export const appDir = join(root, 'examples', 'nextjs')
 
 export function prepareExample({ build = true } = {}) {
   const { root: rootTarball, binary } = pack()
-  const marker = join(appDir, 'node_modules', '.package-lock.json')
-  if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(join(appDir, 'package-lock.json')).mtimeMs) {
-    run(npm, ['ci', '--no-audit', '--no-fund'], appDir)
-  }
+  ensureDependencies(appDir)
   run(npm, ['install', '--no-save', '--no-audit', '--no-fund', rootTarball.path, binary.path], appDir)
   if (build) run(join(appDir, 'node_modules', '.bin', 'next'), ['build'], appDir)
   return appDir

@@ -13,7 +13,8 @@ import { appDir } from './example.mjs'
 const require = createRequire(import.meta.url)
 const { startEmulator } = require('../emulator')
 
-async function freePort() {
+/** A loopback port that was free a moment ago (nothing listens on it). */
+export async function freePort() {
   const server = net.createServer()
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address()

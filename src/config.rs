@@ -114,8 +114,8 @@ impl RawConfig {
   }
 }
 
-/// The variable names after `STREAM_`, in `RawConfig` field order.
-const ENV_SUFFIXES: [&[u8]; 5] = [b"API_KEY=", b"API_SECRET=", b"BASE_URL=", b"TIMEOUT_MS=", b"MAX_RETRIES="];
+/// The variable names in `RawConfig` field order.
+const ENV_VARS: [&str; 5] = [ENV_NAMES.api_key, ENV_NAMES.api_secret, ENV_NAMES.base_url, ENV_NAMES.timeout_ms, ENV_NAMES.max_retries];
 
 /// Values of the five `STREAM_*` variables, borrowed from the C environment.
 /// The slices are only valid until the environment changes: use them at once.
@@ -138,12 +138,10 @@ fn env_values() -> [Option<&'static [u8]>; 5] {
       let text = *entry;
       // Most entries fail on the first byte; only `STREAM_*` ones are measured.
       if (0..7).all(|i| *text.add(i) as u8 == b"STREAM_"[i]) {
-        let rest = CStr::from_ptr(text.add(7)).to_bytes();
-        for (slot, suffix) in found.iter_mut().zip(ENV_SUFFIXES) {
+        let entry_bytes = CStr::from_ptr(text).to_bytes();
+        for (slot, name) in found.iter_mut().zip(ENV_VARS) {
           if slot.is_none() {
-            if let Some(value) = rest.strip_prefix(suffix) {
-              *slot = Some(value);
-            }
+            *slot = entry_bytes.strip_prefix(name.as_bytes()).and_then(|rest| rest.strip_prefix(b"="));
           }
         }
       }
@@ -155,8 +153,7 @@ fn env_values() -> [Option<&'static [u8]>; 5] {
 
 #[cfg(not(target_os = "linux"))]
 fn env_values() -> [Option<Vec<u8>>; 5] {
-  [ENV_NAMES.api_key, ENV_NAMES.api_secret, ENV_NAMES.base_url, ENV_NAMES.timeout_ms, ENV_NAMES.max_retries]
-    .map(|name| std::env::var_os(name).map(|v| v.into_encoded_bytes()))
+  ENV_VARS.map(|name| std::env::var_os(name).map(|v| v.into_encoded_bytes()))
 }
 
 impl Config {
