@@ -11,8 +11,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 export declare class NativeClient {
   constructor(options: ClientOptions)
-  /** The client for the current `STREAM_*` environment variables. */
-  static fromEnv(): NativeClient
+  /** The client for these `STREAM_*` values (errors name the variables). */
+  static fromEnv(env: EnvValues): NativeClient
   settings(): ClientSettings
   generateToken(userId: string, validityInSeconds?: number | undefined | null): string
   verifyWebhook(body: string | Uint8Array, signature: string): boolean
@@ -38,11 +38,14 @@ export interface ClientSettings {
   maxRetries: number
 }
 
-/** `generateStreamTokenSync` for the environment's client, without creating a JS object. */
-export declare function generateTokenFromEnv(userId: string, validityInSeconds?: number | undefined | null): string
-
-/** `handleStreamWebhook` for the environment's client. */
-export declare function handleWebhookFromEnv(body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null): NativeWebhookEvent
+/** The `STREAM_*` variables as the calling thread's `process.env` holds them. */
+export interface EnvValues {
+  apiKey?: string
+  apiSecret?: string
+  baseUrl?: string
+  timeoutMs?: string
+  maxRetries?: string
+}
 
 export interface NativeCall {
   type: string
@@ -88,6 +91,3 @@ export interface Outcome {
   call?: NativeCall
   error?: NativeError
 }
-
-/** `verifyWebhookSync` for the environment's client. */
-export declare function verifyWebhookFromEnv(body: string | Uint8Array, signature: string): boolean

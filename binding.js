@@ -836,6 +836,3 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
-module.exports.generateTokenFromEnv = nativeBinding.generateTokenFromEnv
-module.exports.handleWebhookFromEnv = nativeBinding.handleWebhookFromEnv
-module.exports.verifyWebhookFromEnv = nativeBinding.verifyWebhookFromEnv

@@ -41,6 +41,7 @@ const CODES = new Set([
   'STREAM_NETWORK',
   'STREAM_TIMEOUT',
   'STREAM_WEBHOOK_SIGNATURE',
+  'STREAM_INTERNAL',
 ])
 
 class StreamError extends Error {
@@ -54,10 +55,13 @@ class StreamError extends Error {
   }
 }
 
+// napi's argument conversion failures: a value of the wrong type reached the native side.
+const NAPI_ARGUMENT_CODES = new Set(['InvalidArg', 'ObjectExpected', 'StringExpected', 'NameExpected', 'FunctionExpected', 'NumberExpected', 'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected', 'ArrayBufferExpected'])
+
 function toStreamError(e) {
   if (e instanceof StreamError) return e
-  // Native sync errors carry our code; anything else is a napi argument conversion error.
-  const code = CODES.has(e && e.code) ? e.code : 'STREAM_INVALID_ARGUMENT'
+  // Native errors carry our code; napi's conversion errors are bad arguments; anything else is a bug.
+  const code = CODES.has(e && e.code) ? e.code : NAPI_ARGUMENT_CODES.has(e && e.code) ? 'STREAM_INVALID_ARGUMENT' : 'STREAM_INTERNAL'
   return new StreamError(code, String((e && e.message) || e))
 }
 
@@ -72,8 +76,31 @@ function invalid(message) {
   return new StreamError('STREAM_INVALID_ARGUMENT', message)
 }
 
+/**
+ * A string that reaches native code exactly: napi would replace a lone UTF-16
+ * surrogate with U+FFFD, so two different ids would sign the same token.
+ */
 function requireString(name, value) {
   if (typeof value !== 'string') throw invalid(`${name} must be a string, got ${describe(value)}`)
+  if (!value.isWellFormed()) throw invalid(`${name} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
+}
+
+const MAX_DATA_DEPTH = 64
+
+/** Finds what Stream could not store in custom data, naming where it is. */
+function checkData(value, path, depth) {
+  if (depth > MAX_DATA_DEPTH) throw invalid(`data is nested more than ${MAX_DATA_DEPTH} levels deep (at ${path})`)
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) throw invalid(`${path} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkData(item, `${path}[${i}]`, depth + 1))
+  } else if (typeof value === 'object' && value !== null && typeof value.toJSON !== 'function') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${path}.${key}`
+      if (!key.isWellFormed()) throw invalid(`a key in ${path} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
+      checkData(item, at, depth + 1)
+    }
+  }
 }
 
 function describe(value) {
@@ -86,6 +113,7 @@ function customJson(data) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalid(`data must be an object with meetingId, agentId and agentName, got ${describe(data)}`)
   }
+  checkData(data, 'data', 1)
   try {
     return JSON.stringify(data)
   } catch (e) {
@@ -117,6 +145,7 @@ function webhookOptions(options = {}) {
   if (startedAt !== undefined && startedAt !== null && typeof startedAt !== 'string') {
     throw invalid(`options.startedAt must be an RFC 3339 string or a Date, got ${describe(startedAt)}`)
   }
+  // The range (1 byte to 1 GiB) is checked natively.
   if (maxBodyBytes !== undefined && typeof maxBodyBytes !== 'number') {
     throw invalid(`options.maxBodyBytes must be a number, got ${describe(maxBodyBytes)}`)
   }
@@ -124,8 +153,8 @@ function webhookOptions(options = {}) {
 }
 
 const UPDATES = {
-  active: (e) => ({ status: 'active', startedAt: e.startedAt }),
-  processing: (e) => ({ status: 'processing', endedAt: e.endedAt, durationSeconds: e.durationSeconds ?? null }),
+  active: (e) => ({ status: 'active', startedAt: e.startedAt ?? null }),
+  processing: (e) => ({ status: 'processing', startedAt: e.startedAt ?? null, endedAt: e.endedAt ?? null, durationSeconds: e.durationSeconds ?? null }),
   transcription: (e) => ({ transcriptionUrl: e.url }),
   recording: (e) => ({ recordingUrl: e.url }),
 }
@@ -289,6 +318,9 @@ function createStreamClient(options) {
       if (value !== undefined && typeof value !== type) {
         throw new StreamError('STREAM_CONFIG', `${name} must be a ${type}, got ${describe(value)}`)
       }
+      if (type === 'string' && value !== undefined && !value.isWellFormed()) {
+        throw new StreamError('STREAM_CONFIG', `${name} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
+      }
     }
     const { apiKey, apiSecret, baseUrl, timeoutMs, maxRetries } = options
     return new StreamClient(new binding.NativeClient({ apiKey, apiSecret, baseUrl, timeoutMs, maxRetries }))
@@ -298,13 +330,29 @@ function createStreamClient(options) {
   }
 }
 
-// The module-level functions use the client of the current STREAM_* environment,
-// read at each call (the native side rebuilds it only when the variables change).
+// The module-level functions use the client of the current STREAM_* environment:
+// this thread's `process.env` (a worker has its own), read at each call. The
+// native client is rebuilt only when a value changed; native code never reads
+// the process-wide C environment.
+const ENV_NAMES = { apiKey: 'STREAM_API_KEY', apiSecret: 'STREAM_API_SECRET', baseUrl: 'STREAM_BASE_URL', timeoutMs: 'STREAM_TIMEOUT_MS', maxRetries: 'STREAM_MAX_RETRIES' }
+const ENV_ENTRIES = Object.entries(ENV_NAMES)
+let envCache = null
+
+function envClient() {
+  const env = process.env
+  if (envCache !== null && ENV_ENTRIES.every(([key, name]) => env[name] === envCache.values[key])) return envCache.native
+  const values = {}
+  for (const [key, name] of ENV_ENTRIES) values[key] = env[name]
+  const native = binding.NativeClient.fromEnv(values)
+  envCache = { values, native }
+  return native
+}
+
 const defaults = operations({
-  native: () => binding.NativeClient.fromEnv(),
-  token: binding.generateTokenFromEnv,
-  verify: binding.verifyWebhookFromEnv,
-  webhook: binding.handleWebhookFromEnv,
+  native: envClient,
+  token: (userId, validity) => envClient().generateToken(userId, validity),
+  verify: (body, signature) => envClient().verifyWebhook(body, signature),
+  webhook: (...args) => envClient().handleWebhook(...args),
 })
 
 module.exports = {

@@ -35,7 +35,7 @@ test('call.session_started → active with the session start', async (t) => {
 
 test('call.session_ended → processing with the duration from the event', async (t) => {
   const result = await handle(Buffer.from(JSON.stringify(events.ended)))
-  t.deepEqual(result.update, { status: 'processing', endedAt: '2026-04-08T14:59:59.9Z', durationSeconds: 2185 })
+  t.deepEqual(result.update, { status: 'processing', startedAt: '2026-04-08T14:23:35.2Z', endedAt: '2026-04-08T14:59:59.9Z', durationSeconds: 2185 })
   t.is(result.webhookId, null)
   t.is(result.attempt, null)
 })
@@ -46,7 +46,7 @@ test('call.session_ended without a start uses the stored one, never negative', a
   t.is((await handle(body, {}, { startedAt: new Date('2026-04-08T14:30:01Z') })).update.durationSeconds, 1800)
   t.is((await handle(body, {}, { startedAt: '2026-04-09T00:00:00Z' })).update.durationSeconds, 0)
   const result = await handle(body)
-  t.deepEqual(result.update, { status: 'processing', endedAt: '2026-04-08T15:00:01Z', durationSeconds: null })
+  t.deepEqual(result.update, { status: 'processing', startedAt: null, endedAt: '2026-04-08T15:00:01Z', durationSeconds: null })
 })
 
 test('transcription and recording events carry their URLs and the call id, not the meeting id', async (t) => {
@@ -74,10 +74,23 @@ test('a bad or missing signature rejects with STREAM_WEBHOOK_SIGNATURE before pa
 })
 
 test('malformed bodies with a good signature are STREAM_INVALID_ARGUMENT', async (t) => {
-  for (const body of ['not json', '{}', '[1]', '{"type":"call.recording_ready","call_cid":"default:x"}']) {
+  for (const body of ['not json', '{}', '[1]', 'null', '"call.session_started"', '{"type":null}']) {
     const err = await t.throwsAsync(handle(body))
     t.is(err.code, 'STREAM_INVALID_ARGUMENT', body)
+    t.regex(err.message, /^webhook body is not a valid Stream event/)
   }
+})
+
+test('a genuine event that lacks an optional field is not an error', async (t) => {
+  const noUrl = await handle(JSON.stringify({ ...events.recording, call_recording: { ...events.recording.call_recording, url: undefined } }))
+  t.like(noUrl, { type: 'call.recording_ready', callId: 'meeting-123', update: null })
+  const noAsset = await handle(JSON.stringify({ type: 'call.transcription_ready', call_cid: 'default:m' }))
+  t.like(noAsset, { createdAt: null, callId: 'm', update: null })
+  const { session, ...bare } = events.started.call
+  const noSession = await handle(JSON.stringify({ ...events.started, created_at: undefined, call: bare }))
+  t.deepEqual(noSession.update, { status: 'active', startedAt: null })
+  const endedBare = await handle(JSON.stringify({ type: 'call.session_ended', call_cid: 'default:m' }), {}, { startedAt: '2026-04-08T14:00:00Z' })
+  t.deepEqual(endedBare.update, { status: 'processing', startedAt: null, endedAt: null, durationSeconds: null })
 })
 
 test('bodies over the limit are rejected; the limit is configurable', async (t) => {

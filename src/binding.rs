@@ -12,13 +12,35 @@ use napi_derive::napi;
 
 use crate::client::{CallInfo, Client};
 use crate::config::{Config, RawConfig};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::event::{CallEvent, MeetingUpdate};
 use crate::js_bytes::{with_body, with_signature};
+use crate::panic::{catch, catch_async};
+use crate::validate;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
+
+#[napi_derive::module_init]
+fn init() {
+  crate::panic::install_quiet_hook();
+}
 
 fn to_js(e: Error) -> napi::Error<ErrorKind> {
   napi::Error::new(e.kind, e.message)
+}
+
+/// Runs a sync export: a panic becomes `STREAM_INTERNAL`, any error a napi error with our code.
+fn sync<T>(f: impl FnOnce() -> Result<T>) -> napi::Result<T, ErrorKind> {
+  catch(f).map_err(to_js)
+}
+
+/// The `STREAM_*` variables as the calling thread's `process.env` holds them.
+#[napi(object)]
+pub struct EnvValues {
+  pub api_key: Option<String>,
+  pub api_secret: Option<String>,
+  pub base_url: Option<String>,
+  pub timeout_ms: Option<String>,
+  pub max_retries: Option<String>,
 }
 
 #[napi(object)]
@@ -131,11 +153,12 @@ impl From<CallEvent> for NativeWebhookEvent {
     let kind = match e.update {
       None => return out,
       Some(MeetingUpdate::Active { started_at }) => {
-        out.started_at = Some(started_at);
+        out.started_at = started_at;
         "active"
       }
-      Some(MeetingUpdate::Processing { ended_at, duration_seconds }) => {
-        out.ended_at = Some(ended_at);
+      Some(MeetingUpdate::Processing { started_at, ended_at, duration_seconds }) => {
+        out.started_at = started_at;
+        out.ended_at = ended_at;
         out.duration_seconds = duration_seconds.map(|d| d as f64);
         "processing"
       }
@@ -179,14 +202,20 @@ impl NativeClient {
       timeout_ms: number(options.timeout_ms),
       max_retries: number(options.max_retries),
     };
-    let client = Client::new(Config::from_options(&raw).map_err(to_js)?).map_err(to_js)?;
-    Ok(NativeClient { inner: Arc::new(client) })
+    sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_options(&raw)?)?) }))
   }
 
-  /// The client for the current `STREAM_*` environment variables.
+  /// The client for these `STREAM_*` values (errors name the variables).
   #[napi(factory)]
-  pub fn from_env() -> napi::Result<Self, ErrorKind> {
-    Ok(NativeClient { inner: Client::from_env().map_err(to_js)? })
+  pub fn from_env(env: EnvValues) -> napi::Result<Self, ErrorKind> {
+    let raw = RawConfig {
+      api_key: env.api_key,
+      api_secret: env.api_secret,
+      base_url: env.base_url,
+      timeout_ms: env.timeout_ms,
+      max_retries: env.max_retries,
+    };
+    sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_env_values(&raw)?)?) }))
   }
 
   #[napi]
@@ -202,7 +231,7 @@ impl NativeClient {
 
   #[napi]
   pub fn generate_token(&self, user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
-    self.inner.user_token(&user_id, validity_in_seconds).map_err(to_js)
+    sync(|| self.inner.user_token(&user_id, validity_in_seconds))
   }
 
   #[napi(ts_args_type = "body: string | Uint8Array, signature: string")]
@@ -223,46 +252,22 @@ impl NativeClient {
 
   #[napi]
   pub async fn create_call(&self, call_id: String, user_id: String, custom_json: String) -> Outcome {
-    outcome(self.inner.create_call(&call_id, &user_id, &custom_json).await.map(|call| Some(call.into())))
+    outcome(catch_async(self.inner.create_call(&call_id, &user_id, &custom_json)).await.map(|call| Some(call.into())))
   }
 
   #[napi]
   pub async fn add_member(&self, call_id: String, user_id: String, role: String) -> Outcome {
-    outcome(self.inner.add_member(&call_id, &user_id, &role).await.map(|()| None))
+    outcome(catch_async(self.inner.add_member(&call_id, &user_id, &role)).await.map(|()| None))
   }
 
   #[napi]
   pub async fn end_call(&self, call_id: String) -> Outcome {
-    outcome(self.inner.end_call(&call_id).await.map(|()| None))
+    outcome(catch_async(self.inner.end_call(&call_id)).await.map(|()| None))
   }
 }
 
 fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-  with_signature(signature, |signature| with_body(body, |bytes| signature.is_some_and(|s| client.verify_webhook(bytes, s))))
-}
-
-/// `generateStreamTokenSync` for the environment's client, without creating a JS object.
-#[napi]
-pub fn generate_token_from_env(user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
-  Client::from_env().map_err(to_js)?.user_token(&user_id, validity_in_seconds).map_err(to_js)
-}
-
-/// `verifyWebhookSync` for the environment's client.
-#[napi(ts_args_type = "body: string | Uint8Array, signature: string")]
-pub fn verify_webhook_from_env(body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-  verify_webhook(&*Client::from_env().map_err(to_js)?, body, signature)
-}
-
-/// `handleStreamWebhook` for the environment's client.
-#[napi(ts_args_type = "body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null")]
-pub fn handle_webhook_from_env(
-  body: Unknown<'_>,
-  signature: Unknown<'_>,
-  stored_started_at: Option<String>,
-  max_body_bytes: Option<f64>,
-) -> napi::Result<NativeWebhookEvent, ErrorKind> {
-  let client = Client::from_env().map_err(to_js)?;
-  handle_webhook(&client, body, signature, stored_started_at, max_body_bytes)
+  with_signature(signature, |signature| with_body(body, |bytes| sync(|| Ok(signature.is_some_and(|s| client.verify_webhook(bytes, s))))))?
 }
 
 fn handle_webhook(
@@ -272,13 +277,9 @@ fn handle_webhook(
   stored_started_at: Option<String>,
   max_body_bytes: Option<f64>,
 ) -> napi::Result<NativeWebhookEvent, ErrorKind> {
-  let max = match max_body_bytes {
-    None => DEFAULT_MAX_BODY_BYTES,
-    Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 => n as usize,
-    Some(n) => return Err(to_js(Error::invalid(format!("maxBodyBytes must be a positive whole number, got {n}")))),
-  };
+  let max = max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
   let event = with_signature(signature, |signature| {
-    with_body(body, |bytes| client.handle_webhook(bytes, signature.unwrap_or(""), stored_started_at.as_deref(), max))
+    with_body(body, |bytes| sync(|| client.handle_webhook(bytes, signature.unwrap_or(""), stored_started_at.as_deref(), max)))
   })?;
-  Ok(event.map_err(to_js)?.into())
+  Ok(event?.into())
 }

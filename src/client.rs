@@ -1,14 +1,13 @@
 //! The Stream Video REST client: one pooled keep-alive HTTP client, the signing
 //! key and the cached server token per configuration.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::config::{Config, RawConfig};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::redact::redact;
 use crate::retry::{server_hint, Failure, RetryPolicy};
@@ -22,6 +21,8 @@ const CALL_PATH: &str = "/api/v2/video/call/default/";
 /// Stream's own code for "token expired" on a 401.
 const TOKEN_EXPIRED: i64 = 40;
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Stream's answers are a few KiB; no attempt downloads more than this.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 pub struct Client {
   config: Config,
@@ -77,6 +78,10 @@ impl Client {
       .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
       .pool_idle_timeout(Duration::from_secs(55))
       .tcp_nodelay(true)
+      // A redirect never comes from Stream: a proxy or login page answered.
+      // Following it would count a page that never reached Stream as success
+      // (or replay a POST as a GET on another origin).
+      .redirect(reqwest::redirect::Policy::none())
       .build()
       .map_err(|e| Error::config(format!("could not set up the HTTP client: {e}")))?;
     Ok(Client {
@@ -86,23 +91,6 @@ impl Client {
       http,
       config,
     })
-  }
-
-  /// The client for the current `STREAM_*` environment. It is rebuilt only
-  /// when those variables change, so the HMAC key, server token and connection
-  /// pool are shared by every call.
-  pub fn from_env() -> Result<Arc<Client>> {
-    static CACHE: Mutex<Option<(RawConfig, Arc<Client>)>> = Mutex::new(None);
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((seen, client)) = cache.as_ref() {
-      if seen.matches_env() {
-        return Ok(client.clone());
-      }
-    }
-    let raw = RawConfig::from_env();
-    let client = Arc::new(Client::new(Config::from_env_values(&raw)?)?);
-    *cache = Some((raw, client.clone()));
-    Ok(client)
   }
 
   pub fn config(&self) -> &Config {
@@ -200,18 +188,27 @@ impl Client {
         let response = request.send().await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await?;
-        Ok::<_, reqwest::Error>((status, headers, bytes))
+        let body = read_capped(response, MAX_RESPONSE_BYTES).await?;
+        Ok::<_, reqwest::Error>((status, headers, body))
       })
       .await;
       let (error, failure) = match outcome {
-        Ok(Ok((status, _, bytes))) if (200..300).contains(&status) => {
+        Ok(Ok((status, _, Body::Complete(bytes)))) if (200..300).contains(&status) => {
           attempt.status = Some(status);
           return Ok((bytes, attempt));
         }
-        Ok(Ok((status, headers, bytes))) => {
+        Ok(Ok((status, _, Body::TooLarge { .. }))) if (200..300).contains(&status) => {
           attempt.status = Some(status);
-          let error = Error::from_response(status, &bytes);
+          let message = format!("Stream API answered HTTP {status} with a body over the {MAX_RESPONSE_BYTES}-byte limit (not read)");
+          (Error::new(ErrorKind::Api, message), Failure::Final)
+        }
+        Ok(Ok((status, headers, _))) if (300..400).contains(&status) => {
+          attempt.status = Some(status);
+          (redirect_error(status, header(&headers, LOCATION.as_str())), Failure::Final)
+        }
+        Ok(Ok((status, headers, body))) => {
+          attempt.status = Some(status);
+          let error = Error::from_response(status, header(&headers, CONTENT_TYPE.as_str()), body.bytes(), &[self.config.api_secret.expose(), &token]);
           if status == 401 && error.stream_code == Some(TOKEN_EXPIRED) && !token_renewed {
             // Our clock jumped or the cached token outlived its welcome: sign a new one once.
             token_renewed = true;
@@ -238,6 +235,54 @@ impl Client {
       }
     }
   }
+}
+
+/// A response body read up to a cap.
+enum Body {
+  Complete(bytes::Bytes),
+  /// Over the cap: the first `cap` bytes at most (none when `Content-Length`
+  /// already said so); the rest was never downloaded.
+  TooLarge { prefix: Vec<u8> },
+}
+
+impl Body {
+  fn bytes(&self) -> &[u8] {
+    match self {
+      Body::Complete(bytes) => bytes,
+      Body::TooLarge { prefix } => prefix,
+    }
+  }
+}
+
+/// Streams a body into memory, stopping at `cap` bytes. Dropping the response
+/// then closes the connection, so nothing past the cap is downloaded.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> reqwest::Result<Body> {
+  if response.content_length().is_some_and(|n| n > cap as u64) {
+    return Ok(Body::TooLarge { prefix: Vec::new() });
+  }
+  let mut body = Vec::new();
+  while let Some(chunk) = response.chunk().await? {
+    if body.len() + chunk.len() > cap {
+      body.extend_from_slice(&chunk[..cap - body.len()]);
+      return Ok(Body::TooLarge { prefix: body });
+    }
+    body.extend_from_slice(&chunk);
+  }
+  Ok(Body::Complete(body.into()))
+}
+
+/// A 3xx: named with where it pointed (origin only), never followed.
+fn redirect_error(status: u16, location: Option<&str>) -> Error {
+  let target = location
+    .and_then(|l| reqwest::Url::parse(l).ok())
+    .map(|u| format!(" to {}", u.origin().ascii_serialization()))
+    .unwrap_or_default();
+  let mut error = Error::new(
+    ErrorKind::Api,
+    format!("Stream API answered HTTP {status}, a redirect{target}; redirects are not followed (is STREAM_BASE_URL / baseUrl right?)"),
+  );
+  error.status = Some(status);
+  error
 }
 
 /// What is known about the request so far, for error reports.

@@ -50,7 +50,10 @@ pub struct Config {
   pub max_retries: u32,
 }
 
-/// Raw, unvalidated settings as they arrive from JS options or the environment.
+/// Raw, unvalidated settings as they arrive from JS options or from the
+/// `STREAM_*` variables of the calling thread's `process.env` (read in JS:
+/// native code never reads the process-wide C environment, which another
+/// thread may be changing).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct RawConfig {
   pub api_key: Option<String>,
@@ -83,78 +86,6 @@ const OPTION_NAMES: Names = Names {
   timeout_ms: "timeoutMs",
   max_retries: "maxRetries",
 };
-
-impl RawConfig {
-  /// Reads the `STREAM_*` variables through `lookup` (the process environment in production).
-  pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-    RawConfig {
-      api_key: lookup(ENV_NAMES.api_key),
-      api_secret: lookup(ENV_NAMES.api_secret),
-      base_url: lookup(ENV_NAMES.base_url),
-      timeout_ms: lookup(ENV_NAMES.timeout_ms),
-      max_retries: lookup(ENV_NAMES.max_retries),
-    }
-  }
-
-  pub fn from_env() -> Self {
-    Self::from_lookup(|name| std::env::var(name).ok())
-  }
-
-  /// Whether the `STREAM_*` environment still holds exactly these values.
-  /// Called on every module-level call, so on Linux it is one scan of the C
-  /// environment that allocates nothing.
-  pub fn matches_env(&self) -> bool {
-    let current = env_values();
-    let cached = [&self.api_key, &self.api_secret, &self.base_url, &self.timeout_ms, &self.max_retries];
-    cached.iter().zip(current.iter()).all(|(cached, now)| match (cached, now) {
-      (Some(c), Some(n)) => c.as_bytes() == AsRef::<[u8]>::as_ref(n),
-      (None, None) => true,
-      _ => false,
-    })
-  }
-}
-
-/// The variable names in `RawConfig` field order.
-const ENV_VARS: [&str; 5] = [ENV_NAMES.api_key, ENV_NAMES.api_secret, ENV_NAMES.base_url, ENV_NAMES.timeout_ms, ENV_NAMES.max_retries];
-
-/// Values of the five `STREAM_*` variables, borrowed from the C environment.
-/// The slices are only valid until the environment changes: use them at once.
-#[cfg(target_os = "linux")]
-fn env_values() -> [Option<&'static [u8]>; 5] {
-  use std::ffi::{c_char, CStr};
-  extern "C" {
-    static environ: *const *const c_char;
-  }
-  let mut found: [Option<&'static [u8]>; 5] = [None; 5];
-  // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings.
-  // Node changes the environment only from its main thread, the thread these
-  // functions run on, so it cannot change under this scan.
-  unsafe {
-    let mut entry = environ;
-    if entry.is_null() {
-      return found;
-    }
-    while !(*entry).is_null() {
-      let text = *entry;
-      // Most entries fail on the first byte; only `STREAM_*` ones are measured.
-      if (0..7).all(|i| *text.add(i) as u8 == b"STREAM_"[i]) {
-        let entry_bytes = CStr::from_ptr(text).to_bytes();
-        for (slot, name) in found.iter_mut().zip(ENV_VARS) {
-          if slot.is_none() {
-            *slot = entry_bytes.strip_prefix(name.as_bytes()).and_then(|rest| rest.strip_prefix(b"="));
-          }
-        }
-      }
-      entry = entry.add(1);
-    }
-  }
-  found
-}
-
-#[cfg(not(target_os = "linux"))]
-fn env_values() -> [Option<Vec<u8>>; 5] {
-  ENV_VARS.map(|name| std::env::var_os(name).map(|v| v.into_encoded_bytes()))
-}
 
 impl Config {
   /// Validates settings that came from the `STREAM_*` environment variables.
@@ -240,8 +171,14 @@ mod tests {
   use crate::error::ErrorKind;
 
   fn env(pairs: &[(&str, &str)]) -> RawConfig {
-    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    RawConfig::from_lookup(move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    let get = |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    RawConfig {
+      api_key: get(ENV_NAMES.api_key),
+      api_secret: get(ENV_NAMES.api_secret),
+      base_url: get(ENV_NAMES.base_url),
+      timeout_ms: get(ENV_NAMES.timeout_ms),
+      max_retries: get(ENV_NAMES.max_retries),
+    }
   }
 
   #[test]
@@ -286,33 +223,6 @@ mod tests {
       assert!(with(("STREAM_TIMEOUT_MS", bad)).unwrap_err().message.contains("STREAM_TIMEOUT_MS"));
     }
     assert!(with(("STREAM_MAX_RETRIES", "11")).is_err());
-  }
-
-  #[test]
-  fn matches_env_notices_every_change() {
-    // The only test that touches the process environment.
-    let set = |name: &str, value: Option<&str>| match value {
-      Some(v) => std::env::set_var(name, v),
-      None => std::env::remove_var(name),
-    };
-    set("STREAM_API_KEY", Some("k1"));
-    set("STREAM_API_SECRET", Some("s1"));
-    set("STREAM_BASE_URL", None);
-    set("STREAM_TIMEOUT_MS", None);
-    set("STREAM_MAX_RETRIES", None);
-    set("STREAM_API_KEYS", Some("a longer name is another variable"));
-    let raw = RawConfig::from_env();
-    assert!(raw.matches_env());
-    for (name, value) in [("STREAM_API_KEY", "k2"), ("STREAM_API_SECRET", "s2"), ("STREAM_BASE_URL", "http://x"), ("STREAM_TIMEOUT_MS", "5"), ("STREAM_MAX_RETRIES", "1")] {
-      let before = std::env::var(name).ok();
-      set(name, Some(value));
-      assert!(!raw.matches_env(), "{name} changed");
-      set(name, before.as_deref());
-      assert!(raw.matches_env(), "{name} restored");
-    }
-    set("STREAM_API_KEY", None);
-    assert!(!raw.matches_env(), "a variable removed");
-    set("STREAM_API_KEYS", None);
   }
 
   #[test]

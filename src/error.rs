@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::redact::redact;
+
 /// The stable error codes users match on (`err.code` in JS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -14,6 +16,8 @@ pub enum ErrorKind {
   Network,
   Timeout,
   WebhookSignature,
+  /// A bug in this package (a Rust panic), caught before it reached Node.
+  Internal,
 }
 
 impl ErrorKind {
@@ -25,6 +29,7 @@ impl ErrorKind {
       ErrorKind::Network => "STREAM_NETWORK",
       ErrorKind::Timeout => "STREAM_TIMEOUT",
       ErrorKind::WebhookSignature => "STREAM_WEBHOOK_SIGNATURE",
+      ErrorKind::Internal => "STREAM_INTERNAL",
     }
   }
 }
@@ -86,42 +91,67 @@ impl Error {
     Self::new(ErrorKind::InvalidArgument, message)
   }
 
-  /// Maps a non-2xx response onto `STREAM_API`, parsing Stream's JSON error body
-  /// when there is one and quoting a short, single-line excerpt when there is not.
-  pub fn from_response(status: u16, body: &[u8]) -> Self {
+  /// Maps a non-2xx response onto `STREAM_API`, parsing Stream's JSON error
+  /// body when there is one and summarising any other body (a proxy's HTML
+  /// page, say) by its content type and title, never quoting it raw.
+  /// `secrets` are redacted (with anything shaped like a JWT) before any
+  /// text is shortened, so no part of one survives a cut.
+  pub fn from_response(status: u16, content_type: Option<&str>, body: &[u8], secrets: &[&str]) -> Self {
+    let clean = |text: &str, max: usize| one_line(&redact(text, secrets), max);
     let mut err = Self::new(ErrorKind::Api, String::new());
     err.status = Some(status);
     match serde_json::from_slice::<ApiErrorBody>(body) {
       Ok(parsed) if parsed.code.is_some() || parsed.message.is_some() => {
         err.stream_code = parsed.code;
         err.unrecoverable = parsed.unrecoverable.unwrap_or(false);
-        let message = parsed.message.unwrap_or_else(|| "no message".into());
+        let message = clean(parsed.message.as_deref().unwrap_or("no message"), 300);
         err.message = match parsed.code {
           Some(code) => format!("Stream API error (HTTP {status}, code {code}): {message}"),
           None => format!("Stream API error (HTTP {status}): {message}"),
         };
       }
-      _ => {
-        let excerpt = excerpt(body);
-        err.message = if excerpt.is_empty() {
-          format!("Stream API error (HTTP {status}) with an empty body")
-        } else {
-          format!("Stream API error (HTTP {status}), body is not a Stream error: {excerpt}")
-        };
-      }
+      _ => err.message = format!("Stream API error (HTTP {status}), not a Stream error body: {}", summary(content_type, body, clean)),
     }
     err
   }
 }
 
-/// First 200 characters of a body, whitespace folded, so an HTML error page
-/// from a proxy turns into a readable one-line message.
-fn excerpt(body: &[u8]) -> String {
-  let text = String::from_utf8_lossy(body);
+/// Describes a body that is not Stream's JSON: its content type, and the
+/// `<title>` of an HTML page or the first words of plain text.
+fn summary(content_type: Option<&str>, body: &[u8], clean: impl Fn(&str, usize) -> String) -> String {
+  let kind = content_type.map(|ct| clean(ct.split(';').next().unwrap_or(ct), 60)).filter(|ct| !ct.is_empty());
+  let kind = kind.as_deref().unwrap_or("no content type");
+  if body.is_empty() {
+    return format!("{kind}, empty body");
+  }
+  let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+  if kind.contains("html") || text.trim_start().starts_with('<') {
+    return match html_title(&text).map(|title| clean(title, 100)).filter(|t| !t.is_empty()) {
+      Some(title) => format!("{kind} page titled {title:?}"),
+      None => format!("{kind} page of {} bytes without a title", body.len()),
+    };
+  }
+  if kind.starts_with("text/") || kind.contains("json") {
+    return format!("{kind}: {:?}", clean(&text, 100));
+  }
+  format!("{kind}, {} bytes", body.len())
+}
+
+fn html_title(page: &str) -> Option<&str> {
+  let lower = page.to_ascii_lowercase();
+  let open = lower.find("<title")?;
+  let start = open + lower[open..].find('>')? + 1;
+  let end = start + lower[start..].find("</title")?;
+  Some(&page[start..end])
+}
+
+/// Whitespace folded, control characters dropped, at most `max` characters.
+fn one_line(text: &str, max: usize) -> String {
   let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-  match folded.char_indices().nth(200) {
-    Some((i, _)) => format!("{}…", &folded[..i]),
-    None => folded,
+  let clean: String = folded.chars().filter(|c| !c.is_control()).collect();
+  match clean.char_indices().nth(max) {
+    Some((i, _)) => format!("{}…", &clean[..i]),
+    None => clean,
   }
 }
 
@@ -145,12 +175,13 @@ mod tests {
     assert_eq!(ErrorKind::Network.code(), "STREAM_NETWORK");
     assert_eq!(ErrorKind::Timeout.code(), "STREAM_TIMEOUT");
     assert_eq!(ErrorKind::WebhookSignature.code(), "STREAM_WEBHOOK_SIGNATURE");
+    assert_eq!(ErrorKind::Internal.code(), "STREAM_INTERNAL");
   }
 
   #[test]
   fn parses_stream_error_body() {
     let body = br#"{"code":4,"message":"GetOrCreateCall failed with error: \"bad\"","StatusCode":400,"duration":"0.01ms","more_info":"https://getstream.io/","details":[],"unrecoverable":true}"#;
-    let err = Error::from_response(400, body);
+    let err = Error::from_response(400, Some("application/json"), body, &[]);
     assert_eq!(err.kind, ErrorKind::Api);
     assert_eq!(err.status, Some(400));
     assert_eq!(err.stream_code, Some(4));
@@ -160,22 +191,36 @@ mod tests {
   }
 
   #[test]
-  fn html_body_gives_clear_excerpt() {
-    let body = b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>";
-    let err = Error::from_response(502, body);
+  fn html_body_is_summarised_by_its_title() {
+    let body = b"<html>\n<head><title>502 Bad\n Gateway</title></head>\n<body>nginx <script>secret()</script></body></html>";
+    let err = Error::from_response(502, Some("text/html; charset=utf-8"), body, &[]);
     assert_eq!(err.stream_code, None);
-    assert!(err.message.contains("not a Stream error: <html> <head><title>502 Bad Gateway"), "{}", err.message);
+    assert_eq!(err.message, r#"Stream API error (HTTP 502), not a Stream error body: text/html page titled "502 Bad Gateway""#);
+    let untitled = Error::from_response(502, None, b"<html><body>x</body></html>", &[]);
+    assert!(untitled.message.ends_with("no content type page of 27 bytes without a title"), "{}", untitled.message);
   }
 
   #[test]
-  fn long_and_empty_bodies() {
-    let err = Error::from_response(500, "é".repeat(1000).as_bytes());
-    assert!(err.message.ends_with('…'));
-    assert!(err.message.chars().count() < 300);
-    let err = Error::from_response(503, b"");
-    assert!(err.message.contains("empty body"));
-    // JSON that is not an error body is quoted like any other text.
-    let err = Error::from_response(500, b"[1,2]");
-    assert!(err.message.contains("not a Stream error: [1,2]"));
+  fn other_bodies_are_summarised_not_pasted() {
+    let err = Error::from_response(500, Some("text/plain"), "é\u{7}\r\n".repeat(1000).as_bytes(), &[]);
+    assert!(err.message.contains("text/plain: \"é"), "{}", err.message);
+    assert!(err.message.ends_with("…\""), "{}", err.message);
+    assert!(!err.message.contains('\u{7}') && !err.message.contains('\n'));
+    assert!(err.message.chars().count() < 200);
+    assert!(Error::from_response(503, Some("text/plain"), b"", &[]).message.ends_with("text/plain, empty body"));
+    assert!(Error::from_response(500, Some("application/octet-stream"), &[0, 1, 2], &[]).message.ends_with("application/octet-stream, 3 bytes"));
+    // A secret cut in half by the length limit would escape redaction: redaction comes first.
+    let secret = "s3cret-s3cret-s3cret";
+    let near_cut = format!("{}{secret}", "x".repeat(90));
+    for ct in ["text/plain", "text/html"] {
+      let body = if ct == "text/plain" { near_cut.clone() } else { format!("<title>{near_cut}</title>") };
+      let err = Error::from_response(502, Some(ct), body.as_bytes(), &[secret]);
+      assert!(!err.message.contains("s3cret"), "{}", err.message);
+    }
+    let json = format!(r#"{{"code":5,"message":"{}{secret}"}}"#, "x".repeat(290));
+    assert!(!Error::from_response(401, None, json.as_bytes(), &[secret]).message.contains("s3c"));
+    // JSON that is not an error body is summarised like any other text.
+    let err = Error::from_response(500, Some("application/json"), b"[1,2]", &[]);
+    assert!(err.message.ends_with(r#"application/json: "[1,2]""#), "{}", err.message);
   }
 }

@@ -1,6 +1,9 @@
 //! Stream call events, parsed into what a meeting store must do. Only the four
 //! events the app acts on produce an update; any other event type is returned
-//! with `update: None` (new event types are not errors).
+//! with `update: None` (new event types are not errors). A genuine event that
+//! lacks an optional field is not an error either: the update says what is
+//! known (a session that ended at an unknown time is still over), and an
+//! asset event without a URL has nothing to apply.
 
 use serde::Deserialize;
 
@@ -10,9 +13,10 @@ use crate::rfc3339;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MeetingUpdate {
   /// `call.session_started`: the meeting is live.
-  Active { started_at: String },
+  Active { started_at: Option<String> },
   /// `call.session_ended`: the meeting is over and its media is being processed.
-  Processing { ended_at: String, duration_seconds: Option<u64> },
+  /// `started_at` is the session's start when the event carries it.
+  Processing { started_at: Option<String>, ended_at: Option<String>, duration_seconds: Option<u64> },
   /// `call.transcription_ready`
   Transcription { url: String },
   /// `call.recording_ready`
@@ -93,20 +97,18 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     .and_then(|v| v.as_str())
     .map(str::to_string);
 
-  let event_time = || raw.created_at.clone().ok_or_else(|| Error::invalid(format!("{} event has no created_at", raw.event_type)));
+  let event_time = || raw.created_at.clone();
   let update = match raw.event_type.as_str() {
-    "call.session_started" => {
-      let started_at = session.and_then(|s| s.started_at.clone()).map(Ok).unwrap_or_else(event_time)?;
-      Some(MeetingUpdate::Active { started_at })
-    }
+    "call.session_started" => Some(MeetingUpdate::Active { started_at: session.and_then(|s| s.started_at.clone()).or_else(event_time) }),
     "call.session_ended" => {
-      let ended_at = session.and_then(|s| s.ended_at.clone()).map(Ok).unwrap_or_else(event_time)?;
-      let started_at = session.and_then(|s| s.started_at.as_deref()).or(stored_started_at);
-      let duration_seconds = started_at.and_then(|start| duration_seconds(start, &ended_at));
-      Some(MeetingUpdate::Processing { ended_at, duration_seconds })
+      let ended_at = session.and_then(|s| s.ended_at.clone()).or_else(event_time);
+      let own_start = session.and_then(|s| s.started_at.clone());
+      let start = own_start.as_deref().or(stored_started_at);
+      let duration_seconds = start.zip(ended_at.as_deref()).and_then(|(start, end)| duration_seconds(start, end));
+      Some(MeetingUpdate::Processing { started_at: own_start, ended_at, duration_seconds })
     }
-    "call.transcription_ready" => Some(MeetingUpdate::Transcription { url: asset_url(&raw.call_transcription, "call_transcription")? }),
-    "call.recording_ready" => Some(MeetingUpdate::Recording { url: asset_url(&raw.call_recording, "call_recording")? }),
+    "call.transcription_ready" => asset_url(&raw.call_transcription).map(|url| MeetingUpdate::Transcription { url }),
+    "call.recording_ready" => asset_url(&raw.call_recording).map(|url| MeetingUpdate::Recording { url }),
     _ => None,
   };
   Ok(CallEvent {
@@ -120,11 +122,8 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
   })
 }
 
-fn asset_url(asset: &Option<RawAsset>, field: &str) -> Result<String> {
-  match asset.as_ref().and_then(|a| a.url.as_deref()) {
-    Some(url) if !url.is_empty() => Ok(url.to_string()),
-    _ => Err(Error::invalid(format!("webhook event has no {field}.url"))),
-  }
+fn asset_url(asset: &Option<RawAsset>) -> Option<String> {
+  asset.as_ref().and_then(|a| a.url.clone()).filter(|url| !url.is_empty())
 }
 
 /// Whole seconds from `start` to `end` (rounded), never negative; `None` when
@@ -148,7 +147,7 @@ mod tests {
     assert_eq!(e.session_id.as_deref(), Some("sess-1"));
     assert_eq!(e.meeting_id.as_deref(), Some("123"));
     assert_eq!(e.created_at.as_deref(), Some("2026-04-08T14:23:35.879421674Z"));
-    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: "2026-04-08T14:23:35.2Z".into() }));
+    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:23:35.2Z".into()) }));
   }
 
   #[test]
@@ -157,7 +156,7 @@ mod tests {
     let e = parse(body.as_bytes(), None).unwrap();
     assert_eq!(e.meeting_id, None);
     assert_eq!(e.session_id, None);
-    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: "2026-04-08T14:23:35Z".into() }));
+    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:23:35Z".into()) }));
   }
 
   #[test]
@@ -165,7 +164,11 @@ mod tests {
     let e = parse(ENDED.as_bytes(), None).unwrap();
     assert_eq!(
       e.update,
-      Some(MeetingUpdate::Processing { ended_at: "2026-04-08T14:59:59.9Z".into(), duration_seconds: Some(2185) })
+      Some(MeetingUpdate::Processing {
+        started_at: Some("2026-04-08T14:23:35.2Z".into()),
+        ended_at: Some("2026-04-08T14:59:59.9Z".into()),
+        duration_seconds: Some(2185)
+      })
     );
   }
 
@@ -173,13 +176,13 @@ mod tests {
   fn session_ended_falls_back_to_stored_start_and_never_goes_negative() {
     let body = r#"{"type":"call.session_ended","created_at":"2026-04-08T15:00:00Z","call_cid":"default:m","call":{"id":"m"}}"#;
     let e = parse(body.as_bytes(), Some("2026-04-08T14:00:00Z")).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { ended_at: "2026-04-08T15:00:00Z".into(), duration_seconds: Some(3600) }));
+    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: Some(3600) }));
     let e = parse(body.as_bytes(), Some("2026-04-08T16:00:00Z")).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { ended_at: "2026-04-08T15:00:00Z".into(), duration_seconds: Some(0) }));
+    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: Some(0) }));
     let e = parse(body.as_bytes(), None).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { ended_at: "2026-04-08T15:00:00Z".into(), duration_seconds: None }));
+    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: None }));
     let e = parse(body.as_bytes(), Some("yesterday")).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { ended_at: "2026-04-08T15:00:00Z".into(), duration_seconds: None }));
+    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: None }));
   }
 
   #[test]
@@ -191,8 +194,18 @@ mod tests {
     assert_eq!(t.session_id.as_deref(), Some("sess-1"));
     let r = parse(RECORDING.as_bytes(), None).unwrap();
     assert_eq!(r.update, Some(MeetingUpdate::Recording { url: "https://cdn.example/r.mp4".into() }));
-    let missing = parse(br#"{"type":"call.recording_ready","call_cid":"default:x","call_recording":{"filename":"r.mp4"}}"#, None);
-    assert_eq!(missing.unwrap_err().message, "webhook event has no call_recording.url");
+  }
+
+  #[test]
+  fn genuine_events_missing_optional_fields_are_not_errors() {
+    let no_url = parse(br#"{"type":"call.recording_ready","call_cid":"default:x","call_recording":{"filename":"r.mp4"}}"#, None).unwrap();
+    assert_eq!(no_url.update, None, "nothing to apply");
+    assert_eq!(no_url.call_id.as_deref(), Some("x"));
+    assert_eq!(parse(br#"{"type":"call.transcription_ready","call_transcription":{"url":""}}"#, None).unwrap().update, None);
+    let no_time = parse(br#"{"type":"call.session_started","call_cid":"default:x"}"#, None).unwrap();
+    assert_eq!(no_time.update, Some(MeetingUpdate::Active { started_at: None }));
+    let ended = parse(br#"{"type":"call.session_ended","call_cid":"default:x","call":{"session":null}}"#, Some("2026-04-08T14:00:00Z")).unwrap();
+    assert_eq!(ended.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: None, duration_seconds: None }));
   }
 
   #[test]
@@ -210,8 +223,6 @@ mod tests {
       let err = parse(body, None).unwrap_err();
       assert!(err.message.starts_with("webhook body is not a valid Stream event"), "{}", err.message);
     }
-    let no_time = parse(br#"{"type":"call.session_started","call_cid":"default:x"}"#, None).unwrap_err();
-    assert_eq!(no_time.message, "call.session_started event has no created_at");
   }
 }
 

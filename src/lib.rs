@@ -7,6 +7,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod event;
+pub mod panic;
 pub mod redact;
 pub mod retry;
 pub mod rfc3339;

@@ -88,7 +88,10 @@ pub fn server_hint(status: u16, retry_after: Option<&str>, rate_limit_reset: Opt
   }
   if status == 429 {
     let reset = rate_limit_reset?.trim().parse::<u64>().ok()?;
-    let at = UNIX_EPOCH + Duration::from_secs(reset);
+    // A reset past what the clock can represent means "not before the deadline".
+    let Some(at) = UNIX_EPOCH.checked_add(Duration::from_secs(reset)) else {
+      return Some(Duration::MAX);
+    };
     return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
   }
   None
@@ -156,5 +159,25 @@ mod tests {
     assert_eq!(server_hint(500, None, Some("1700000002"), now), None, "reset only means something on 429");
     assert_eq!(server_hint(429, Some("soon"), Some("x"), now), None);
     assert_eq!(server_hint(429, None, None, now), None);
+  }
+
+  #[test]
+  fn extreme_header_values_never_panic_and_never_wait_past_the_deadline() {
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let p = RetryPolicy::new(3);
+    let extremes = ["18446744073709551615", "18446744073709551616", "99999999999999999999999999", "-1", "1e400", "", " ", "NaN", "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "\u{0}"];
+    for value in extremes {
+      for status in [429, 503] {
+        let hint = server_hint(status, Some(value), Some(value), now);
+        let failure = Failure::Status { status, unrecoverable: false, hint };
+        if let Some(delay) = p.next_delay(0, &failure, LONG, 0.5) {
+          assert!(delay < LONG, "{value}: {delay:?}");
+        }
+        let hint = server_hint(status, None, Some(value), now);
+        let _ = p.next_delay(0, &Failure::Status { status, unrecoverable: false, hint }, LONG, 0.5);
+      }
+    }
+    assert_eq!(server_hint(429, None, Some("18446744073709551615"), now), Some(Duration::MAX));
+    assert_eq!(p.next_delay(0, &Failure::Status { status: 429, unrecoverable: false, hint: Some(Duration::MAX) }, LONG, 0.5), None);
   }
 }

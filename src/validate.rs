@@ -55,6 +55,16 @@ pub fn validity_seconds(value: f64) -> Result<u64> {
   }
 }
 
+/// `maxBodyBytes`: a whole number of bytes from 1 to 1 GiB.
+pub fn max_body_bytes(value: f64) -> Result<usize> {
+  let max = crate::webhook::MAX_MAX_BODY_BYTES;
+  if value.is_finite() && value.fract() == 0.0 && value >= 1.0 && value <= max as f64 {
+    Ok(value as usize)
+  } else {
+    Err(Error::invalid(format!("maxBodyBytes must be a whole number of bytes from 1 to {max}, got {value}")))
+  }
+}
+
 /// Shows a rejected value in an error message, shortened so a huge input
 /// cannot flood logs.
 fn quote(value: &str) -> String {
@@ -101,6 +111,15 @@ mod tests {
     for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, (MAX_VALIDITY_SECONDS + 1) as f64] {
       let err = validity_seconds(bad).unwrap_err();
       assert!(err.message.starts_with("validityInSeconds"), "{bad}");
+    }
+  }
+
+  #[test]
+  fn max_body_bytes_range() {
+    assert_eq!(max_body_bytes(1.0).unwrap(), 1);
+    assert_eq!(max_body_bytes((1u64 << 30) as f64).unwrap(), 1 << 30);
+    for bad in [0.0, -1.0, 0.5, f64::MAX, f64::INFINITY, f64::NAN, ((1u64 << 30) + 1) as f64] {
+      assert!(max_body_bytes(bad).unwrap_err().message.starts_with("maxBodyBytes must be a whole number"), "{bad}");
     }
   }
 }

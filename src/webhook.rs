@@ -11,6 +11,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::token::Key;
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The largest `maxBodyBytes` accepted (1 GiB): a webhook is a few KiB.
+pub const MAX_MAX_BODY_BYTES: usize = 1 << 30;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Checks size, inflates a gzip body and verifies the signature, in that order.
@@ -31,7 +33,7 @@ pub fn open<'a>(key: &Key, body: &'a [u8], signature: &str, max_bytes: usize) ->
 fn gunzip(body: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
   let mut out = Vec::new();
   flate2::read::GzDecoder::new(body)
-    .take(max_bytes as u64 + 1)
+    .take((max_bytes as u64).saturating_add(1))
     .read_to_end(&mut out)
     .map_err(|e| Error::invalid(format!("webhook body gzip decompression failed: {e}")))?;
   if out.len() > max_bytes {
