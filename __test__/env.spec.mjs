@@ -1,6 +1,8 @@
 // Module-level functions: tokens and webhook checks with credentials from the
 // environment, read at call time. Serial: the tests change process.env.
+import { execFile } from 'node:child_process'
 import crypto from 'node:crypto'
+import { promisify } from 'node:util'
 import test from 'ava'
 import jwt from 'jsonwebtoken'
 import * as stream from 'stream-video-native'
@@ -132,4 +134,17 @@ test.serial('handleStreamWebhook uses STREAM_API_SECRET', async (t) => {
   await t.throwsAsync(stream.handleStreamWebhook(body, { signature: hmac(body) }), { code: 'STREAM_WEBHOOK_SIGNATURE' })
   delete process.env.STREAM_API_SECRET
   await t.throwsAsync(stream.handleStreamWebhook(body, { signature: hmac(body) }), { code: 'STREAM_CONFIG' })
+})
+
+test.serial('worker threads sign with their own process.env while the main thread rewrites the environment', async (t) => {
+  // In a child process: before the fix, this crashed the whole process (SIGSEGV).
+  const fixture = new URL('./fixtures/env-race.mjs', import.meta.url)
+  const { stdout } = await promisify(execFile)(process.execPath, [fixture.pathname], {
+    env: { ...process.env, RACE_CALLS: '20000', RACE_ENV_CHANGES: '5000' },
+    timeout: 90_000,
+  })
+  const summary = JSON.parse(stdout.trim().split('\n').at(-1))
+  t.is(summary.mainWrong, 0)
+  t.deepEqual(summary.workers.map((w) => w.wrong), [0, 0, 0], 'each thread signed with its own secret')
+  t.is(summary.workers.length, 3)
 })
