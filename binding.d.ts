@@ -9,6 +9,12 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Cancels the REST operations it was handed to (`AbortSignal` in JS). */
+export declare class NativeCancel {
+  constructor()
+  cancel(): void
+}
+
 export declare class NativeClient {
   constructor(options: ClientOptions)
   /** The client for these `STREAM_*` values (errors name the variables). */
@@ -17,9 +23,12 @@ export declare class NativeClient {
   generateToken(userId: string, validityInSeconds?: number | undefined | null): string
   verifyWebhook(body: string | Uint8Array, signature: string): boolean
   handleWebhook(body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null): NativeWebhookEvent
-  createCall(callId: string, userId: string, customJson: string): Promise<Outcome>
-  addMember(callId: string, userId: string, role: string): Promise<Outcome>
-  endCall(callId: string): Promise<Outcome>
+  generateCallToken(userId: string, callIds: Array<string>, role?: string | undefined | null, validityInSeconds?: number | undefined | null): string
+  createCall(callId: string, userId: string, customJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  addMember(callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  endCall(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  /** `users_json`: the users as a JSON array, checked natively. */
+  upsertUsers(usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 }
 
 export interface ClientOptions {
@@ -67,6 +76,16 @@ export interface NativeError {
   attempts: number
 }
 
+export interface NativeUser {
+  id: string
+  role: string
+  name?: string
+  image?: string
+  custom: Record<string, unknown>
+  createdAt: string
+  updatedAt: string
+}
+
 /** A verified call event; `index.js` shapes it into the public `WebhookResult`. */
 export interface NativeWebhookEvent {
   type: string
@@ -85,9 +104,10 @@ export interface NativeWebhookEvent {
 
 /**
  * Result of an HTTP operation: `error` when it failed, else `call` for
- * `createCall` and nothing for the others.
+ * `createCall`, `users` for `upsertUsers` and nothing for the others.
  */
 export interface Outcome {
   call?: NativeCall
+  users?: Array<NativeUser>
   error?: NativeError
 }

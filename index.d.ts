@@ -29,6 +29,10 @@ export type StreamErrorCode =
   | 'STREAM_NETWORK'
   | 'STREAM_TIMEOUT'
   | 'STREAM_WEBHOOK_SIGNATURE'
+  /** The caller's `AbortSignal` fired; `cause` is `signal.reason`. */
+  | 'STREAM_ABORTED'
+  /** A bug in this package, caught before it could crash the process. */
+  | 'STREAM_INTERNAL'
 
 /** Every failure of this package. Never contains the API secret or a JWT. */
 export class StreamError extends Error {
@@ -42,6 +46,41 @@ export class StreamError extends Error {
   requestId?: string
   /** HTTP attempts made, retries included. */
   attempts?: number
+}
+
+/** The last argument of every Promise-returning REST function. */
+export interface RequestOptions {
+  /** Cancels the request in flight and any retry wait; rejects with `STREAM_ABORTED`. */
+  signal?: AbortSignal
+}
+
+/** A user to create or update; any other field is sent as given. */
+export interface StreamUserInput {
+  /** 1-255 characters. */
+  id: string
+  name?: string
+  image?: string
+  role?: string
+  custom?: Record<string, unknown>
+}
+
+/** A user as Stream returns it. */
+export interface StreamUser {
+  id: string
+  role: string
+  name?: string
+  image?: string
+  custom: Record<string, unknown>
+  /** RFC 3339 */
+  createdAt: string
+  updatedAt: string
+}
+
+export interface CallTokenOptions {
+  /** The user's role in these calls (`role` claim); left out when not given. */
+  role?: string
+  /** Default 3600. */
+  validityInSeconds?: number
 }
 
 /** What `handleStreamWebhook` needs from the request headers. */
@@ -76,13 +115,19 @@ interface WebhookEventBase {
 
 export interface SessionStartedEvent extends WebhookEventBase {
   type: 'call.session_started'
-  update: { status: 'active'; startedAt: string }
+  /** `startedAt`: the session's start, else the event's time; `null` when the event has neither. */
+  update: { status: 'active'; startedAt: string | null }
 }
 
 export interface SessionEndedEvent extends WebhookEventBase {
   type: 'call.session_ended'
-  /** `durationSeconds` is never negative; `null` when no start time is known. */
-  update: { status: 'processing'; endedAt: string; durationSeconds: number | null }
+  /**
+   * `startedAt` is the session's own start when the event carries it;
+   * `endedAt` the session's end, else the event's time. `durationSeconds` is
+   * never negative; `null` when no start (the event's or `options.startedAt`)
+   * or no end is known.
+   */
+  update: { status: 'processing'; startedAt: string | null; endedAt: string | null; durationSeconds: number | null }
 }
 
 export interface TranscriptionReadyEvent extends WebhookEventBase {
@@ -95,7 +140,10 @@ export interface RecordingReadyEvent extends WebhookEventBase {
   update: { recordingUrl: string }
 }
 
-/** Any other event type: verified and kept, nothing to update. */
+/**
+ * Any other event type, or a transcription/recording event without a URL:
+ * verified and kept, nothing to update.
+ */
 export interface OtherWebhookEvent extends WebhookEventBase {
   type: string
   update: null
@@ -125,9 +173,12 @@ export class StreamClient {
   private constructor()
   generateStreamToken(userId: string, validityInSeconds?: number): Promise<string>
   generateStreamTokenSync(userId: string, validityInSeconds?: number): string
-  createStreamCall(callId: string, userId: string, data: CallCustomData): Promise<StreamCall>
-  addCallParticipant(callId: string, userId: string, role?: string): Promise<void>
-  endCall(callId: string): Promise<void>
+  generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
+  generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
+  createStreamCall(callId: string, userId: string, data: CallCustomData, options?: RequestOptions): Promise<StreamCall>
+  addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
+  endCall(callId: string, options?: RequestOptions): Promise<void>
+  upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
   verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
   verifyWebhookSync(body: string | Uint8Array, signature: string): boolean
   handleStreamWebhook(body: string | Uint8Array, headers: WebhookHeaders, options?: WebhookOptions): Promise<WebhookResult>
@@ -138,12 +189,20 @@ export class StreamClient {
 /** HS256 user token `{user_id, iat, exp}`; `iat` is now - 1 s, validity defaults to 3600 s. */
 export function generateStreamToken(userId: string, validityInSeconds?: number): Promise<string>
 export function generateStreamTokenSync(userId: string, validityInSeconds?: number): string
+/**
+ * HS256 token limited to some calls: `{user_id, call_cids, role?, iat, exp}`.
+ * A plain call id becomes `default:<id>`; `type:id` is kept.
+ */
+export function generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
+export function generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
 /** Get-or-create the `default` call `callId`, created by `userId`, with `data` as custom data. */
-export function createStreamCall(callId: string, userId: string, data: CallCustomData): Promise<StreamCall>
-/** Adds or updates a call member. `role` defaults to `'participant'`. */
-export function addCallParticipant(callId: string, userId: string, role?: string): Promise<void>
+export function createStreamCall(callId: string, userId: string, data: CallCustomData, options?: RequestOptions): Promise<StreamCall>
+/** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`. */
+export function addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
 /** Marks the call ended. */
-export function endCall(callId: string): Promise<void>
+export function endCall(callId: string, options?: RequestOptions): Promise<void>
+/** Creates or updates 1-100 users (`POST /api/v2/users`): call members must exist first. */
+export function upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
 /** Checks Stream's `X-Signature` (lowercase hex HMAC-SHA256 of the raw body). Malformed signatures give `false`. */
 export function verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
 export function verifyWebhookSync(body: string | Uint8Array, signature: string): boolean

@@ -41,12 +41,13 @@ const CODES = new Set([
   'STREAM_NETWORK',
   'STREAM_TIMEOUT',
   'STREAM_WEBHOOK_SIGNATURE',
+  'STREAM_ABORTED',
   'STREAM_INTERNAL',
 ])
 
 class StreamError extends Error {
-  constructor(code, message, details = {}) {
-    super(message)
+  constructor(code, message, details = {}, options) {
+    super(message, options)
     this.name = 'StreamError'
     this.code = code
     for (const key of ['status', 'streamCode', 'requestId', 'attempts']) {
@@ -87,9 +88,9 @@ function requireString(name, value) {
 
 const MAX_DATA_DEPTH = 64
 
-/** Finds what Stream could not store in custom data, naming where it is. */
+/** Finds what Stream could not store in JSON the caller passed, naming where it is. */
 function checkData(value, path, depth) {
-  if (depth > MAX_DATA_DEPTH) throw invalid(`data is nested more than ${MAX_DATA_DEPTH} levels deep (at ${path})`)
+  if (depth > MAX_DATA_DEPTH) throw invalid(`${path.split(/[.[]/)[0]} is nested more than ${MAX_DATA_DEPTH} levels deep (at ${path})`)
   if (typeof value === 'string') {
     if (!value.isWellFormed()) throw invalid(`${path} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
   } else if (Array.isArray(value)) {
@@ -113,11 +114,16 @@ function customJson(data) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalid(`data must be an object with meetingId, agentId and agentName, got ${describe(data)}`)
   }
-  checkData(data, 'data', 1)
+  return toJson('data', data)
+}
+
+/** JSON text of a value the caller passed as `name`, or an error that says why it cannot be sent. */
+function toJson(name, value) {
+  checkData(value, name, 1)
   try {
-    return JSON.stringify(data)
+    return JSON.stringify(value)
   } catch (e) {
-    throw invalid(`data must be JSON-serializable: ${e.message}`)
+    throw invalid(`${name} must be JSON-serializable: ${e.message}`)
   }
 }
 
@@ -176,82 +182,131 @@ function webhookResult(event, { webhookId, attempt }) {
 function fromOutcome(outcome) {
   const e = outcome.error
   if (e) throw new StreamError(e.code, e.message, e)
-  return outcome.call
+  return outcome
+}
+
+/** The `{ signal }` options of a REST function; `undefined` when there is no signal. */
+function signalOf(options) {
+  if (options === undefined || options === null) return undefined
+  if (typeof options !== 'object') throw invalid(`options must be an object like { signal }, got ${describe(options)}`)
+  const { signal } = options
+  if (signal === undefined || signal === null) return undefined
+  if (typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+    throw invalid(`options.signal must be an AbortSignal, got ${describe(signal)}`)
+  }
+  return signal
+}
+
+function aborted(signal) {
+  return new StreamError('STREAM_ABORTED', 'the operation was aborted', {}, { cause: signal.reason })
+}
+
+function optionalNumber(name, value) {
+  if (value !== undefined && typeof value !== 'number') throw invalid(`${name} must be a number, got ${describe(value)}`)
 }
 
 // The public operations over one source of native clients: `native()` returns
-// the NativeClient for the REST calls; `token`, `verify` and `webhook` are the
-// CPU-light paths, which run on the calling thread without creating a JS
-// object per call.
-function operations({ native, token, verify, webhook }) {
-  function tokenFor(operation, userId, validityInSeconds) {
+// the NativeClient for the REST calls; `token`, `callToken`, `verify` and
+// `webhook` are the CPU-light paths, which run on the calling thread.
+function operations({ native, token, callToken, verify, webhook }) {
+  /** Runs a sync operation: any failure becomes a logged StreamError. */
+  function syncOp(operation, run) {
     try {
-      requireString('userId', userId)
-      if (validityInSeconds !== undefined && typeof validityInSeconds !== 'number') {
-        throw invalid(`validityInSeconds must be a number, got ${describe(validityInSeconds)}`)
-      }
-      return token(userId, validityInSeconds)
+      return run()
     } catch (e) {
       throw report(operation, toStreamError(e))
     }
   }
 
-  function verifyFor(operation, body, signature) {
-    try {
-      // The native side checks the body's type and treats a non-string
-      // signature (a missing header) as one that does not match.
-      return verify(body, signature)
-    } catch (e) {
-      throw report(operation, toStreamError(e))
-    }
+  function tokenFor(operation, userId, validityInSeconds) {
+    return syncOp(operation, () => {
+      requireString('userId', userId)
+      optionalNumber('validityInSeconds', validityInSeconds)
+      return token(userId, validityInSeconds)
+    })
   }
+
+  function callTokenFor(operation, userId, callIds, options = {}) {
+    return syncOp(operation, () => {
+      requireString('userId', userId)
+      if (!Array.isArray(callIds)) throw invalid(`callIds must be an array of call ids, got ${describe(callIds)}`)
+      callIds.forEach((id, i) => requireString(`callIds[${i}]`, id))
+      if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
+      const { role, validityInSeconds } = options
+      if (role !== undefined) requireString('options.role', role)
+      optionalNumber('options.validityInSeconds', validityInSeconds)
+      return callToken(userId, callIds, role, validityInSeconds)
+    })
+  }
+
+  // The native side checks the body's type and treats a non-string
+  // signature (a missing header) as one that does not match.
+  const verifyFor = (operation, body, signature) => syncOp(operation, () => verify(body, signature))
 
   async function handleWebhook(body, headers, options) {
-    try {
-      // The native side checks the body's type.
+    return syncOp('handleStreamWebhook', () => {
       const meta = webhookHeaders(headers)
       const { startedAt, maxBodyBytes } = webhookOptions(options)
       return webhookResult(webhook(body, meta.signature, startedAt, maxBodyBytes), meta)
-    } catch (e) {
-      throw report('handleStreamWebhook', toStreamError(e))
-    }
+    })
   }
 
-  async function request(operation, send) {
+  /**
+   * Runs a REST operation. An `AbortSignal` in `options` cancels it natively
+   * (the request in flight or a retry wait); an already-aborted one sends
+   * nothing. Aborts are not logged: the caller asked for them.
+   */
+  async function request(operation, options, send) {
+    let signal
     try {
-      return await send(native())
+      signal = signalOf(options)
+      if (signal?.aborted) throw aborted(signal)
+      const cancel = signal ? new binding.NativeCancel() : undefined
+      const onAbort = () => cancel.cancel()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      try {
+        return await send(native(), cancel)
+      } finally {
+        signal?.removeEventListener('abort', onAbort)
+      }
     } catch (e) {
-      throw report(operation, toStreamError(e))
+      const error = toStreamError(e)
+      if (error.code === 'STREAM_ABORTED') throw error.cause === undefined && signal ? aborted(signal) : error
+      throw report(operation, error)
     }
   }
 
   return {
-    generateStreamTokenSync: (userId, validityInSeconds) =>
-      tokenFor('generateStreamTokenSync', userId, validityInSeconds),
-    generateStreamToken: async (userId, validityInSeconds) =>
-      tokenFor('generateStreamToken', userId, validityInSeconds),
+    generateStreamTokenSync: (userId, validityInSeconds) => tokenFor('generateStreamTokenSync', userId, validityInSeconds),
+    generateStreamToken: async (userId, validityInSeconds) => tokenFor('generateStreamToken', userId, validityInSeconds),
+    generateCallTokenSync: (userId, callIds, options) => callTokenFor('generateCallTokenSync', userId, callIds, options),
+    generateCallToken: async (userId, callIds, options) => callTokenFor('generateCallToken', userId, callIds, options),
     verifyWebhookSync: (body, signature) => verifyFor('verifyWebhookSync', body, signature),
     verifyWebhook: async (body, signature) => verifyFor('verifyWebhook', body, signature),
     handleStreamWebhook: handleWebhook,
-    createStreamCall: (callId, userId, data) =>
-      request('createStreamCall', async (client) => {
+    createStreamCall: (callId, userId, data, options) =>
+      request('createStreamCall', options, async (client, cancel) => {
         requireString('callId', callId)
         requireString('userId', userId)
-        const outcome = await client.createCall(callId, userId, customJson(data))
-        const { customJson: custom, ...call } = fromOutcome(outcome)
+        const { customJson: custom, ...call } = fromOutcome(await client.createCall(callId, userId, customJson(data), cancel)).call
         return { ...call, custom: JSON.parse(custom) }
       }),
-    addCallParticipant: (callId, userId, role = 'participant') =>
-      request('addCallParticipant', async (client) => {
+    addCallParticipant: (callId, userId, role = 'participant', options) =>
+      request('addCallParticipant', options, async (client, cancel) => {
         requireString('callId', callId)
         requireString('userId', userId)
         requireString('role', role)
-        fromOutcome(await client.addMember(callId, userId, role))
+        fromOutcome(await client.addMember(callId, userId, role, cancel))
       }),
-    endCall: (callId) =>
-      request('endCall', async (client) => {
+    endCall: (callId, options) =>
+      request('endCall', options, async (client, cancel) => {
         requireString('callId', callId)
-        fromOutcome(await client.endCall(callId))
+        fromOutcome(await client.endCall(callId, cancel))
+      }),
+    upsertUsers: (users, options) =>
+      request('upsertUsers', options, async (client, cancel) => {
+        if (!Array.isArray(users)) throw invalid(`users must be an array of users, got ${describe(users)}`)
+        return fromOutcome(await client.upsertUsers(toJson('users', users), cancel)).users
       }),
   }
 }
@@ -267,6 +322,7 @@ class StreamClient {
     this.#ops = operations({
       native: () => native,
       token: (userId, validity) => native.generateToken(userId, validity),
+      callToken: (...args) => native.generateCallToken(...args),
       verify: (body, signature) => native.verifyWebhook(body, signature),
       webhook: (...args) => native.handleWebhook(...args),
     })
@@ -278,14 +334,23 @@ class StreamClient {
   generateStreamTokenSync(userId, validityInSeconds) {
     return this.#ops.generateStreamTokenSync(userId, validityInSeconds)
   }
-  createStreamCall(callId, userId, data) {
-    return this.#ops.createStreamCall(callId, userId, data)
+  generateCallToken(userId, callIds, options) {
+    return this.#ops.generateCallToken(userId, callIds, options)
   }
-  addCallParticipant(callId, userId, role) {
-    return this.#ops.addCallParticipant(callId, userId, role)
+  generateCallTokenSync(userId, callIds, options) {
+    return this.#ops.generateCallTokenSync(userId, callIds, options)
   }
-  endCall(callId) {
-    return this.#ops.endCall(callId)
+  createStreamCall(callId, userId, data, options) {
+    return this.#ops.createStreamCall(callId, userId, data, options)
+  }
+  addCallParticipant(callId, userId, role, options) {
+    return this.#ops.addCallParticipant(callId, userId, role, options)
+  }
+  endCall(callId, options) {
+    return this.#ops.endCall(callId, options)
+  }
+  upsertUsers(users, options) {
+    return this.#ops.upsertUsers(users, options)
   }
   verifyWebhook(body, signature) {
     return this.#ops.verifyWebhook(body, signature)
@@ -351,6 +416,7 @@ function envClient() {
 const defaults = operations({
   native: envClient,
   token: (userId, validity) => envClient().generateToken(userId, validity),
+  callToken: (...args) => envClient().generateCallToken(...args),
   verify: (body, signature) => envClient().verifyWebhook(body, signature),
   webhook: (...args) => envClient().handleWebhook(...args),
 })

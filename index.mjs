@@ -4,6 +4,9 @@ import api from './index.js'
 export const {
   generateStreamToken,
   generateStreamTokenSync,
+  generateCallToken,
+  generateCallTokenSync,
+  upsertUsers,
   createStreamCall,
   addCallParticipant,
   endCall,

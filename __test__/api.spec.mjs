@@ -65,9 +65,10 @@ test.serial('createStreamCall sends get-or-create with custom data and returns t
 test.serial('addCallParticipant upserts a member with the default or given role', async (t) => {
   const client = clientFor(t)
   await client.createStreamCall('c1', 'host', DATA)
+  await client.upsertUsers([{ id: 'guest-1' }, { id: 'guest-2' }])
   t.is(await client.addCallParticipant('c1', 'guest-1'), undefined)
   await client.addCallParticipant('c1', 'guest-2', 'moderator')
-  const [, first, second] = t.context.stream.requests
+  const [, , first, second] = t.context.stream.requests
   t.is(first.path, '/api/v2/video/call/default/c1/members')
   assertStreamHeaders(t, first)
   t.is(first.body, '{"update_members":[{"user_id":"guest-1","role":"participant"}]}')

@@ -15,9 +15,12 @@ const EXPORTS = [
   'createStreamCall',
   'createStreamClient',
   'endCall',
+  'generateCallToken',
+  'generateCallTokenSync',
   'generateStreamToken',
   'generateStreamTokenSync',
   'handleStreamWebhook',
+  'upsertUsers',
   'verifyWebhook',
   'verifyWebhookSync',
 ]
@@ -36,6 +39,8 @@ test('every operation returns a Promise (or a value for the Sync twins)', (t) =>
     esm.addCallParticipant(),
     esm.endCall(),
     esm.verifyWebhook(),
+    esm.generateCallToken(),
+    esm.upsertUsers(),
   ]
   for (const p of promises) t.true(p instanceof Promise)
   return Promise.allSettled(promises).then((results) => t.true(results.every((r) => r.status === 'rejected')))

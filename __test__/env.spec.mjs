@@ -79,11 +79,12 @@ test.serial('credentials are read when a function is called, not at import', asy
 test.serial('the module-level REST functions use STREAM_BASE_URL and the env credentials', async (t) => {
   const call = await stream.createStreamCall('env-call', 'host', DATA)
   t.is(call.cid, 'default:env-call')
+  t.like(await stream.upsertUsers([{ id: 'guest' }]), [{ id: 'guest', role: 'user' }])
   await stream.addCallParticipant('env-call', 'guest')
   await stream.endCall('env-call')
   t.deepEqual(
-    t.context.stream.requests.slice(-3).map((r) => r.path),
-    ['/api/v2/video/call/default/env-call', '/api/v2/video/call/default/env-call/members', '/api/v2/video/call/default/env-call/mark_ended'],
+    t.context.stream.requests.slice(-4).map((r) => r.path),
+    ['/api/v2/video/call/default/env-call', '/api/v2/users', '/api/v2/video/call/default/env-call/members', '/api/v2/video/call/default/env-call/mark_ended'],
   )
   process.env.STREAM_BASE_URL = 'gopher://nowhere'
   const err = await t.throwsAsync(stream.endCall('env-call'))

@@ -17,6 +17,8 @@ Options:
                         (default $STREAM_API_SECRET or emulator-secret)
   --auto-session        start a session when a call is created and end it, with
                         recording and transcription, when the call is ended
+  --lenient             accept call members who are not known users (Stream
+                        requires members to exist: upsert them first)
   -h, --help            show this help`
 
 async function main(argv) {
@@ -30,6 +32,7 @@ async function main(argv) {
       'api-key': { type: 'string' },
       'api-secret': { type: 'string' },
       'auto-session': { type: 'boolean', default: false },
+      lenient: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -47,6 +50,7 @@ async function main(argv) {
     apiSecret: values['api-secret'] || process.env.STREAM_API_SECRET || 'emulator-secret',
     webhookUrl: values['webhook-url'] || null,
     autoSession: values['auto-session'],
+    lenient: values.lenient,
     record: false,
   })
   console.log(`Stream Video emulator listening on ${emulator.url}`)

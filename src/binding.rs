@@ -5,17 +5,21 @@
 // `cargo test` builds this module without napi's registration, so its exports look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
+use std::future::Future;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::Env;
 use napi_derive::napi;
 
+use crate::cancel::Cancel;
 use crate::client::{CallInfo, Client};
 use crate::config::{Config, RawConfig};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{CallEvent, MeetingUpdate};
 use crate::js_bytes::{with_body, with_signature};
 use crate::panic::{catch, catch_async};
+use crate::users::UserInfo;
 use crate::validate;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 
@@ -102,19 +106,69 @@ impl From<CallInfo> for NativeCall {
   }
 }
 
+#[napi(object)]
+pub struct NativeUser {
+  pub id: String,
+  pub role: String,
+  pub name: Option<String>,
+  pub image: Option<String>,
+  #[napi(ts_type = "Record<string, unknown>")]
+  pub custom: serde_json::Value,
+  pub created_at: String,
+  pub updated_at: String,
+}
+
+impl From<UserInfo> for NativeUser {
+  fn from(u: UserInfo) -> Self {
+    NativeUser { id: u.id, role: u.role, name: u.name, image: u.image, custom: u.custom, created_at: u.created_at, updated_at: u.updated_at }
+  }
+}
+
 /// Result of an HTTP operation: `error` when it failed, else `call` for
-/// `createCall` and nothing for the others.
+/// `createCall`, `users` for `upsertUsers` and nothing for the others.
+#[derive(Default)]
 #[napi(object)]
 pub struct Outcome {
   pub call: Option<NativeCall>,
+  pub users: Option<Vec<NativeUser>>,
   pub error: Option<NativeError>,
 }
 
-fn outcome(result: crate::error::Result<Option<NativeCall>>) -> Outcome {
-  match result {
-    Ok(call) => Outcome { call, error: None },
-    Err(e) => Outcome { call: None, error: Some(e.into()) },
+/// Cancels the REST operations it was handed to (`AbortSignal` in JS).
+#[napi]
+pub struct NativeCancel {
+  inner: Arc<Cancel>,
+}
+
+#[napi]
+impl NativeCancel {
+  #[napi(constructor)]
+  #[allow(clippy::new_without_default)]
+  pub fn new() -> Self {
+    NativeCancel { inner: Arc::new(Cancel::default()) }
   }
+
+  #[napi]
+  pub fn cancel(&self) {
+    self.inner.cancel();
+  }
+}
+
+/// Starts a REST operation on the runtime and returns a Promise of its
+/// outcome: panics are caught, `cancel` stops it, errors resolve as `error`.
+fn spawn<'env, T: Send + 'static>(
+  env: &'env Env,
+  cancel: Option<&NativeCancel>,
+  operation: impl Future<Output = Result<T>> + Send + 'static,
+  into: impl FnOnce(T) -> Outcome + Send + 'static,
+) -> napi::Result<PromiseRaw<'env, Outcome>> {
+  let cancel = cancel.map_or_else(|| Arc::new(Cancel::default()), |c| c.inner.clone());
+  env.spawn_future(async move {
+    Ok(match cancel.run(catch_async(operation)).await {
+      Ok(value) => into(value),
+      Err(e) => Outcome { error: Some(e.into()), ..Default::default() },
+    })
+  })
 }
 
 /// A verified call event; `index.js` shapes it into the public `WebhookResult`.
@@ -251,18 +305,37 @@ impl NativeClient {
   }
 
   #[napi]
-  pub async fn create_call(&self, call_id: String, user_id: String, custom_json: String) -> Outcome {
-    outcome(catch_async(self.inner.create_call(&call_id, &user_id, &custom_json)).await.map(|call| Some(call.into())))
+  pub fn generate_call_token(&self, user_id: String, call_ids: Vec<String>, role: Option<String>, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
+    sync(|| self.inner.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
   }
 
-  #[napi]
-  pub async fn add_member(&self, call_id: String, user_id: String, role: String) -> Outcome {
-    outcome(catch_async(self.inner.add_member(&call_id, &user_id, &role)).await.map(|()| None))
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn create_call<'env>(&self, env: &'env Env, call_id: String, user_id: String, custom_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let client = self.inner.clone();
+    let operation = async move { client.create_call(&call_id, &user_id, &custom_json).await };
+    spawn(env, cancel, operation, |call| Outcome { call: Some(call.into()), ..Default::default() })
   }
 
-  #[napi]
-  pub async fn end_call(&self, call_id: String) -> Outcome {
-    outcome(catch_async(self.inner.end_call(&call_id)).await.map(|()| None))
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn add_member<'env>(&self, env: &'env Env, call_id: String, user_id: String, role: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let client = self.inner.clone();
+    let operation = async move { client.add_member(&call_id, &user_id, &role).await };
+    spawn(env, cancel, operation, |()| Outcome::default())
+  }
+
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn end_call<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let client = self.inner.clone();
+    let operation = async move { client.end_call(&call_id).await };
+    spawn(env, cancel, operation, |()| Outcome::default())
+  }
+
+  /// `users_json`: the users as a JSON array, checked natively.
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn upsert_users<'env>(&self, env: &'env Env, users_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let client = self.inner.clone();
+    let operation = async move { client.upsert_users(&users_json).await };
+    spawn(env, cancel, operation, |users| Outcome { users: Some(users.into_iter().map(NativeUser::from).collect()), ..Default::default() })
   }
 }
 

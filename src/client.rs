@@ -13,11 +13,13 @@ use crate::redact::redact;
 use crate::retry::{server_hint, Failure, RetryPolicy};
 use crate::token::{self, unix_now, Key, ServerTokenCache};
 use crate::event::{self, CallEvent};
+use crate::users::{self, UserInfo};
 use crate::{validate, webhook};
 
 /// Sent as `X-Stream-Client`; Stream echoes it back in events as `request_info.sdk`.
 pub const CLIENT_ID: &str = concat!("stream-video-native-", env!("CARGO_PKG_VERSION"));
 const CALL_PATH: &str = "/api/v2/video/call/default/";
+const USERS_PATH: &str = "/api/v2/users";
 /// Stream's own code for "token expired" on a 401.
 const TOKEN_EXPIRED: i64 = 40;
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -123,7 +125,7 @@ impl Client {
       json_string(user_id),
       custom_json
     );
-    let (bytes, meta) = self.post(call_id, "", Some(body)).await?;
+    let (bytes, meta) = self.post(&call_path(call_id, ""), Some(body)).await?;
     let parsed: GetOrCreateResponse = serde_json::from_slice(&bytes).map_err(|e| meta.unreadable(&e))?;
     let call = parsed.call;
     Ok(CallInfo {
@@ -146,23 +148,30 @@ impl Client {
       json_string(user_id),
       json_string(role)
     );
-    self.post(call_id, "/members", Some(body)).await.map(drop)
+    self.post(&call_path(call_id, "/members"), Some(body)).await.map(drop)
   }
 
   pub async fn end_call(&self, call_id: &str) -> Result<()> {
     validate::call_id(call_id)?;
-    self.post(call_id, "/mark_ended", None).await.map(drop)
+    self.post(&call_path(call_id, "/mark_ended"), None).await.map(drop)
   }
 
-  /// Sends `POST {base}/api/v2/video/call/default/{id}{suffix}?api_key=…` with
-  /// retries inside one overall deadline and returns the 2xx body.
-  async fn post(&self, call_id: &str, suffix: &str, body: Option<String>) -> Result<(bytes::Bytes, Attempt)> {
-    let url = format!(
-      "{}{CALL_PATH}{}{suffix}?api_key={}",
-      self.config.base_url,
-      percent_encode(call_id),
-      percent_encode(&self.config.api_key)
-    );
+  /// Creates or updates users (`POST /api/v2/users`); `users_json` is a JSON
+  /// array of users as the caller gave them. Resolves to Stream's users.
+  pub async fn upsert_users(&self, users_json: &str) -> Result<Vec<UserInfo>> {
+    let (body, ids) = users::upsert_body(users_json)?;
+    let (bytes, meta) = self.post(USERS_PATH, Some(body)).await?;
+    users::parse_response(&bytes, &ids).map_err(|e| meta.unreadable(&e))
+  }
+
+  pub fn call_token(&self, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>) -> Result<String> {
+    token::call_token(&self.key, user_id, call_ids, role, validity, unix_now())
+  }
+
+  /// Sends `POST {base}{path}?api_key=…` with retries inside one overall
+  /// deadline and returns the 2xx body.
+  async fn post(&self, path: &str, body: Option<String>) -> Result<(bytes::Bytes, Attempt)> {
+    let url = format!("{}{path}?api_key={}", self.config.base_url, percent_encode(&self.config.api_key));
     let started = Instant::now();
     let deadline = started + self.config.timeout;
     let mut attempt = Attempt::default();
@@ -351,6 +360,11 @@ fn classify(e: &reqwest::Error, config: &Config) -> (Error, Failure) {
   } else {
     (Error::new(ErrorKind::Network, format!("connection to {host} failed: {detail}")), Failure::Connection)
   }
+}
+
+/// `/api/v2/video/call/default/{id}{suffix}`.
+fn call_path(call_id: &str, suffix: &str) -> String {
+  format!("{CALL_PATH}{}{suffix}", percent_encode(call_id))
 }
 
 fn validate_custom(custom_json: &str) -> Result<()> {

@@ -16,6 +16,8 @@ pub enum ErrorKind {
   Network,
   Timeout,
   WebhookSignature,
+  /// The caller's `AbortSignal` fired.
+  Aborted,
   /// A bug in this package (a Rust panic), caught before it reached Node.
   Internal,
 }
@@ -29,6 +31,7 @@ impl ErrorKind {
       ErrorKind::Network => "STREAM_NETWORK",
       ErrorKind::Timeout => "STREAM_TIMEOUT",
       ErrorKind::WebhookSignature => "STREAM_WEBHOOK_SIGNATURE",
+      ErrorKind::Aborted => "STREAM_ABORTED",
       ErrorKind::Internal => "STREAM_INTERNAL",
     }
   }
@@ -175,6 +178,7 @@ mod tests {
     assert_eq!(ErrorKind::Network.code(), "STREAM_NETWORK");
     assert_eq!(ErrorKind::Timeout.code(), "STREAM_TIMEOUT");
     assert_eq!(ErrorKind::WebhookSignature.code(), "STREAM_WEBHOOK_SIGNATURE");
+    assert_eq!(ErrorKind::Aborted.code(), "STREAM_ABORTED");
     assert_eq!(ErrorKind::Internal.code(), "STREAM_INTERNAL");
   }
 

@@ -3,6 +3,7 @@
 //! management, webhook signatures) as a Node.js addon. Pure Rust modules do the
 //! work; `binding` is the thin napi edge.
 
+pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod redact;
 pub mod retry;
 pub mod rfc3339;
 pub mod token;
+pub mod users;
 pub mod validate;
 pub mod webhook;
 

@@ -57,30 +57,57 @@ pub fn unix_now() -> u64 {
   SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// Claims `{user_id, iat, exp}` in that order. `iat` is one second in the past,
-/// as Stream's own SDK does, to absorb clock skew between this server and Stream.
-pub fn user_claims(user_id: &str, now: u64, validity: u64) -> String {
+/// Claims `{user_id, <extra>, iat, exp}` in that order, as Stream's SDK signs
+/// them. `extra` is JSON members (`"call_cids":[…]`) or empty. `iat` is one
+/// second in the past, as Stream's own SDK does, to absorb clock skew between
+/// this server and Stream.
+pub fn user_claims(user_id: &str, extra: &str, now: u64, validity: u64) -> String {
   let iat = now.saturating_sub(1);
-  let mut claims = String::with_capacity(user_id.len() + 48);
+  let mut claims = String::with_capacity(user_id.len() + extra.len() + 48);
   claims.push_str("{\"user_id\":");
-  claims.push_str(&serde_json::to_string(user_id).expect("a string always serializes"));
+  claims.push_str(&json_string(user_id));
+  if !extra.is_empty() {
+    claims.push(',');
+    claims.push_str(extra);
+  }
   claims.push_str(",\"iat\":");
   claims.push_str(&iat.to_string());
   claims.push_str(",\"exp\":");
-  claims.push_str(&(iat + validity).to_string());
+  claims.push_str(&iat.saturating_add(validity).to_string());
   claims.push('}');
   claims
+}
+
+fn json_string(value: &str) -> String {
+  serde_json::to_string(value).expect("a string always serializes")
+}
+
+fn validity_or_default(validity: Option<f64>) -> Result<u64> {
+  validity.map_or(Ok(DEFAULT_USER_TOKEN_VALIDITY), validate::validity_seconds)
 }
 
 /// Validates the arguments and signs a user token. `validity` is seconds,
 /// `None` meaning one hour.
 pub fn user_token(key: &Key, user_id: &str, validity: Option<f64>, now: u64) -> Result<String> {
   validate::user_id(user_id)?;
-  let validity = match validity {
-    Some(v) => validate::validity_seconds(v)?,
-    None => DEFAULT_USER_TOKEN_VALIDITY,
-  };
-  Ok(key.sign(&user_claims(user_id, now, validity)))
+  Ok(key.sign(&user_claims(user_id, "", now, validity_or_default(validity)?)))
+}
+
+/// A user token limited to some calls: claims `{user_id, call_cids, role?,
+/// iat, exp}`. A plain call id becomes `default:<id>`.
+pub fn call_token(key: &Key, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, now: u64) -> Result<String> {
+  validate::user_id(user_id)?;
+  let cids = validate::call_cids(call_ids)?;
+  if let Some(role) = role {
+    validate::role(role)?;
+  }
+  let validity = validity_or_default(validity)?;
+  let mut extra = format!("\"call_cids\":{}", serde_json::to_string(&cids).expect("strings always serialize"));
+  if let Some(role) = role {
+    extra.push_str(",\"role\":");
+    extra.push_str(&json_string(role));
+  }
+  Ok(key.sign(&user_claims(user_id, &extra, now, validity)))
 }
 
 pub fn server_claims(iat: u64) -> String {
@@ -144,6 +171,19 @@ mod tests {
     assert_eq!(payload, r#"{"user_id":"u\"1","iat":1699999999,"exp":1700003599}"#);
     let (_, payload) = decode(&user_token(&key, "u", Some(7200.0), 100).unwrap());
     assert_eq!(payload, r#"{"user_id":"u","iat":99,"exp":7299}"#);
+  }
+
+  #[test]
+  fn call_token_claims_in_the_sdk_order() {
+    let key = Key::new(&Secret::new("s"));
+    let ids = ["m1".to_string(), "livestream:x".to_string()];
+    let (_, payload) = decode(&call_token(&key, "guest", &ids, Some("guest"), None, 1_000).unwrap());
+    assert_eq!(payload, r#"{"user_id":"guest","call_cids":["default:m1","livestream:x"],"role":"guest","iat":999,"exp":4599}"#);
+    let (_, payload) = decode(&call_token(&key, "u", &ids[..1], None, Some(60.0), 1_000).unwrap());
+    assert_eq!(payload, r#"{"user_id":"u","call_cids":["default:m1"],"iat":999,"exp":1059}"#);
+    assert!(call_token(&key, "u", &[], None, None, 0).unwrap_err().message.starts_with("callIds"));
+    assert!(call_token(&key, "", &ids, None, None, 0).unwrap_err().message.starts_with("userId"));
+    assert!(call_token(&key, "u", &ids, Some(""), None, 0).unwrap_err().message.starts_with("role"));
   }
 
   #[test]

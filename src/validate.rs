@@ -22,6 +22,33 @@ pub fn call_id(id: &str) -> Result<()> {
   Ok(())
 }
 
+/// The most calls one call token may name.
+pub const MAX_CALL_IDS: usize = 100;
+
+/// `callIds` of a call token: 1-100 entries, each a call id (`default:` is
+/// prepended) or a `type:id` cid whose type and id follow the call id rule.
+pub fn call_cids(ids: &[String]) -> Result<Vec<String>> {
+  if ids.is_empty() || ids.len() > MAX_CALL_IDS {
+    return Err(Error::invalid(format!("callIds must hold 1 to {MAX_CALL_IDS} call ids, got {}", ids.len())));
+  }
+  ids
+    .iter()
+    .enumerate()
+    .map(|(i, value)| {
+      let (call_type, id) = value.split_once(':').unwrap_or(("default", value));
+      let valid = |part: &str| !part.is_empty() && part.len() <= MAX_CALL_ID_LEN && part.bytes().all(is_id_byte);
+      if valid(call_type) && valid(id) {
+        Ok(format!("{call_type}:{id}"))
+      } else {
+        Err(Error::invalid(format!(
+          "callIds[{i}] must be a call id or type:id, each part 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}",
+          quote(value)
+        )))
+      }
+    })
+    .collect()
+}
+
 fn is_id_byte(b: u8) -> bool {
   b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -90,6 +117,18 @@ mod tests {
       assert!(err.message.starts_with("callId"), "{}", err.message);
     }
     assert!(call_id(&"y".repeat(500)).unwrap_err().message.len() < 250);
+  }
+
+  #[test]
+  fn call_cid_lists() {
+    let ids = |v: &[&str]| call_cids(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert_eq!(ids(&["a", "livestream:b-1", "default:c"]).unwrap(), ["default:a", "livestream:b-1", "default:c"]);
+    assert!(ids(&[]).unwrap_err().message.starts_with("callIds must hold 1 to 100"));
+    assert!(ids(&["a"; 101]).is_err());
+    for bad in ["", ":", "a:", ":b", "a:b:c", "a b", "é", &"x".repeat(65)] {
+      let err = ids(&["ok", bad]).unwrap_err();
+      assert!(err.message.starts_with("callIds[1] must be a call id"), "{bad}: {}", err.message);
+    }
   }
 
   #[test]

@@ -1,0 +1,279 @@
+'use strict'
+// The Stream Video REST routes the package uses, as Stream answers them: the
+// api_key query and the server JWT are checked, calls, members and users are
+// kept in memory, and errors have Stream's shape. Like Stream, a call member
+// must be an existing user (upserted, or connected with a user token) unless
+// the emulator runs `lenient`.
+
+const crypto = require('node:crypto')
+const { FaultServer, streamError } = require('./server')
+
+const CALL_ROUTE = /^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)(\/members|\/mark_ended)?$/
+const USER_CONNECT_ROUTE = /^\/emulator\/users\/([^/]+)\/connect$/
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const MAX_USERS_PER_UPSERT = 100
+
+function base64urlJson(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+}
+
+/** Verifies an HS256 JWT's signature and returns its claims, or an error. */
+function verifyJwt(token, apiSecret) {
+  if (!token) return { error: streamError(401, 5, 'JWTAuth error: missing authentication token') }
+  const parts = token.split('.')
+  if (parts.length !== 3) return { error: streamError(401, 5, 'JWTAuth error: token is malformed') }
+  let header, claims
+  try {
+    header = base64urlJson(parts[0])
+    claims = base64urlJson(parts[1])
+  } catch {
+    return { error: streamError(401, 5, 'JWTAuth error: token is malformed') }
+  }
+  if (header?.alg !== 'HS256' || typeof claims !== 'object' || claims === null) return { error: streamError(401, 5, 'JWTAuth error: unexpected signing method') }
+  const expected = crypto.createHmac('sha256', apiSecret).update(`${parts[0]}.${parts[1]}`).digest()
+  const given = Buffer.from(parts[2], 'base64url')
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+    return { error: streamError(401, 43, 'JWTAuth error: token signature is invalid') }
+  }
+  const now = Date.now() / 1000
+  if (typeof claims.exp === 'number' && claims.exp < now) {
+    return { error: streamError(401, 40, 'JWTAuth error: token has expired', { unrecoverable: true }) }
+  }
+  if (typeof claims.iat === 'number' && claims.iat > now + 5) {
+    return { error: streamError(401, 42, 'JWTAuth error: token used before issued at (iat)', { unrecoverable: true }) }
+  }
+  return { claims }
+}
+
+/** Checks a server token like Stream: HS256 signature, `server: true`, expiry. Returns an error or null. */
+function checkServerToken(token, apiSecret) {
+  const { error, claims } = verifyJwt(token, apiSecret)
+  if (error) return error
+  if (claims.server !== true) return streamError(401, 5, 'JWTAuth error: server-side calls need a server token')
+  return null
+}
+
+function parseJson(text) {
+  if (!text) return { value: {} }
+  try {
+    const value = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { value } : { error: streamError(400, 4, 'request body must be a JSON object') }
+  } catch {
+    return { error: streamError(400, 4, 'invalid JSON request body') }
+  }
+}
+
+function decodeId(raw) {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+}
+
+function userResponse(user) {
+  return {
+    id: user.id,
+    role: user.role,
+    name: user.name,
+    image: user.image,
+    custom: user.custom,
+    language: '',
+    teams: [],
+    banned: false,
+    online: false,
+    shadow_banned: false,
+    invisible: false,
+    blocked_user_ids: [],
+    devices: [],
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  }
+}
+
+function callResponse(call) {
+  return {
+    type: call.type,
+    id: call.id,
+    cid: call.cid,
+    created_by: { id: call.createdById, role: 'user', custom: {}, teams: [], created_at: call.createdAt, updated_at: call.createdAt },
+    created_at: call.createdAt,
+    updated_at: call.updatedAt,
+    custom: call.custom,
+    current_session_id: '',
+    recording: false,
+    transcribing: false,
+    backstage: false,
+    blocked_user_ids: [],
+    settings: {},
+    egress: { broadcasting: false, hls: null, rtmps: [] },
+    ingress: { rtmp: { address: '' } },
+    ended_at: call.endedAt || undefined,
+  }
+}
+
+function memberResponse(member) {
+  return {
+    user_id: member.userId,
+    user: { id: member.userId, role: 'user', custom: {} },
+    custom: {},
+    role: member.role,
+    created_at: member.createdAt,
+    updated_at: member.updatedAt,
+  }
+}
+
+class StreamApi extends FaultServer {
+  constructor(options = {}) {
+    super(options)
+    this.apiKey = options.apiKey ?? 'emulator-key'
+    this.apiSecret = options.apiSecret ?? 'emulator-secret'
+    /** Accept members who are not known users (Stream does not). */
+    this.lenient = options.lenient ?? false
+    /** Calls by cid: { type, id, cid, createdById, custom, createdAt, updatedAt, endedAt, members: Map, session }. */
+    this.calls = new Map()
+    /** Known users by id: { id, role, name, image, custom, createdAt, updatedAt }. */
+    this.users = new Map()
+  }
+
+  reset() {
+    super.reset()
+    this.calls.clear()
+    this.users.clear()
+  }
+
+  /** Hooks for the call lifecycle (webhooks.js). */
+  onCallCreated() {}
+  onCallEnded() {}
+
+  handle(record) {
+    if (record.path.startsWith('/emulator/')) return this.control(record)
+    if (record.method === 'GET' && record.path.startsWith('/media/')) {
+      return { status: 200, body: `emulated media file ${record.path}\n` }
+    }
+    const route = CALL_ROUTE.exec(record.path)
+    const isUsers = record.path === '/api/v2/users'
+    if (record.method !== 'POST' || (!route && !isUsers)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    if (record.query.api_key !== this.apiKey) return streamError(401, 2, 'api_key not valid')
+    if (record.headers['stream-auth-type'] !== 'jwt') return streamError(401, 5, 'stream-auth-type must be jwt')
+    const authError = checkServerToken(record.headers.authorization, this.apiSecret)
+    if (authError) return authError
+    const { value: body, error } = parseJson(record.body)
+    if (error) return error
+    const now = new Date().toISOString()
+    if (isUsers) return this.#upsertUsers(body, now)
+    const [, type, rawId, action] = route
+    const id = decodeId(rawId)
+    if (!ID_PATTERN.test(type) || id === null || !ID_PATTERN.test(id)) return streamError(400, 4, `call type and id must match ${ID_PATTERN}`)
+    const cid = `${type}:${id}`
+    if (!action) return this.#getOrCreate(type, id, cid, body, now)
+    const call = this.calls.get(cid)
+    if (!call) return streamError(404, 16, `Can't find call with id ${cid}`)
+    return action === '/members' ? this.#updateMembers(call, body, now) : this.#markEnded(call, now)
+  }
+
+  /**
+   * `POST /emulator/users/{id}/connect` with `Authorization: <user token>`:
+   * stands in for a client connecting with a user token, which makes the user
+   * known to Stream.
+   */
+  control(record) {
+    const match = USER_CONNECT_ROUTE.exec(record.path)
+    if (record.method !== 'POST' || !match) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    const id = decodeId(match[1])
+    const { error, claims } = verifyJwt(record.headers.authorization, this.apiSecret)
+    if (error) return error
+    if (claims.user_id !== id) return streamError(401, 5, `JWTAuth error: the token is for ${JSON.stringify(claims.user_id)}, not ${JSON.stringify(id)}`)
+    const now = new Date().toISOString()
+    const user = this.users.get(id) ?? { id, role: 'user', custom: {}, createdAt: now, updatedAt: now }
+    this.users.set(id, user)
+    return { status: 200, body: { user: userResponse(user), duration: '0.2ms' } }
+  }
+
+  #upsertUsers(body, now) {
+    const { users } = body
+    if (typeof users !== 'object' || users === null || Array.isArray(users)) return streamError(400, 4, 'UpdateUsers failed with error: "users is a required field"')
+    const entries = Object.entries(users)
+    if (entries.length === 0 || entries.length > MAX_USERS_PER_UPSERT) {
+      return streamError(400, 4, `UpdateUsers failed with error: "users must hold 1 to ${MAX_USERS_PER_UPSERT} users"`)
+    }
+    for (const [key, user] of entries) {
+      if (typeof user !== 'object' || user === null || user.id !== key || typeof user.id !== 'string' || user.id.length === 0 || user.id.length > 255) {
+        return streamError(400, 4, `UpdateUsers failed with error: "users.${key}.id must be the user's id, 1 to 255 characters"`)
+      }
+    }
+    const answer = {}
+    for (const [id, user] of entries) {
+      const existing = this.users.get(id)
+      const stored = {
+        id,
+        role: user.role ?? existing?.role ?? 'user',
+        name: user.name,
+        image: user.image,
+        custom: user.custom ?? {},
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      }
+      this.users.set(id, stored)
+      answer[id] = userResponse(stored)
+    }
+    return { status: 201, body: { users: answer, duration: '0.35ms' } }
+  }
+
+  /** Stream's rule: call members must be existing users. */
+  #unknownUsers(ids) {
+    if (this.lenient) return null
+    const missing = [...new Set(ids)].filter((id) => !this.users.has(id))
+    return missing.length === 0
+      ? null
+      : streamError(400, 4, `UpdateCallMembers failed with error: "The following users are involved in call create operation, but don't exist: [${missing.join(', ')}]. Make sure to create the users first."`, { exception_fields: { missing_user_ids: missing.join(',') } })
+  }
+
+  #getOrCreate(type, id, cid, body, now) {
+    const data = body.data || {}
+    let call = this.calls.get(cid)
+    const created = !call
+    if (created) {
+      if (typeof data.created_by_id !== 'string' || !data.created_by_id) {
+        return streamError(400, 4, 'GetOrCreateCall failed with error: "data.created_by_id or data.created_by is required for server-side calls"')
+      }
+      call = { type, id, cid, createdById: data.created_by_id, custom: data.custom || {}, createdAt: now, updatedAt: now, endedAt: null, members: new Map(), session: null }
+      this.calls.set(cid, call)
+      this.onCallCreated(call)
+    }
+    return {
+      status: 201,
+      body: {
+        call: callResponse(call),
+        members: [...call.members.values()].map(memberResponse),
+        own_capabilities: [],
+        created,
+        duration: '0.42ms',
+      },
+    }
+  }
+
+  #updateMembers(call, body, now) {
+    const updates = body.update_members || []
+    if (!Array.isArray(updates) || updates.length > 100) return streamError(400, 4, 'update_members must be an array of at most 100 members')
+    for (const m of updates) {
+      if (!m || typeof m.user_id !== 'string' || !m.user_id) return streamError(400, 4, 'UpdateCallMembers failed with error: "user_id is a required field"')
+    }
+    const unknown = this.#unknownUsers(updates.map((m) => m.user_id))
+    if (unknown) return unknown
+    for (const m of updates) {
+      const existing = call.members.get(m.user_id)
+      call.members.set(m.user_id, { userId: m.user_id, role: m.role || 'user', createdAt: existing ? existing.createdAt : now, updatedAt: now })
+    }
+    return { status: 201, body: { members: updates.map((m) => memberResponse(call.members.get(m.user_id))), duration: '0.31ms' } }
+  }
+
+  #markEnded(call, now) {
+    call.endedAt = call.endedAt || now
+    call.updatedAt = now
+    this.onCallEnded(call)
+    return { status: 201, body: { duration: '0.27ms' } }
+  }
+}
+
+module.exports = { StreamApi, checkServerToken, callResponse }

@@ -1,0 +1,256 @@
+'use strict'
+// The emulator's call lifecycle: sessions, recordings and transcriptions as
+// Stream's call events, POSTed to a webhook URL signed like Stream's (stable
+// X-Webhook-Id across retries), retried on failure, duplicated or shuffled on
+// request, and driven from code or from control endpoints over HTTP.
+
+const crypto = require('node:crypto')
+const { StreamApi, callResponse } = require('./api')
+const { streamError } = require('./server')
+
+const LIFECYCLE_ROUTE = /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription)$/
+
+class Emulator extends StreamApi {
+  constructor({ webhookUrl = null, autoSession = false, webhookRetries = 2, webhookRetryDelayMs = 200, ...options } = {}) {
+    super(options)
+    /** Where call events are POSTed, signed like Stream's (null: nowhere). */
+    this.webhookUrl = webhookUrl
+    /** Start a session when a call is created and end it (plus recording and transcription) on mark_ended. */
+    this.autoSession = autoSession
+    this.webhookRetries = webhookRetries
+    this.webhookRetryDelayMs = webhookRetryDelayMs
+    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, response } | { error }], delivered }. */
+    this.deliveries = []
+    this.pending = new Set()
+  }
+
+  reset() {
+    super.reset()
+    this.deliveries.length = 0
+  }
+
+  async close() {
+    await this.settled()
+    await super.close()
+  }
+
+  onCallCreated(call) {
+    if (this.autoSession) this.#track(this.startSession(call.id, { type: call.type }))
+  }
+
+  onCallEnded(call) {
+    if (this.autoSession && call.session && !call.session.endedAt) this.#track(this.finishSession(call.id, { type: call.type }))
+  }
+
+  /**
+   * Control endpoints for driving a call's lifecycle over HTTP (no auth: a
+   * development tool on loopback):
+   *   POST /emulator/calls/{type}/{id}/session        start, end, recording, transcription
+   *   POST /emulator/calls/{type}/{id}/session/start  call.session_started
+   *   POST /emulator/calls/{type}/{id}/session/end    call.session_ended
+   *   POST /emulator/calls/{type}/{id}/recording      call.recording_ready
+   *   POST /emulator/calls/{type}/{id}/transcription  call.transcription_ready
+   * Body (optional JSON): { durationSeconds, duplicate, shuffle }. Answers once
+   * every webhook is delivered (or given up), with the deliveries. Other
+   * control routes (users) are the API's.
+   */
+  async control(record) {
+    const match = LIFECYCLE_ROUTE.exec(record.path)
+    if (record.method !== 'POST' || !match) return super.control(record)
+    const [, type, id, action] = match
+    let options = {}
+    try {
+      options = record.body ? JSON.parse(record.body) : {}
+    } catch {
+      return streamError(400, 4, 'invalid JSON request body')
+    }
+    if (typeof options !== 'object' || options === null) return streamError(400, 4, 'request body must be a JSON object')
+    if (!this.calls.has(`${type}:${id}`)) return streamError(404, 16, `Can't find call with id ${type}:${id}`)
+    const run = {
+      session: () => this.runSession(id, { ...options, type }),
+      'session/start': () => this.startSession(id, { ...options, type }),
+      'session/end': () => this.endSession(id, { ...options, type }),
+      recording: () => this.recordingReady(id, { ...options, type }),
+      transcription: () => this.transcriptionReady(id, { ...options, type }),
+    }[action]
+    return { status: 200, body: { deliveries: await run() } }
+  }
+
+  #call(id, type = 'default') {
+    const call = this.calls.get(`${type}:${id}`)
+    if (!call) throw new Error(`no call ${type}:${id} in the emulator`)
+    return call
+  }
+
+  /** Starts a session `durationSeconds` in the past (default: now) and sends call.session_started. */
+  startSession(id, { type, durationSeconds = 0, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    const startedAt = new Date(Date.now() - durationSeconds * 1000).toISOString()
+    call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
+    return this.deliverEvents([this.#sessionEvent('call.session_started', call)], delivery)
+  }
+
+  /** Ends the session (starting one first if needed) and sends call.session_ended. */
+  async endSession(id, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    if (!call.session) call.session = { id: crypto.randomUUID(), startedAt: new Date().toISOString(), endedAt: null }
+    call.session.endedAt = new Date().toISOString()
+    return this.deliverEvents([this.#sessionEvent('call.session_ended', call)], delivery)
+  }
+
+  recordingReady(id, { type, ...delivery } = {}) {
+    return this.deliverEvents([this.#assetEvent('call.recording_ready', this.#call(id, type))], delivery)
+  }
+
+  transcriptionReady(id, { type, ...delivery } = {}) {
+    return this.deliverEvents([this.#assetEvent('call.transcription_ready', this.#call(id, type))], delivery)
+  }
+
+  /** A whole session: started `durationSeconds` ago (default 90), ended now, then recording and transcription. */
+  runSession(id, { type, durationSeconds = 90, ...delivery } = {}) {
+    return this.deliverEvents(this.sessionEvents(id, { type, durationSeconds }), delivery)
+  }
+
+  /** The four events of a whole session (started `durationSeconds` ago, ended now), without sending them. */
+  sessionEvents(id, { type, durationSeconds = 90 } = {}) {
+    const call = this.#call(id, type)
+    const now = Date.now()
+    call.session = { id: crypto.randomUUID(), startedAt: new Date(now - durationSeconds * 1000).toISOString(), endedAt: new Date(now).toISOString() }
+    return [
+      this.#sessionEvent('call.session_started', call, call.session.startedAt),
+      this.#sessionEvent('call.session_ended', call, call.session.endedAt),
+      this.#assetEvent('call.recording_ready', call),
+      this.#assetEvent('call.transcription_ready', call),
+    ]
+  }
+
+  /** The end of a session started by `autoSession`: session_ended, recording, transcription. */
+  finishSession(id, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    call.session.endedAt = new Date().toISOString()
+    const events = ['call.session_ended', 'call.recording_ready', 'call.transcription_ready'].map((t) =>
+      t === 'call.session_ended' ? this.#sessionEvent(t, call) : this.#assetEvent(t, call),
+    )
+    return this.deliverEvents(events, delivery)
+  }
+
+  /** Waits for every delivery in flight (including retries). */
+  async settled() {
+    while (this.pending.size) await Promise.allSettled([...this.pending])
+  }
+
+  #track(promise) {
+    const tracked = promise.catch(() => {}).finally(() => this.pending.delete(tracked))
+    this.pending.add(tracked)
+    return promise
+  }
+
+  #sessionEvent(eventType, call, createdAt = new Date().toISOString()) {
+    const session = {
+      id: call.session.id,
+      started_at: call.session.startedAt,
+      ended_at: eventType === 'call.session_ended' ? call.session.endedAt : undefined,
+      participants: [],
+      participants_count_by_role: {},
+      anonymous_participant_count: 0,
+      accepted_by: {},
+      missed_by: {},
+      rejected_by: {},
+    }
+    return {
+      type: eventType,
+      created_at: createdAt,
+      call_cid: call.cid,
+      session_id: call.session.id,
+      call: { ...callResponse(call), current_session_id: call.session.id, session },
+    }
+  }
+
+  #assetEvent(eventType, call) {
+    const recording = eventType === 'call.recording_ready'
+    const file = recording ? `${call.id}_composite.mp4` : `${call.id}_transcript.jsonl`
+    const asset = {
+      filename: file,
+      url: `${this.url}/media/${call.type}/${call.id}/${file}`,
+      start_time: call.session?.startedAt ?? call.createdAt,
+      end_time: call.session?.endedAt ?? new Date().toISOString(),
+      session_id: call.session?.id ?? '',
+    }
+    const event = { type: eventType, created_at: new Date().toISOString(), call_cid: call.cid, egress_id: crypto.randomUUID() }
+    return recording
+      ? { ...event, recording_type: 'composite', call_recording: { ...asset, recording_type: 'composite' } }
+      : { ...event, call_transcription: asset }
+  }
+
+  /**
+   * Sends events to the webhook URL and resolves with the deliveries. Options:
+   * `duplicate` (send every event twice), `duplicates` (send that many
+   * randomly chosen events twice), `shuffle` (random order), `concurrency`
+   * (deliveries in flight at once, default 1: in order).
+   */
+  deliverEvents(events, { duplicate = false, duplicates = 0, shuffle = false, concurrency = 1 } = {}) {
+    let queue = events.map((event) => ({ event, webhookId: crypto.randomUUID() }))
+    if (duplicate) queue = queue.flatMap((item) => [item, item])
+    if (duplicates > 0) queue = queue.concat(shuffled(queue).slice(0, duplicates))
+    if (shuffle) queue = shuffled(queue)
+    return this.#track(
+      (async () => {
+        const results = new Array(queue.length)
+        let next = 0
+        const worker = async () => {
+          while (next < queue.length) {
+            const i = next++
+            results[i] = await this.#deliver(queue[i].event, queue[i].webhookId)
+          }
+        }
+        await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+        return results
+      })(),
+    )
+  }
+
+  /** POSTs one event like Stream: signed, X-Webhook-Id stable across retries, retried on non-2xx. */
+  async #deliver(event, webhookId) {
+    const body = JSON.stringify(event)
+    const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false }
+    this.deliveries.push(delivery)
+    if (!this.webhookUrl) return delivery
+    const signature = crypto.createHmac('sha256', this.apiSecret).update(body).digest('hex')
+    for (let attempt = 1; attempt <= this.webhookRetries + 1; attempt++) {
+      try {
+        const response = await fetch(this.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-signature': signature,
+            'x-webhook-id': webhookId,
+            'x-webhook-attempt': String(attempt),
+            'x-api-key': this.apiKey,
+          },
+          body,
+          signal: AbortSignal.timeout(6000),
+        })
+        delivery.attempts.push({ status: response.status, response: (await response.text()).slice(0, 500) })
+        if (response.ok) {
+          delivery.delivered = true
+          break
+        }
+      } catch (e) {
+        delivery.attempts.push({ error: e.cause?.code || e.name })
+      }
+      if (attempt <= this.webhookRetries) await new Promise((r) => setTimeout(r, this.webhookRetryDelayMs * attempt))
+    }
+    return delivery
+  }
+}
+
+function shuffled(items) {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j], copy[i]]
+  }
+  return copy
+}
+
+module.exports = { Emulator }
