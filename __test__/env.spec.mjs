@@ -33,6 +33,12 @@ test.serial('generateStreamToken signs {user_id, iat, exp} with iat = now - 1 s 
   t.throws(() => jwt.verify(token, 'other-secret'), { any: true, message: 'invalid signature' })
 })
 
+test.serial('generateCallToken signs with the environment secret too', async (t) => {
+  const claims = jwt.verify(await stream.generateCallToken('guest', ['m-1'], { role: 'guest' }), API_SECRET)
+  t.like(claims, { user_id: 'guest', call_cids: ['default:m-1'], role: 'guest' })
+  t.is(jwt.verify(stream.generateCallTokenSync('guest', ['m-1']), API_SECRET).call_cids[0], 'default:m-1')
+})
+
 test.serial('custom validity, unicode user ids and the Sync twin', (t) => {
   const token = stream.generateStreamTokenSync('üser "quoted" 名前', 7200)
   const claims = jwt.verify(token, API_SECRET)
