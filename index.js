@@ -11,17 +11,40 @@ function loadBinding() {
     return require('./binding.js')
   } catch (cause) {
     const platform = platformName()
+    const pkg = `stream-video-native-${platform}`
+    const installed = installedAt(pkg)
+    // The loader tried several files; the error that matters is the one that is not "not found".
+    const real = causes(cause).find((e) => e && e.code !== 'MODULE_NOT_FOUND' && e !== cause)
     const error = new Error(
-      `stream-video-native has no native binary for this platform (${platform}): neither ` +
-        `./stream-video-native.${platform}.node nor the package stream-video-native-${platform} could be loaded. ` +
-        `Prebuilt binaries exist for linux x64/arm64 (glibc and musl), macOS x64/arm64 and Windows x64; ` +
-        `reinstall with optional dependencies enabled (no --no-optional / --omit=optional), ` +
-        `or build from source with \`npm run build\` in a checkout.`,
+      installed && real
+        ? `stream-video-native could not load its native binary for ${platform} (${pkg} is installed at ${installed}): ${real.message}`
+        : `stream-video-native has no native binary for this platform (${platform}): neither ` +
+            `./stream-video-native.${platform}.node nor the package ${pkg} could be loaded. ` +
+            `Prebuilt binaries exist for linux x64/arm64 (glibc and musl), macOS x64/arm64 and Windows x64/arm64; ` +
+            `reinstall with optional dependencies enabled (no --no-optional / --omit=optional), ` +
+            `or build from source with \`npm run build\` in a checkout.`,
+      { cause: real ?? cause },
     )
     error.code = 'STREAM_NATIVE_BINDING'
-    error.cause = cause
     throw error
   }
+}
+
+/** Where a package resolves from, or null when it is not installed. */
+function installedAt(pkg) {
+  try {
+    return require('node:path').dirname(require.resolve(`${pkg}/package.json`))
+  } catch {
+    return null
+  }
+}
+
+/** An error and its `cause` chain (arrays of causes included), flattened. */
+function causes(error, seen = new Set()) {
+  if (!error || seen.has(error)) return []
+  seen.add(error)
+  if (Array.isArray(error)) return error.flatMap((e) => causes(e, seen))
+  return [error, ...causes(error.cause, seen)]
 }
 
 /** The platform suffix of the binary napi's loader looks for, e.g. `linux-x64-gnu`. */

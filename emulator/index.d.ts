@@ -7,8 +7,17 @@ export interface EmulatorOptions {
   port?: number
   /** Default `127.0.0.1`. */
   host?: string
-  /** Keep every request in `requests` (default true; turn off for long runs). */
+  /** Keep requests in `requests` (default true; turn off for long runs). */
   record?: boolean
+  /** How many recorded requests are kept, the newest (default 10,000). */
+  maxRecorded?: number
+  /** Request bodies over this size get 413 and are not read further (default 1 MiB). */
+  maxBodyBytes?: number
+  /** Slow clients: time to send the headers (default 10 s) and the whole request (default 30 s), then 408. */
+  headersTimeoutMs?: number
+  requestTimeoutMs?: number
+  /** Accept call members who are not known users (Stream does not). Default false. */
+  lenient?: boolean
   /** Where call events are POSTed, signed with the API secret. */
   webhookUrl?: string | null
   /** Start a session when a call is created; end it (with recording and transcription) on mark_ended. */
@@ -83,6 +92,16 @@ export interface EmulatedCall {
   members: Map<string, { userId: string; role: string; createdAt: string; updatedAt: string }>
 }
 
+export interface EmulatedUser {
+  id: string
+  role: string
+  name?: string
+  image?: string
+  custom: Record<string, unknown>
+  createdAt: string
+  updatedAt: string
+}
+
 export declare class Emulator {
   constructor(options?: EmulatorOptions)
   readonly apiKey: string
@@ -93,6 +112,9 @@ export declare class Emulator {
   /** Requests received since start or `reset()`, recorded or not. */
   readonly requestCount: number
   readonly calls: Map<string, EmulatedCall>
+  /** Users Stream would know: upserted, or connected through `POST /emulator/users/{id}/connect`. */
+  readonly users: Map<string, EmulatedUser>
+  lenient: boolean
   listen(port?: number, host?: string): Promise<this>
   webhookUrl: string | null
   autoSession: boolean

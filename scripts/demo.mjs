@@ -19,7 +19,10 @@ Object.assign(process.env, { STREAM_API_KEY: stack.apiKey, STREAM_API_SECRET: st
 
 const step = (n, text) => console.log(`\n[${n}/7] ${text}`)
 const show = (label, value) => console.log(`      ${label.padEnd(16)} ${value}`)
-const meetingRow = async (id) => (await fetch(`${stack.appUrl}/api/meetings/${id}`)).json()
+const claims = (token) => JSON.stringify(JSON.parse(Buffer.from(token.split('.')[1], 'base64url')))
+// Signed in through the example's demo sign-in (your auth library in a real app).
+const host = await stack.signIn('host-1')
+const meetingRow = async (id) => (await host(`/api/meetings/${id}`)).json()
 const transitions = []
 async function status(id) {
   const row = await meetingRow(id)
@@ -31,17 +34,20 @@ async function status(id) {
 try {
   console.log(`Stream emulator ${stack.emulator.url}  ·  app ${stack.appUrl}  ·  SQLite ${stack.databasePath}`)
 
-  step(1, 'POST /api/meetings → createStreamCall + generateStreamToken, in the app')
-  const created = await (await fetch(`${stack.appUrl}/api/meetings`, { method: 'POST', body: JSON.stringify({ userId: 'host-1', agentId: 'agent-456', agentName: 'Sales Assistant' }) })).json()
+  step(1, 'host-1 signs in; POST /api/meetings → upsertUsers (host, agent) + createStreamCall + addCallParticipant (agent) + generateStreamToken')
+  const created = await (await host('/api/meetings', { method: 'POST', body: JSON.stringify({ agentId: 'agent-456', agentName: 'Sales Assistant' }) })).json()
   const { meeting, token } = created
   show('call', `default:${meeting.callId}`)
   show('custom data', JSON.stringify(stack.emulator.calls.get(`default:${meeting.callId}`).custom))
-  show('user token', JSON.stringify(JSON.parse(Buffer.from(token.split('.')[1], 'base64url'))))
+  show('user token', claims(token))
   await status(meeting.id)
 
-  step(2, 'addCallParticipant(callId, guest-1)')
-  await stream.addCallParticipant(meeting.callId, 'guest-1')
+  step(2, 'the host invites guest-1 (upsertUsers + addCallParticipant); guest-1 signs in and gets a call token')
+  await host(`/api/meetings/${meeting.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'guest-1', name: 'Guest One' }) })
+  show('Stream users', [...stack.emulator.users.keys()].join(', '))
   show('members', [...stack.emulator.calls.get(`default:${meeting.callId}`).members.keys()].join(', '))
+  const guest = await stack.signIn('guest-1')
+  show('guest token', claims((await (await guest(`/api/meetings/${meeting.id}/token`, { method: 'POST' })).json()).token))
 
   step(3, 'Stream sends call.session_started (the session began 95 s ago)')
   await stack.emulator.startSession(meeting.callId, { durationSeconds: 95 })

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url'
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
-export function run(command, args, cwd = root) {
+export function run(command, args, cwd = root, env = process.env) {
   console.log(`> ${command} ${args.join(' ')}`)
-  execFileSync(command, args, { cwd, stdio: 'inherit' })
+  execFileSync(command, args, { cwd, env, stdio: 'inherit' })
 }
 
 /** `npm ci` in `dir` when its node_modules is missing or older than its lockfile. */

@@ -60,6 +60,10 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
       STREAM_API_SECRET: apiSecret,
       STREAM_BASE_URL: emulator.url,
       DATABASE_PATH: databasePath,
+      // The example's demo sign-in (a stand-in for an auth library) and its cookie key.
+      DEMO_LOGIN: '1',
+      SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+      SESSION_INSECURE_COOKIE: '1',
       NEXT_TELEMETRY_DISABLED: '1',
       NODE_ENV: 'production',
     },
@@ -75,10 +79,17 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
     rmSync(dataDir, { recursive: true, force: true })
   }
   try {
-    await waitUntilUp(`${appUrl}/api/meetings`, app)
+    await waitUntilUp(appUrl, app)
   } catch (e) {
     await stop()
     throw e
   }
-  return { emulator, appUrl, apiKey, apiSecret, databasePath, stop }
+  /** Signs `userId` in through the demo sign-in and returns `fetch` for the app with that session's cookie. */
+  async function signIn(userId) {
+    const response = await fetch(`${appUrl}/api/session`, { method: 'POST', body: JSON.stringify({ userId }) })
+    if (!response.ok) throw new Error(`sign-in as ${userId} failed: ${response.status}`)
+    const cookie = response.headers.get('set-cookie').split(';')[0]
+    return (path, init = {}) => fetch(`${appUrl}${path}`, { ...init, headers: { ...init.headers, cookie } })
+  }
+  return { emulator, appUrl, apiKey, apiSecret, databasePath, stop, signIn }
 }

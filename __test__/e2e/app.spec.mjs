@@ -1,7 +1,10 @@
 // End to end: the example Next.js app, built and started as a customer runs
 // it, with the package installed from its packed tarballs, against the Stream
-// emulator. Meetings move scheduled → active → processing through signed
-// webhooks; bad signatures, malformed bodies and re-deliveries change nothing.
+// emulator (which, like Stream, wants call members to be existing users).
+// Meetings move scheduled → active → processing through signed webhooks;
+// users see only their own meetings and get only their own tokens; bad
+// signatures, malformed or oversized bodies and re-deliveries change nothing;
+// the final state does not depend on delivery order.
 import crypto from 'node:crypto'
 import test from 'ava'
 import jwt from 'jsonwebtoken'
@@ -11,6 +14,7 @@ import { startStack } from '../../scripts/stack.mjs'
 test.before(async (t) => {
   prepareExample({ build: true })
   t.context.stack = await startStack()
+  t.context.host = await t.context.stack.signIn('host-1')
 })
 test.after.always(async (t) => {
   await t.context.stack?.stop()
@@ -20,12 +24,13 @@ test.after.always(async (t) => {
 let done
 
 const json = async (response) => ({ status: response.status, body: await response.json() })
+const MEETING = { agentId: 'agent-456', agentName: 'Sales Assistant' }
 
-async function createMeeting(stack, userId = 'host-1') {
-  return json(await fetch(`${stack.appUrl}/api/meetings`, { method: 'POST', body: JSON.stringify({ userId, agentId: 'agent-456', agentName: 'Sales Assistant' }) }))
+async function createMeeting(as, input = MEETING) {
+  return json(await as('/api/meetings', { method: 'POST', body: JSON.stringify(input) }))
 }
 
-const getMeeting = async (stack, id) => (await json(await fetch(`${stack.appUrl}/api/meetings/${id}`))).body
+const getMeeting = async (as, id) => (await json(await as(`/api/meetings/${id}`))).body
 
 function post(stack, body, headers) {
   return fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
@@ -34,50 +39,115 @@ function post(stack, body, headers) {
 const sign = (stack, body) => crypto.createHmac('sha256', stack.apiSecret).update(body).digest('hex')
 
 test.serial('a meeting goes scheduled → active → processing with duration and both URLs', async (t) => {
-  const { stack } = t.context
-  const created = await createMeeting(stack)
+  const { stack, host } = t.context
+  const created = await createMeeting(host)
   t.is(created.status, 201)
   const { meeting, token } = created.body
   t.is(meeting.status, 'scheduled')
   t.like(jwt.verify(token, stack.apiSecret), { user_id: 'host-1' })
   const call = stack.emulator.calls.get(`default:${meeting.callId}`)
   t.like(call, { createdById: 'host-1', custom: { meetingId: meeting.id, agentId: 'agent-456', agentName: 'Sales Assistant' } })
+  t.deepEqual([...call.members.keys()], ['agent-456'], 'the agent is a member, upserted first')
+  t.like(stack.emulator.users.get('agent-456'), { name: 'Sales Assistant' })
+  t.true(stack.emulator.users.has('host-1'))
 
   const [started] = await stack.emulator.startSession(meeting.callId, { durationSeconds: 95 })
   t.true(started.delivered)
-  const active = await getMeeting(stack, meeting.id)
+  const active = await getMeeting(host, meeting.id)
   t.is(active.status, 'active')
   t.truthy(active.startedAt)
 
   await stack.emulator.endSession(meeting.callId)
-  const processing = await getMeeting(stack, meeting.id)
+  const processing = await getMeeting(host, meeting.id)
   t.is(processing.status, 'processing')
   t.true(processing.durationSeconds >= 95 && processing.durationSeconds <= 97, String(processing.durationSeconds))
 
   await stack.emulator.recordingReady(meeting.callId)
   await stack.emulator.transcriptionReady(meeting.callId)
-  done = await getMeeting(stack, meeting.id)
+  done = await getMeeting(host, meeting.id)
   t.regex(done.recordingUrl, /\/media\/default\/.+\.mp4$/)
   t.regex(done.transcriptionUrl, /\.jsonl$/)
   t.true(stack.emulator.deliveries.every((d) => d.delivered))
 
-  const page = await (await fetch(stack.appUrl)).text()
+  const page = await (await host('/')).text()
   t.regex(page, new RegExp(`data-meeting-id="${meeting.id}"`))
   t.regex(page, /data-status="processing"/)
   t.regex(page, /1:3[5-7]/, 'duration shown as m:ss')
 })
 
+test.serial('without a session nothing is served; the host comes from the session, never the body', async (t) => {
+  const { stack, host } = t.context
+  const anonymous = (path, init) => fetch(`${stack.appUrl}${path}`, init)
+  t.is((await anonymous('/api/meetings', { method: 'POST', body: JSON.stringify({ userId: 'host-1', ...MEETING }) })).status, 401)
+  t.is((await anonymous('/api/meetings')).status, 401)
+  t.is((await anonymous(`/api/meetings/${done.id}`)).status, 401)
+  t.is((await anonymous(`/api/meetings/${done.id}/token`, { method: 'POST' })).status, 401)
+  t.notRegex(await (await anonymous('/')).text(), new RegExp(done.id))
+  // A forged or tampered cookie is no session.
+  const forged = (path) => fetch(`${stack.appUrl}${path}`, { headers: { cookie: `session=${Buffer.from('host-1').toString('base64url')}.9999999999.AAAA` } })
+  t.is((await forged('/api/meetings')).status, 401)
+  // Asking for someone else in the body changes nothing: the token is the signed-in user's.
+  const mallory = await stack.signIn('mallory')
+  const created = await createMeeting(mallory, { userId: 'host-1', ...MEETING })
+  t.is(created.status, 201)
+  t.is(created.body.meeting.hostUserId, 'mallory')
+  t.is(jwt.verify(created.body.token, stack.apiSecret).user_id, 'mallory')
+})
+
+test.serial('users see only their meetings; guests get a token limited to their meeting’s call', async (t) => {
+  const { stack, host } = t.context
+  const mallory = await stack.signIn('mallory')
+  t.false((await json(await mallory('/api/meetings'))).body.meetings.some((m) => m.id === done.id))
+  t.is((await mallory(`/api/meetings/${done.id}`)).status, 404, 'no recording links for strangers')
+  t.is((await mallory(`/api/meetings/${done.id}/token`, { method: 'POST' })).status, 404)
+  t.is((await mallory(`/api/meetings/${done.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'mallory' }) })).status, 404)
+
+  const invited = await json(await host(`/api/meetings/${done.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'guest-1', name: 'Guest One' }) }))
+  t.is(invited.status, 201)
+  t.like(stack.emulator.users.get('guest-1'), { name: 'Guest One' })
+  t.true(stack.emulator.calls.get(`default:${done.callId}`).members.has('guest-1'))
+  const guest = await stack.signIn('guest-1')
+  t.is((await guest(`/api/meetings/${done.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'x' }) })).status, 403, 'only the host invites')
+  t.deepEqual((await json(await guest('/api/meetings'))).body.meetings.map((m) => m.id), [done.id])
+  const { status, body } = await json(await guest(`/api/meetings/${done.id}/token`, { method: 'POST' }))
+  t.is(status, 200)
+  const claims = jwt.verify(body.token, stack.apiSecret)
+  t.like(claims, { user_id: 'guest-1', call_cids: [`default:${done.callId}`] })
+  t.is(claims.exp - claims.iat, 7200)
+})
+
 test.serial('a tampered or missing signature gets 401 and changes nothing', async (t) => {
-  const { stack } = t.context
+  const { stack, host } = t.context
   const body = JSON.stringify({ type: 'call.session_started', created_at: new Date().toISOString(), call_cid: `default:${done.callId}`, call: { custom: { meetingId: done.id } } })
   const tampered = await post(stack, body, { 'x-signature': sign(stack, body.replace('started', 'ended')), 'x-webhook-id': crypto.randomUUID() })
   t.is(tampered.status, 401)
   t.is((await post(stack, body, {})).status, 401)
-  t.deepEqual(await getMeeting(stack, done.id), done)
+  t.deepEqual(await getMeeting(host, done.id), done)
+})
+
+test.serial('oversized webhook bodies get 413 before they are read whole; JSON null gets 400', async (t) => {
+  const { stack, host } = t.context
+  const big = 'x'.repeat(1024 * 1024 + 1)
+  t.is((await post(stack, big, { 'x-signature': sign(stack, big) })).status, 413)
+  // No Content-Length: a stream that goes on and on is cut at the cap.
+  let sent = 0
+  const endless = new ReadableStream({
+    pull(controller) {
+      if (sent > 64 * 1024 * 1024) return controller.close()
+      sent += 64 * 1024
+      controller.enqueue(new Uint8Array(64 * 1024).fill(32))
+    },
+  })
+  const streamed = await fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body: endless, duplex: 'half', headers: { 'x-signature': 'a'.repeat(64) } })
+  t.is(streamed.status, 413)
+  t.true(sent < 64 * 1024 * 1024, `${sent} bytes pulled before the answer`)
+  t.is((await post(stack, 'null', { 'x-signature': sign(stack, 'null') })).status, 400)
+  t.is((await host('/api/meetings', { method: 'POST', body: 'null' })).status, 400)
+  t.deepEqual(await getMeeting(host, done.id), done)
 })
 
 test.serial('a re-delivered webhook is applied once; an old event never moves a meeting back', async (t) => {
-  const { stack } = t.context
+  const { stack, host } = t.context
   const first = stack.emulator.deliveries.find((d) => d.type === 'call.session_started' && d.cid === `default:${done.callId}`)
   const headers = { 'x-signature': sign(stack, first.body), 'x-webhook-id': first.webhookId, 'x-webhook-attempt': '2' }
   const again = await json(await post(stack, first.body, headers))
@@ -85,7 +155,7 @@ test.serial('a re-delivered webhook is applied once; an old event never moves a 
   // The same event under a new webhook id (out of order): applied, but the meeting stays processing.
   const late = await json(await post(stack, first.body, { ...headers, 'x-webhook-id': crypto.randomUUID() }))
   t.is(late.body.outcome, 'applied')
-  t.deepEqual(await getMeeting(stack, done.id), done)
+  t.deepEqual(await getMeeting(host, done.id), done)
 })
 
 test.serial('a malformed body gets 400; unknown events and unknown calls get 200', async (t) => {
@@ -99,17 +169,57 @@ test.serial('a malformed body gets 400; unknown events and unknown calls get 200
 })
 
 test.serial('bad meeting input is 400 and leaves no row behind', async (t) => {
-  const { stack } = t.context
-  const before = (await json(await fetch(`${stack.appUrl}/api/meetings`))).body.meetings.length
-  t.is((await createMeeting(stack, '')).status, 400)
-  t.is((await json(await fetch(`${stack.appUrl}/api/meetings`, { method: 'POST', body: '{}' }))).status, 400)
-  t.is((await json(await fetch(`${stack.appUrl}/api/meetings`))).body.meetings.length, before)
+  const { host } = t.context
+  const before = (await json(await host('/api/meetings'))).body.meetings.length
+  t.is((await createMeeting(host, { agentId: 'a' })).status, 400)
+  t.is((await createMeeting(host, { agentId: '', agentName: 'x' })).status, 400, 'an empty agent id is refused by upsertUsers')
+  t.is((await json(await host('/api/meetings', { method: 'POST', body: '{}' }))).status, 400)
+  t.is((await json(await host('/api/meetings'))).body.meetings.length, before)
+})
+
+function permutations(items) {
+  if (items.length <= 1) return [items]
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
+}
+
+test.serial('every order of the four events, with duplicates, ends in the same meeting', async (t) => {
+  const { stack, host } = t.context
+  const orders = permutations([0, 1, 2, 3])
+  t.is(orders.length, 24)
+  const finals = []
+  for (const withoutOwnStart of [false, true]) {
+    for (const order of orders) {
+      const { meeting } = (await createMeeting(host)).body
+      const events = stack.emulator.sessionEvents(meeting.callId, { durationSeconds: 120 })
+      // Some session_ended events carry no session start: the duration then comes from the stored start.
+      if (withoutOwnStart) delete events[1].call.session.started_at
+      const queue = order.map((i) => ({ event: events[i], webhookId: crypto.randomUUID() }))
+      // Duplicates: a re-delivery with the same id, and the same event again under a new id.
+      queue.push({ ...queue[0] }, { event: queue[1].event, webhookId: crypto.randomUUID() })
+      for (const { event, webhookId } of queue) {
+        const body = JSON.stringify(event)
+        const response = await post(stack, body, { 'x-signature': sign(stack, body), 'x-webhook-id': webhookId })
+        t.is(response.status, 200)
+      }
+      const row = await getMeeting(host, meeting.id)
+      t.is(row.status, 'processing', `order ${order}`)
+      t.is(row.startedAt, events[0].call.session.started_at, `order ${order}`)
+      t.is(row.endedAt, events[1].call.session.ended_at, `order ${order}`)
+      t.is(row.durationSeconds, 120, `order ${order}${withoutOwnStart ? ' (ended without its start)' : ''}`)
+      t.is(row.recordingUrl, events[2].call_recording.url)
+      t.is(row.transcriptionUrl, events[3].call_transcription.url)
+      const { id, callId, createdAt, ...state } = row
+      finals.push(JSON.stringify({ ...state, startedAt: null, endedAt: null, recordingUrl: null, transcriptionUrl: null }))
+    }
+  }
+  t.is(new Set(finals).size, 1, 'one final state whatever the order')
 })
 
 test.serial('1,000 deliveries, 10% duplicates, shuffled: every meeting ends right, nothing applied twice', async (t) => {
   const { stack } = t.context
+  const loader = await stack.signIn('load')
   const meetings = []
-  for (let i = 0; i < 225; i++) meetings.push((await createMeeting(stack, `load-${i}`)).body.meeting)
+  for (let i = 0; i < 225; i++) meetings.push((await createMeeting(loader)).body.meeting)
   const durations = new Map(meetings.map((m, i) => [m.id, 30 + i]))
   const events = meetings.flatMap((m) => stack.emulator.sessionEvents(m.callId, { durationSeconds: durations.get(m.id) }))
   t.is(events.length, 900)
@@ -120,7 +230,7 @@ test.serial('1,000 deliveries, 10% duplicates, shuffled: every meeting ends righ
   t.is(outcomes.filter((o) => o === 'applied').length, 900)
   t.is(outcomes.filter((o) => o === 'duplicate').length, 100)
   for (const m of meetings) {
-    const row = await getMeeting(stack, m.id)
+    const row = await getMeeting(loader, m.id)
     t.is(row.status, 'processing')
     t.truthy(row.startedAt)
     t.true(Math.abs(row.durationSeconds - durations.get(m.id)) <= 1, `${row.durationSeconds} vs ${durations.get(m.id)}`)

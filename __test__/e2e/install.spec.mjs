@@ -40,6 +40,7 @@ const crypto = require('node:crypto')
   Object.assign(process.env, { STREAM_API_KEY: 'k', STREAM_API_SECRET: 'installed-secret', STREAM_BASE_URL: emulator.url })
   const token = await stream.generateStreamToken('u1')
   const call = await stream.createStreamCall('installed-call', 'u1', { meetingId: 'm', agentId: 'a', agentName: 'n' })
+  await stream.upsertUsers([{ id: 'u2' }])
   await stream.addCallParticipant('installed-call', 'u2')
   await stream.endCall('installed-call')
   const body = JSON.stringify({ type: 'call.session_started', created_at: new Date().toISOString(), call_cid: 'default:installed-call' })
@@ -71,7 +72,7 @@ test.serial('installed from the tarballs without Rust, require and import run al
   const dir = freshProject(t, [packed.root.path, packed.binary.path])
   const cjs = node(dir, 'check.cjs', EXERCISE("const stream = require('stream-video-native'); const { startEmulator } = require('stream-video-native/emulator')"))
   t.is(cjs.status, 0, cjs.stderr)
-  const expected = { token: 3, cid: 'default:installed-call', verified: true, update: 'active', requests: ['installed-call', 'members', 'mark_ended'] }
+  const expected = { token: 3, cid: 'default:installed-call', verified: true, update: 'active', requests: ['installed-call', 'users', 'members', 'mark_ended'] }
   t.deepEqual(JSON.parse(cjs.stdout), expected)
   const esm = node(dir, 'check.mjs', EXERCISE("import * as stream from 'stream-video-native'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const { startEmulator } = require('stream-video-native/emulator')"))
   t.is(esm.status, 0, esm.stderr)

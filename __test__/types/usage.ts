@@ -7,6 +7,9 @@ import {
   endCall,
   generateStreamToken,
   generateStreamTokenSync,
+  generateCallToken,
+  generateCallTokenSync,
+  upsertUsers,
   StreamError,
   verifyWebhook,
   verifyWebhookSync,
@@ -16,6 +19,8 @@ import {
   type StreamCall,
   type StreamClient,
   type StreamErrorCode,
+  type StreamUser,
+  type StreamUserInput,
 } from 'stream-video-native'
 import { startEmulator, type Emulator } from 'stream-video-native/emulator'
 
@@ -30,11 +35,23 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
   await addCallParticipant(call.id, 'user-3')
   const ended: void = await endCall(call.id)
   const ok: boolean = (await verifyWebhook(body, signature)) && verifyWebhookSync('{}', signature)
+  const signal: AbortSignal = AbortSignal.timeout(5000)
+  const guests: StreamUserInput[] = [{ id: 'guest-1', name: 'Guest', custom: { plan: 'free' } }, { id: 'agent-456', role: 'user' }]
+  const users: StreamUser[] = await upsertUsers(guests, { signal })
+  const firstName: string | undefined = users[0]?.name
+  const callToken: string = (await generateCallToken('guest-1', [call.id], { role: 'guest' })) + generateCallTokenSync('guest-1', ['default:x'], { validityInSeconds: 60 })
+  await createStreamCall('meeting-124', 'user-1', data, { signal })
+  await addCallParticipant(call.id, 'guest-1', 'participant', { signal })
+  await endCall(call.id, { signal })
+  console.log(firstName, callToken)
 
   const client: StreamClient = createStreamClient({ apiKey: 'k', apiSecret: 's', baseUrl: 'http://127.0.0.1:4100', timeoutMs: 5000, maxRetries: 1 })
   const again: StreamCall = await client.createStreamCall('c', 'u', data)
   await client.addCallParticipant('c', 'u')
-  await client.endCall('c')
+  await client.endCall('c', { signal: new AbortController().signal })
+  const viaClientUsers: StreamUser[] = await client.upsertUsers([{ id: 'u' }])
+  const viaClientToken: string = client.generateCallTokenSync('u', ['c'])
+  console.log(viaClientUsers, viaClientToken)
   const t2: string = client.generateStreamTokenSync('u') + (await client.generateStreamToken('u', 60))
   const v: boolean = client.verifyWebhookSync(new Uint8Array(0), signature) && (await client.verifyWebhook('', signature))
   const shown: '[redacted]' = client.toJSON().apiSecret
@@ -47,6 +64,7 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
       const status: number | undefined = e.status
       const streamCode: number | undefined = e.streamCode
       const requestId: string | undefined = e.requestId
+      if (code === 'STREAM_ABORTED') console.log(e.cause)
       console.log(code, status, streamCode, requestId)
     }
   }
@@ -56,13 +74,14 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
     switch (event.type) {
       case 'call.session_started': {
         const status: 'active' = event.update.status
-        const startedAt: string = event.update.startedAt
+        const startedAt: string | null = event.update.startedAt
         console.log(status, startedAt)
         break
       }
       case 'call.session_ended': {
         const duration: number | null = event.update.durationSeconds
-        console.log(event.update.status, event.update.endedAt, duration)
+        const bounds: [string | null, string | null] = [event.update.startedAt, event.update.endedAt]
+        console.log(event.update.status, bounds, duration)
         break
       }
       case 'call.transcription_ready':
@@ -77,7 +96,8 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
   const viaClient: WebhookResult = await client.handleStreamWebhook('{}', { signature })
   console.log(callId, viaClient.meetingId)
 
-  const emulator: Emulator = await startEmulator({ apiKey: 'k', apiSecret: 's' })
+  const emulator: Emulator = await startEmulator({ apiKey: 'k', apiSecret: 's', lenient: true, maxRecorded: 100 })
+  console.log(emulator.users.get('u')?.role)
   const url: string = emulator.url
   await emulator.close()
   console.log(token, longer, created, custom, added, ended, ok, again, t2, v, shown, url)
@@ -87,3 +107,10 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
 createStreamCall('c', 'u', { meetingId: 'm' })
 // @ts-expect-error validity is a number
 generateStreamTokenSync('u', '60')
+// @ts-expect-error a token is a Promise: await it or use the Sync twin
+const notAString: string = generateStreamToken('u')
+// @ts-expect-error users need an id
+upsertUsers([{ name: 'no id' }])
+// @ts-expect-error callIds is a list
+generateCallTokenSync('u', 'meeting-1')
+console.log(notAString)

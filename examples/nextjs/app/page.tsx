@@ -1,4 +1,6 @@
-import { listMeetings, type MeetingStatus } from '@/lib/meetings'
+import { cookies } from 'next/headers'
+import { meetingsFor, type MeetingStatus } from '@/lib/meetings'
+import { verify } from '@/lib/session'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
@@ -11,11 +13,21 @@ function duration(seconds: number | null): string {
   return `${m}:${String(seconds % 60).padStart(2, '0')}`
 }
 
-export default function MeetingsPage() {
-  const meetings = listMeetings()
+export default async function MeetingsPage() {
+  const cookie = (await cookies()).get('session')?.value
+  const session = cookie ? verify(cookie) : null
+  if (!session) {
+    return (
+      <main>
+        <h1>Meetings</h1>
+        <p>Sign in to see your meetings.</p>
+      </main>
+    )
+  }
+  const meetings = await meetingsFor(session.userId)
   return (
     <main>
-      <h1>Meetings</h1>
+      <h1>Meetings of {session.userId}</h1>
       {meetings.length === 0 ? (
         <p>No meetings yet. Create one with POST /api/meetings.</p>
       ) : (

@@ -11,6 +11,7 @@ export function openDatabase(file = process.env.DATABASE_PATH || path.join(proce
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('busy_timeout = 5000')
+  db.pragma('foreign_keys = ON')
   migrate(db)
   return db
 }

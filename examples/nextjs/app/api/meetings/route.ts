@@ -1,36 +1,46 @@
 import { randomUUID } from 'node:crypto'
-import { createStreamCall, generateStreamToken, StreamError } from '@/lib/stream'
-import { deleteMeeting, insertMeeting, listMeetings } from '@/lib/meetings'
+import { addCallParticipant, createStreamCall, generateStreamToken, upsertUsers } from '@/lib/stream'
+import { deleteMeeting, insertMeeting, meetingsFor } from '@/lib/meetings'
+import { auth, unauthorized } from '@/lib/session'
+import { failure } from '@/lib/respond'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
 
-/** Creates a meeting row and its Stream call; answers with the meeting and the host's user token. */
+/**
+ * The signed-in user creates a meeting with an AI agent: its row, the Stream
+ * users (host and agent must exist before they are members), the call, the
+ * agent as a member. Answers with the meeting and the host's user token.
+ */
 export async function POST(req: Request) {
-  let input: { userId?: unknown; agentId?: unknown; agentName?: unknown }
-  try {
-    input = await req.json()
-  } catch {
-    return Response.json({ error: 'body must be JSON' }, { status: 400 })
+  const session = await auth(req)
+  if (!session) return unauthorized()
+  const input: unknown = await req.json().catch(() => undefined)
+  if (typeof input !== 'object' || input === null) return Response.json({ error: 'body must be a JSON object' }, { status: 400 })
+  const { agentId, agentName } = input as { agentId?: unknown; agentName?: unknown }
+  if (typeof agentId !== 'string' || typeof agentName !== 'string') {
+    return Response.json({ error: 'agentId and agentName must be strings' }, { status: 400 })
   }
-  const { userId, agentId, agentName } = input
-  if (typeof userId !== 'string' || typeof agentId !== 'string' || typeof agentName !== 'string') {
-    return Response.json({ error: 'userId, agentId and agentName must be strings' }, { status: 400 })
-  }
+  const host = session.userId
   const id = randomUUID()
-  const meeting = insertMeeting({ id, callId: `meeting-${id}`, hostUserId: userId, agentId, agentName })
+  const meeting = await insertMeeting({ id, callId: `meeting-${id}`, hostUserId: host, agentId, agentName })
+  const signal = req.signal
   try {
-    await createStreamCall(meeting.callId, userId, { meetingId: meeting.id, agentId, agentName })
-    const token = await generateStreamToken(userId)
+    await upsertUsers([{ id: host }, { id: agentId, name: agentName, custom: { agent: true } }], { signal })
+    await createStreamCall(meeting.callId, host, { meetingId: meeting.id, agentId, agentName }, { signal })
+    await addCallParticipant(meeting.callId, agentId, 'participant', { signal })
+    const token = await generateStreamToken(host)
     return Response.json({ meeting, token }, { status: 201 })
   } catch (e) {
-    deleteMeeting(meeting.id) // no half-created meetings
-    const status = e instanceof StreamError && e.code === 'STREAM_INVALID_ARGUMENT' ? 400 : 502
-    const code = e instanceof StreamError ? e.code : 'INTERNAL'
-    return Response.json({ error: code, message: e instanceof Error ? e.message : String(e) }, { status })
+    await deleteMeeting(meeting.id) // no half-created meetings
+    return failure(e)
   }
 }
 
-export async function GET() {
-  return Response.json({ meetings: listMeetings() })
+/** The signed-in user's meetings: hosted or invited to. */
+export async function GET(req: Request) {
+  const session = await auth(req)
+  if (!session) return unauthorized()
+  return Response.json({ meetings: await meetingsFor(session.userId) })
 }
+

@@ -1,16 +1,45 @@
 import { handleStreamWebhook, StreamError, type WebhookResult } from '@/lib/stream'
-import { applyEvent, findMeetingForEvent } from '@/lib/meetings'
+import { applyEvent } from '@/lib/meetings'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
 
+/** Stream's events are a few KiB; nobody gets to make us hold more before the signature is checked. */
+const MAX_BODY_BYTES = 1024 * 1024
+
+const tooLarge = () => Response.json({ error: 'body too large' }, { status: 413 })
+
+/** The raw body (the signature covers these exact bytes), or null past the limit: Content-Length first, then a cap while streaming. */
+async function readBody(req: Request): Promise<Uint8Array | null> {
+  const declared = Number(req.headers.get('content-length') ?? 0)
+  if (declared > MAX_BODY_BYTES) return null
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (req.body) {
+    const reader = req.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel()
+        return null
+      }
+      chunks.push(value)
+    }
+  }
+  return Buffer.concat(chunks, size)
+}
+
 /**
- * Stream call events → meeting updates. 401 on a bad signature and 400 on a
- * malformed body (nothing written); 200 for everything else, including
- * duplicates (applied once) and event types the app does not act on.
+ * Stream call events → meeting updates. 401 on a bad signature, 400 on a
+ * malformed body, 413 past 1 MiB (nothing written); 200 for everything
+ * else, including duplicates (applied once) and event types the app does
+ * not act on.
  */
 export async function POST(req: Request) {
-  const body = new Uint8Array(await req.arrayBuffer()) // raw bytes: the signature covers them exactly
+  const body = await readBody(req)
+  if (body === null) return tooLarge()
   const headers = {
     signature: req.headers.get('x-signature') ?? '',
     webhookId: req.headers.get('x-webhook-id') ?? undefined,
@@ -18,17 +47,12 @@ export async function POST(req: Request) {
   }
   let event: WebhookResult
   try {
-    event = await handleStreamWebhook(body, headers)
-    if (event.type === 'call.session_ended' && event.update?.durationSeconds === null) {
-      // The event had no session start: measure from the start we stored.
-      const startedAt = findMeetingForEvent(event)?.startedAt
-      if (startedAt) event = await handleStreamWebhook(body, headers, { startedAt })
-    }
+    event = await handleStreamWebhook(body, headers, { maxBodyBytes: MAX_BODY_BYTES })
   } catch (e) {
     if (e instanceof StreamError && e.code === 'STREAM_WEBHOOK_SIGNATURE') return Response.json({ error: e.code }, { status: 401 })
     if (e instanceof StreamError && e.code === 'STREAM_INVALID_ARGUMENT') return Response.json({ error: e.code, message: e.message }, { status: 400 })
     return Response.json({ error: 'webhook handling failed' }, { status: 500 })
   }
-  const outcome = applyEvent(event)
+  const outcome = await applyEvent(event)
   return Response.json({ ok: true, type: event.type, outcome })
 }

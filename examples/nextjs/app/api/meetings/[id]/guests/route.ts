@@ -1,0 +1,29 @@
+import { addCallParticipant, upsertUsers } from '@/lib/stream'
+import { addGuest, meetingFor } from '@/lib/meetings'
+import { auth, unauthorized } from '@/lib/session'
+import { failure } from '@/lib/respond'
+
+export const runtime = 'nodejs'
+export const dynamic = 'force-dynamic'
+
+/** The host invites a guest: `{ userId, name? }`. The guest becomes a Stream user, then a call member. */
+export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const session = await auth(req)
+  if (!session) return unauthorized()
+  const meeting = await meetingFor(session.userId, (await ctx.params).id)
+  if (!meeting) return Response.json({ error: 'not found' }, { status: 404 })
+  if (meeting.hostUserId !== session.userId) return Response.json({ error: 'only the host invites guests' }, { status: 403 })
+  const input: unknown = await req.json().catch(() => undefined)
+  const { userId, name } = (typeof input === 'object' && input !== null ? input : {}) as { userId?: unknown; name?: unknown }
+  if (typeof userId !== 'string' || (name !== undefined && typeof name !== 'string')) {
+    return Response.json({ error: 'userId must be a string, name a string if given' }, { status: 400 })
+  }
+  try {
+    await upsertUsers([{ id: userId, ...(name ? { name } : {}) }], { signal: req.signal })
+    await addCallParticipant(meeting.callId, userId, 'participant', { signal: req.signal })
+  } catch (e) {
+    return failure(e)
+  }
+  await addGuest(meeting.id, userId, name ?? null)
+  return Response.json({ meetingId: meeting.id, userId }, { status: 201 })
+}
