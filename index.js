@@ -13,8 +13,9 @@ function loadBinding() {
     const platform = platformName()
     const pkg = `stream-video-native-${platform}`
     const installed = installedAt(pkg)
-    // The loader tried several files; the error that matters is the one that is not "not found".
-    const real = causes(cause).find((e) => e && e.code !== 'MODULE_NOT_FOUND' && e !== cause)
+    // The loader tried several files and flavours; the error that matters is the platform package's own.
+    const all = causes(cause)
+    const real = installed && (all.find((e) => e.code === 'ERR_DLOPEN_FAILED') ?? all.find((e) => e !== cause && String(e.message).includes(pkg) && e.code !== 'MODULE_NOT_FOUND'))
     const error = new Error(
       installed && real
         ? `stream-video-native could not load its native binary for ${platform} (${pkg} is installed at ${installed}): ${real.message}`

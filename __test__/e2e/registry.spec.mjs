@@ -1,0 +1,155 @@
+// The user's path, for real: the release rehearsal publishes to a real npm
+// registry on loopback (Verdaccio) exactly what a release publishes, then a
+// fresh project with no Rust toolchain on PATH runs `npm install
+// stream-video-native` by name and npm resolves the platform package itself.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import test from 'ava'
+import { GLIBC_FLOOR, glibcFloor } from '../../scripts/build-dist.mjs'
+import { root } from '../../scripts/ensure.mjs'
+import { startRegistry } from '../../scripts/registry.mjs'
+
+const PATH_WITHOUT_RUST = process.env.PATH.split(delimiter)
+  .filter((dir) => !existsSync(join(dir, 'cargo')) && !existsSync(join(dir, 'rustc')))
+  .join(delimiter)
+const env = { ...process.env, PATH: PATH_WITHOUT_RUST, STREAM_LOG: 'silent' }
+const PLATFORM = 'linux-x64-gnu'
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
+
+let registry
+let project
+const gitStatus = () => execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' })
+
+test.before(async () => {
+  registry = await startRegistry()
+})
+test.after.always(async () => {
+  await registry?.stop()
+  if (project) rmSync(project, { recursive: true, force: true })
+})
+
+function npmIn(dir, args) {
+  return spawnSync('npm', [...args, '--registry', registry.url, '--no-audit', '--no-fund'], { cwd: dir, env: { ...env, NPM_CONFIG_USERCONFIG: registry.npmrc }, encoding: 'utf8' })
+}
+
+function freshProject() {
+  const dir = mkdtempSync(join(tmpdir(), 'svn-user-'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }))
+  return dir
+}
+
+function duKiB(dir) {
+  let bytes = 0
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    const stat = statSync(join(dir, entry))
+    if (stat.isFile()) bytes += stat.size
+  }
+  return Math.round(bytes / 1024)
+}
+
+const node = (dir, file, source) => {
+  writeFileSync(join(dir, file), source)
+  return spawnSync(process.execPath, [file], { cwd: dir, env, encoding: 'utf8', timeout: 30000 })
+}
+
+test.serial('the rehearsal publishes the built platform package, then the root pinning all eight targets; the tree stays clean', (t) => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('the rehearsal test is written for linux x64')
+  const before = gitStatus()
+  const rehearsal = spawnSync('npm', ['run', '--silent', 'release:rehearse', '--', '--registry', registry.url], { cwd: root, env: { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc }, encoding: 'utf8' })
+  t.is(rehearsal.status, 0, rehearsal.stderr + rehearsal.stdout)
+  t.regex(rehearsal.stdout, /published 2 packages; not built here, so not published: /)
+  t.is(gitStatus(), before, 'the working tree is as it was')
+  const view = JSON.parse(npmIn(root, ['view', `stream-video-native@${version}`, '--json']).stdout)
+  t.is(Object.keys(view.optionalDependencies).length, 8)
+  t.true(Object.values(view.optionalDependencies).every((v) => v === version), 'exact versions')
+  t.true('stream-video-native-win32-arm64-msvc' in view.optionalDependencies)
+  t.like(view, { license: 'MIT', repository: { type: 'git' } })
+  t.is(view.scripts, undefined, 'no scripts, so no install scripts')
+  t.is(JSON.parse(npmIn(root, ['view', `stream-video-native-${PLATFORM}@${version}`, 'version', '--json']).stdout), version)
+  // A second run publishes nothing new and does not fail.
+  const again = spawnSync('npm', ['run', '--silent', 'release:rehearse', '--', '--registry', registry.url], { cwd: root, env: { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc }, encoding: 'utf8' })
+  t.is(again.status, 0, again.stderr)
+  t.regex(again.stdout, /already on .*: skipped/)
+})
+
+test.serial('npm install stream-video-native by name: npm picks the platform package, runs no scripts, needs no Rust', (t) => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('linux x64 only')
+  t.not(spawnSync('cargo', ['--version'], { env }).status, 0, 'no cargo on PATH')
+  project = freshProject()
+  const started = Date.now()
+  const install = npmIn(project, ['install', 'stream-video-native', '--cache', join(project, '.npm-cache'), '--foreground-scripts'])
+  const ms = Date.now() - started
+  t.is(install.status, 0, install.stderr)
+  const modules = join(project, 'node_modules')
+  const installed = readdirSync(modules).filter((d) => d.startsWith('stream-video-native'))
+  t.deepEqual(installed.sort(), ['stream-video-native', `stream-video-native-${PLATFORM}`], 'npm chose the one matching package')
+  for (const name of installed) {
+    const scripts = JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).scripts ?? {}
+    t.deepEqual(['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => s in scripts), [], `${name} has no install scripts`)
+    t.true(existsSync(join(modules, name, 'LICENSE')), `${name} ships its LICENSE`)
+  }
+  t.notRegex(install.stdout + install.stderr, /> .*(preinstall|install|postinstall)/, 'no lifecycle script ran')
+  const binary = join(modules, `stream-video-native-${PLATFORM}`, `stream-video-native.${PLATFORM}.node`)
+  const floor = glibcFloor(binary)
+  t.true(floor.localeCompare(GLIBC_FLOOR, 'en', { numeric: true }) <= 0, `needs glibc ${floor}`)
+  const kib = duKiB(modules)
+  console.log(`registry install: stream-video-native by name in ${(ms / 1000).toFixed(1)} s, ${kib} KiB installed (node_modules), binary needs glibc ${floor}`)
+})
+
+const EXERCISE = (load) => `
+${load}
+const crypto = require('node:crypto')
+;(async () => {
+  const emulator = await startEmulator({ apiKey: 'k', apiSecret: 'installed-secret' })
+  Object.assign(process.env, { STREAM_API_KEY: 'k', STREAM_API_SECRET: 'installed-secret', STREAM_BASE_URL: emulator.url })
+  const token = await stream.generateStreamToken('u1')
+  const call = await stream.createStreamCall('installed-call', 'u1', { meetingId: 'm', agentId: 'a', agentName: 'n' })
+  await stream.upsertUsers([{ id: 'u2' }])
+  await stream.addCallParticipant('installed-call', 'u2')
+  await stream.endCall('installed-call')
+  const body = JSON.stringify({ type: 'call.session_started', created_at: new Date().toISOString(), call_cid: 'default:installed-call' })
+  const signature = crypto.createHmac('sha256', 'installed-secret').update(body).digest('hex')
+  const verified = await stream.verifyWebhook(body, signature)
+  const event = await stream.handleStreamWebhook(body, { signature })
+  await emulator.close()
+  console.log(JSON.stringify({ token: token.split('.').length, cid: call.cid, verified, update: event.update.status, requests: emulator.requests.map((r) => r.path.split('/').pop()) }))
+})().catch((e) => { console.error(e); process.exit(1) })
+`
+
+test.serial('require and import both work and REST calls reach the emulator', (t) => {
+  if (!project) return t.pass('linux x64 only')
+  const expected = { token: 3, cid: 'default:installed-call', verified: true, update: 'active', requests: ['installed-call', 'users', 'members', 'mark_ended'] }
+  const cjs = node(project, 'check.cjs', EXERCISE("const stream = require('stream-video-native'); const { startEmulator } = require('stream-video-native/emulator')"))
+  t.is(cjs.status, 0, cjs.stderr)
+  t.deepEqual(JSON.parse(cjs.stdout), expected)
+  const esm = node(project, 'check.mjs', EXERCISE("import * as stream from 'stream-video-native'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const { startEmulator } = require('stream-video-native/emulator')"))
+  t.is(esm.status, 0, esm.stderr)
+  t.deepEqual(JSON.parse(esm.stdout), expected)
+})
+
+const loadError = (dir) => JSON.parse(node(dir, 'load.cjs', "try { require('stream-video-native'); console.log('{}') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }").stdout)
+
+test.serial('a platform package whose binary cannot load names the platform and the real cause', (t) => {
+  if (!project) return t.pass('linux x64 only')
+  writeFileSync(join(project, 'node_modules', `stream-video-native-${PLATFORM}`, `stream-video-native.${PLATFORM}.node`), 'not a shared object')
+  const { code, message } = loadError(project)
+  t.is(code, 'STREAM_NATIVE_BINDING')
+  t.true(message.includes(PLATFORM), message)
+  t.regex(message, /invalid ELF header|file too short/, 'the loader’s own message')
+  t.notRegex(message, /reinstall/)
+})
+
+test.serial('--omit=optional gives STREAM_NATIVE_BINDING naming the platform package', (t) => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('linux x64 only')
+  const dir = freshProject()
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const install = npmIn(dir, ['install', 'stream-video-native', '--omit=optional'])
+  t.is(install.status, 0, install.stderr)
+  t.false(existsSync(join(dir, 'node_modules', `stream-video-native-${PLATFORM}`)))
+  const { code, message } = loadError(dir)
+  t.is(code, 'STREAM_NATIVE_BINDING')
+  t.true(message.includes(`stream-video-native-${PLATFORM}`), message)
+  t.regex(message, /optional dependencies/)
+})

@@ -1,0 +1,127 @@
+// Publishes a release: every platform package whose binary is present, then
+// the root package with exact-version optionalDependencies on all targets.
+// The release workflow and a local rehearsal run this same script:
+//
+//   npm run release:rehearse -- --registry http://127.0.0.1:4873   # what this machine built
+//   node scripts/publish.mjs --all --provenance --tag-version v0.1.0 # the workflow: every target
+//
+// Everything is checked before anything is published (versions in sync, the
+// tag matches, license and repository on every package, a binary for every
+// target with --all), so a release is never half out. A version already on
+// the registry is skipped, so a rerun after a network failure finishes the
+// job. npm's own auth for the registry is used; the root package is staged
+// under .tmp/, so the working tree stays as it was.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { npm, root } from './ensure.mjs'
+
+/** napi's platform directory names for the Rust target triples in package.json. */
+const PLATFORMS = {
+  'x86_64-unknown-linux-gnu': 'linux-x64-gnu',
+  'aarch64-unknown-linux-gnu': 'linux-arm64-gnu',
+  'x86_64-unknown-linux-musl': 'linux-x64-musl',
+  'aarch64-unknown-linux-musl': 'linux-arm64-musl',
+  'x86_64-apple-darwin': 'darwin-x64',
+  'aarch64-apple-darwin': 'darwin-arm64',
+  'x86_64-pc-windows-msvc': 'win32-x64-msvc',
+  'aarch64-pc-windows-msvc': 'win32-arm64-msvc',
+}
+
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'))
+
+/** The release as it stands on disk: root manifest and one entry per target. */
+export function releasePlan() {
+  const manifest = readJson(join(root, 'package.json'))
+  const targets = manifest.napi.targets.map((triple) => {
+    const platform = PLATFORMS[triple]
+    if (!platform) throw new Error(`no platform directory is known for target ${triple}`)
+    const dir = join(root, 'npm', platform)
+    const pkg = readJson(join(dir, 'package.json'))
+    return { triple, platform, dir, pkg, built: existsSync(join(dir, pkg.main)) }
+  })
+  return { manifest, targets }
+}
+
+/** Every problem that would make the release fail half-way, found before it starts. */
+export function preflight({ manifest, targets }, { all = false, tagVersion } = {}) {
+  const problems = []
+  const { version } = manifest
+  if (tagVersion !== undefined && tagVersion.replace(/^v/, '') !== version) problems.push(`the tag ${tagVersion} is not v${version} (package.json)`)
+  const binding = readFileSync(join(root, 'binding.js'), 'utf8')
+  if (!binding.includes(`expected ${version} but got`)) problems.push(`binding.js was generated for another version than ${version}: run \`npx napi version\` and rebuild`)
+  for (const [name, pkg, dir] of [[manifest.name, manifest, root], ...targets.map((t) => [t.pkg.name, t.pkg, t.dir])]) {
+    if (pkg.version !== version) problems.push(`${name} is at ${pkg.version}, not ${version} (run \`npx napi version\`)`)
+    if (!pkg.license) problems.push(`${name} has no license field`)
+    if (!pkg.repository?.url) problems.push(`${name} has no repository field (npm refuses provenance without it)`)
+    if (!existsSync(join(dir, 'LICENSE'))) problems.push(`${name} has no LICENSE file`)
+  }
+  for (const t of targets) {
+    if (!t.pkg.name.endsWith(t.platform)) problems.push(`npm/${t.platform} holds ${t.pkg.name}`)
+    if (all && !t.built) problems.push(`no binary for ${t.triple} (npm/${t.platform}/${t.pkg.main})`)
+  }
+  if (!targets.some((t) => t.built)) problems.push('no platform binary is built at all')
+  return problems
+}
+
+/** The root package as published: its files plus exact-version optionalDependencies on every target. */
+export function stageRoot({ manifest, targets }) {
+  const stage = join(root, '.tmp', 'publish', 'root')
+  rmSync(stage, { recursive: true, force: true })
+  mkdirSync(stage, { recursive: true })
+  for (const file of [...manifest.files, 'README.md']) {
+    if (existsSync(join(root, file))) cpSync(join(root, file), join(stage, file), { recursive: true })
+  }
+  const published = { ...manifest, optionalDependencies: Object.fromEntries(targets.map((t) => [t.pkg.name, manifest.version])) }
+  delete published.devDependencies
+  delete published.scripts
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`)
+  return stage
+}
+
+function alreadyPublished(name, version, registry) {
+  const view = spawnSync(npm, ['view', `${name}@${version}`, 'version', '--registry', registry], { encoding: 'utf8' })
+  return view.status === 0 && view.stdout.trim() === version
+}
+
+export function publish({ registry, all = false, provenance = false, tagVersion, tag = 'latest' }) {
+  const plan = releasePlan()
+  const problems = preflight(plan, { all, tagVersion })
+  if (problems.length) throw new Error(`not publishing anything:\n- ${problems.join('\n- ')}`)
+  const flags = ['--registry', registry, '--access', 'public', '--tag', tag, ...(provenance ? ['--provenance'] : [])]
+  const published = []
+  const stage = stageRoot(plan)
+  // The root last: once it is out, npm resolves its optionalDependencies.
+  for (const [name, dir] of [...plan.targets.filter((t) => t.built).map((t) => [t.pkg.name, t.dir]), [plan.manifest.name, stage]]) {
+    if (alreadyPublished(name, plan.manifest.version, registry)) {
+      console.log(`${name}@${plan.manifest.version} is already on ${registry}: skipped`)
+      continue
+    }
+    console.log(`> npm publish ${dir} ${flags.join(' ')}`)
+    execFileSync(npm, ['publish', dir, ...flags], { stdio: 'inherit' })
+    published.push(name)
+  }
+  const skipped = plan.targets.filter((t) => !t.built).map((t) => t.pkg.name)
+  console.log(`published ${published.length} packages${skipped.length ? `; not built here, so not published: ${skipped.join(', ')}` : ''}`)
+  return { published, skipped, version: plan.manifest.version }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      registry: { type: 'string', default: 'https://registry.npmjs.org' },
+      all: { type: 'boolean', default: false },
+      provenance: { type: 'boolean', default: false },
+      'tag-version': { type: 'string' },
+      tag: { type: 'string', default: 'latest' },
+    },
+  })
+  try {
+    publish({ registry: values.registry, all: values.all, provenance: values.provenance, tagVersion: values['tag-version'], tag: values.tag })
+  } catch (e) {
+    console.error(e.message)
+    process.exit(1)
+  }
+}
