@@ -1,7 +1,8 @@
-// Builds the binary that goes into this platform's npm package (npm/<platform>/).
-// On linux x64 (glibc) it links against glibc 2.17 with zig through
-// cargo-zigbuild, so the package loads on old distributions (a plain build
-// here needs glibc 2.34). Both tools come from PyPI (`ziglang`, and
+// Builds the binary that goes into a platform's npm package (npm/<platform>/):
+// this machine's by default, or `--target <triple>` (what the release
+// workflow runs on each runner). Linux glibc builds link against glibc 2.17
+// with zig through cargo-zigbuild, so the package loads on old distributions
+// (a plain build here needs glibc 2.34). Both tools come from PyPI (`ziglang`, and
 // `cargo-zigbuild`'s prebuilt wheel) into a virtual environment under .tmp/,
 // never the system pip (Debian and Ubuntu refuse it, PEP 668). Elsewhere it
 // ships the host build.
@@ -9,10 +10,10 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync } from 'node:fs'
 import { basename, delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { addonPath, ensureAll, root, run } from './ensure.mjs'
 
 export const GLIBC_FLOOR = '2.17'
-const ZIG_TARGET = `x86_64-unknown-linux-gnu.${GLIBC_FLOOR}`
 const CARGO_ZIGBUILD = '0.24.1'
 const ZIGLANG = '0.17.1'
 
@@ -38,24 +39,62 @@ export function glibcFloor(file) {
   return versions.at(-1) ?? null
 }
 
-/** Builds and places the platform binary; returns { platform, dir, file }. */
-export function buildDist() {
-  ensureAll()
-  const host = addonPath()
-  const platform = basename(host).replace(/^stream-video-native\.(.+)\.node$/, '$1')
+/** napi's platform directory names for the Rust target triples in package.json. */
+export const PLATFORMS = {
+  'x86_64-unknown-linux-gnu': 'linux-x64-gnu',
+  'aarch64-unknown-linux-gnu': 'linux-arm64-gnu',
+  'x86_64-unknown-linux-musl': 'linux-x64-musl',
+  'aarch64-unknown-linux-musl': 'linux-arm64-musl',
+  'x86_64-apple-darwin': 'darwin-x64',
+  'aarch64-apple-darwin': 'darwin-arm64',
+  'x86_64-pc-windows-msvc': 'win32-x64-msvc',
+  'aarch64-pc-windows-msvc': 'win32-arm64-msvc',
+}
+
+/**
+ * Builds the release binary for `target` (a Rust triple) into npm/<platform>/.
+ * Linux targets go through cargo-zigbuild (glibc 2.17 floor for gnu, musl
+ * linked dynamically as Node needs); macOS and Windows through cargo.
+ */
+function buildTarget(target) {
+  const platform = PLATFORMS[target]
+  if (!platform) throw new Error(`unknown target ${target}; known: ${Object.keys(PLATFORMS).join(', ')}`)
   const dir = join(root, 'npm', platform)
-  const file = join(dir, basename(host))
-  if (platform === 'linux-x64-gnu') {
+  const file = join(dir, `stream-video-native.${platform}.node`)
+  // Their own target dir: sharing the host build's would make each rebuild the other from scratch.
+  const targetDir = join(root, 'target', 'dist')
+  const out = join(targetDir, target, 'release')
+  if (target.includes('linux')) {
     const env = ensureZigTools()
-    // Its own target dir: sharing the host build's would make each rebuild the other from scratch.
-    const targetDir = join(root, 'target', 'zig')
-    run('cargo', ['zigbuild', '--release', '--target', ZIG_TARGET, '--target-dir', targetDir], root, env)
-    copyFileSync(join(targetDir, 'x86_64-unknown-linux-gnu', 'release', 'libstream_video_native.so'), file)
-    console.log(`${basename(file)}: needs glibc ${glibcFloor(file)} at most`)
+    if (target.endsWith('musl')) env.RUSTFLAGS = `${env.RUSTFLAGS ?? ''} -C target-feature=-crt-static`.trim()
+    const zigTarget = target.endsWith('gnu') ? `${target}.${GLIBC_FLOOR}` : target
+    run('cargo', ['zigbuild', '--release', '--target', zigTarget, '--target-dir', targetDir], root, env)
+    copyFileSync(join(out, 'libstream_video_native.so'), file)
+    if (target.endsWith('gnu')) console.log(`${basename(file)}: needs glibc ${glibcFloor(file)} at most`)
   } else {
-    copyFileSync(host, file)
+    run('cargo', ['build', '--release', '--target', target, '--target-dir', targetDir])
+    copyFileSync(join(out, target.includes('windows') ? 'stream_video_native.dll' : 'libstream_video_native.dylib'), file)
   }
   return { platform, dir, file }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) buildDist()
+/**
+ * Builds and places a platform binary; returns { platform, dir, file }.
+ * Without a target: this machine's (after the host build the tests use).
+ */
+export function buildDist(target) {
+  if (target) return buildTarget(target)
+  ensureAll()
+  const host = addonPath()
+  const platform = basename(host).replace(/^stream-video-native\.(.+)\.node$/, '$1')
+  if (platform === 'linux-x64-gnu') return buildTarget('x86_64-unknown-linux-gnu')
+  const dir = join(root, 'npm', platform)
+  const file = join(dir, basename(host))
+  copyFileSync(host, file)
+  return { platform, dir, file }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { target: { type: 'string' } } })
+  buildDist(values.target)
+}

@@ -16,19 +16,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { PLATFORMS } from './build-dist.mjs'
 import { npm, root } from './ensure.mjs'
-
-/** napi's platform directory names for the Rust target triples in package.json. */
-const PLATFORMS = {
-  'x86_64-unknown-linux-gnu': 'linux-x64-gnu',
-  'aarch64-unknown-linux-gnu': 'linux-arm64-gnu',
-  'x86_64-unknown-linux-musl': 'linux-x64-musl',
-  'aarch64-unknown-linux-musl': 'linux-arm64-musl',
-  'x86_64-apple-darwin': 'darwin-x64',
-  'aarch64-apple-darwin': 'darwin-arm64',
-  'x86_64-pc-windows-msvc': 'win32-x64-msvc',
-  'aarch64-pc-windows-msvc': 'win32-arm64-msvc',
-}
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'))
 

@@ -17,5 +17,8 @@ pub mod users;
 pub mod validate;
 pub mod webhook;
 
+// The napi edge needs Node's symbols at load time; fuzz binaries (`--cfg fuzzing`) link without them.
+#[cfg(not(fuzzing))]
 mod binding;
+#[cfg(not(fuzzing))]
 mod js_bytes;
