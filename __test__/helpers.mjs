@@ -20,7 +20,7 @@ export function useEmulator(test) {
 }
 
 /** A loopback port with nothing listening on it. */
-export { freePort as closedPort } from '../scripts/stack.mjs'
+export { freePort as closedPort } from '../scripts/ports.mjs'
 
 
 export function decodeJwtParts(token) {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { npm, root, run } from './ensure.mjs'
-import { freePort } from './stack.mjs'
+import { freePort } from './ports.mjs'
 
 const HOME = join(root, '.tmp', 'verdaccio')
 const BIN = join(HOME, 'node_modules', 'verdaccio', 'bin', 'verdaccio')

@@ -5,22 +5,13 @@ import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { appDir } from './example.mjs'
+import { freePort } from './ports.mjs'
 
 const require = createRequire(import.meta.url)
 const { startEmulator } = require('../emulator')
-
-/** A loopback port that was free a moment ago (nothing listens on it). */
-export async function freePort() {
-  const server = net.createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function waitUntilUp(url, app, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs

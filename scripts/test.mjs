@@ -1,6 +1,7 @@
 // `npm test`: installs and builds what is missing, then runs the Rust unit
-// tests, the ava specs (against the local Stream emulator), the end-to-end
-// test of the example Next.js app and the TypeScript check. Prints one `N passed, N failed` line per suite and a total.
+// tests, the ava specs (against the local Stream emulator) on Node 20, 22, 24
+// and 26, the end-to-end specs (release rehearsal and install by name from a
+// local registry, the example Next.js app) and the TypeScript check. Prints one `N passed, N failed` line per suite and a total.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -35,8 +36,11 @@ suites.push({
   ok: cargo.ok,
 })
 
-function avaSuite(name, args) {
-  const ava = run(bin('ava'), ['--tap', ...args], { capture: true })
+const AVA = join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs')
+
+/** Runs ava with `node` (this one, or an `npx -p node@<major>` command) and records its counts. */
+function avaSuite(name, args, node = [process.execPath]) {
+  const ava = run(node[0], [...node.slice(1), AVA, '--tap', ...args], { capture: true })
   const passed = (ava.stdout.match(/^ok \d+/gm) || []).length
   const failed = (ava.stdout.match(/^not ok \d+/gm) || []).length
   // A suite that ran nothing has failed, whatever ava's exit code says.
@@ -44,7 +48,11 @@ function avaSuite(name, args) {
   suites.push({ name, passed, failed: failed + (ok || failed ? 0 : 1), ok })
 }
 
-avaSuite('js', [])
+avaSuite(`js (node ${process.versions.node.split('.')[0]})`, [])
+// The same specs on the other Node majors users deploy on (the npm package `node@<major>` brings each).
+for (const major of ['20', '22', '24', '26'].filter((m) => m !== process.versions.node.split('.')[0])) {
+  avaSuite(`js (node ${major})`, [], ['npx', '-y', '-p', `node@${major}`, 'node'])
+}
 // Clean install from packed tarballs, and the example Next.js app against the emulator.
 const e2eSpecs = readdirSync(join(root, '__test__', 'e2e')).filter((f) => f.endsWith('.spec.mjs'))
 avaSuite('e2e', ['--timeout=10m', '--serial', ...e2eSpecs.map((f) => `__test__/e2e/${f}`)])

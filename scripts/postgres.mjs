@@ -1,0 +1,63 @@
+// A throwaway PostgreSQL server on loopback for the example's scale test and
+// `npm run demo -- --postgres`: Debian's `postgresql` package (installed with
+// apt-get when missing), a data directory under .tmp/, run as the `postgres`
+// user (the server refuses to run as root), stopped and removed by `stop()`.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { root, run } from './ensure.mjs'
+import { freePort } from './ports.mjs'
+
+const PG_LIB = '/usr/lib/postgresql'
+
+/** The directory holding initdb and pg_ctl, installing Debian's postgresql when there is none. */
+function serverBin() {
+  const find = () => {
+    if (!existsSync(PG_LIB)) return null
+    const versions = readdirSync(PG_LIB).filter((v) => existsSync(join(PG_LIB, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+    return versions.length ? join(PG_LIB, versions[0], 'bin') : null
+  }
+  if (find()) return find()
+  const install = ['apt-get', 'install', '-y', '--no-install-recommends', 'postgresql']
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  if (isRoot()) run(install[0], install.slice(1), root, env)
+  else run('sudo', install, root, env)
+  const bin = find()
+  if (!bin) throw new Error('apt-get installed postgresql, but no initdb was found under /usr/lib/postgresql')
+  return bin
+}
+
+const isRoot = () => process.getuid?.() === 0
+
+/** A server command, run as the `postgres` user when we are root (the server refuses root). */
+function asPostgres(command, args) {
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]
+}
+
+function runAsPostgres(command, args) {
+  const [file, argv] = asPostgres(command, args)
+  return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+/** Starts PostgreSQL; resolves to { url, port, startMs, stop }. */
+export async function startPostgres({ database = 'meetings' } = {}) {
+  const started = Date.now()
+  const bin = serverBin()
+  mkdirSync(join(root, '.tmp'), { recursive: true })
+  const dir = mkdtempSync(join(root, '.tmp', 'pg-'))
+  chmodSync(dir, 0o777)
+  // The postgres user must reach the directory through .tmp.
+  chmodSync(join(root, '.tmp'), 0o755)
+  if (isRoot()) execFileSync('chown', ['-R', 'postgres:postgres', dir])
+  const data = join(dir, 'data')
+  runAsPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
+  const port = await freePort()
+  const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`
+  runAsPostgres(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start'])
+  runAsPostgres(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database])
+  const stop = async () => {
+    spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), { stdio: 'ignore' })
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, port, startMs: Date.now() - started, stop }
+}
