@@ -2,18 +2,21 @@
 // loopback: the Stream emulator, the example Next.js app (SQLite) and this
 // package between them. Prints each step and the meeting's transitions.
 // `npm run demo -- --serve` keeps both running (app on :3000, emulator on
-// :4100) so a person can open the page, until Ctrl-C.
+// :4100) so a person can open the page, until Ctrl-C. `--postgres` runs the
+// app on a PostgreSQL that the demo starts (and stops) instead of SQLite.
 import crypto from 'node:crypto'
 import { createRequire } from 'node:module'
 import { prepareExample } from './example.mjs'
+import { startPostgres } from './postgres.mjs'
 import { startStack } from './stack.mjs'
 
 const serve = process.argv.includes('--serve')
 prepareExample({ build: true })
+const pg = process.argv.includes('--postgres') ? await startPostgres() : null
 const require = createRequire(import.meta.url)
 const stream = require('stream-video-native')
 
-const stack = await startStack(serve ? { appPort: 3000, emulatorPort: 4100 } : {})
+const stack = await startStack({ ...(serve ? { appPort: 3000, emulatorPort: 4100 } : {}), databaseUrl: pg?.url })
 // The package's own calls below go to the same emulator, with the same credentials as the app.
 Object.assign(process.env, { STREAM_API_KEY: stack.apiKey, STREAM_API_SECRET: stack.apiSecret, STREAM_BASE_URL: stack.emulator.url })
 
@@ -32,7 +35,8 @@ async function status(id) {
 }
 
 try {
-  console.log(`Stream emulator ${stack.emulator.url}  ·  app ${stack.appUrl}  ·  SQLite ${stack.databasePath}`)
+  const store = pg ? `PostgreSQL ${pg.url} (started in ${(pg.startMs / 1000).toFixed(1)} s)` : `SQLite ${stack.databasePath}`
+  console.log(`Stream emulator ${stack.emulator.url}  ·  app ${stack.appUrl}  ·  ${store}`)
 
   step(1, 'host-1 signs in; POST /api/meetings → upsertUsers (host, agent) + createStreamCall + addCallParticipant (agent) + generateStreamToken')
   const created = await (await host('/api/meetings', { method: 'POST', body: JSON.stringify({ agentId: 'agent-456', agentName: 'Sales Assistant' }) })).json()
@@ -86,4 +90,5 @@ try {
   console.log('\nDemo finished.')
 } finally {
   await stack.stop()
+  await pg?.stop()
 }

@@ -1,6 +1,8 @@
 // Starts the whole local stack on loopback: the Stream emulator and the
-// example Next.js app (production build) wired to each other, with a fresh
-// SQLite database. Used by the end-to-end test and `npm run demo`.
+// example Next.js app (production build) wired to each other. One instance on
+// a fresh SQLite database by default; with `databaseUrl` (PostgreSQL), any
+// number of instances sharing it, as behind a load balancer. Used by the
+// end-to-end tests and `npm run demo`.
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -27,60 +29,75 @@ async function waitUntilUp(url, app, timeoutMs = 60000) {
   throw new Error(`the app did not answer at ${url} within ${timeoutMs} ms`)
 }
 
-/** Starts emulator + app. `appPort`/`emulatorPort` default to free ports. */
-export async function startStack({ appPort, emulatorPort, autoSession = false, quiet = true } = {}) {
-  appPort ??= await freePort()
+async function stopProcess(child) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+/**
+ * Starts the emulator and `instances` app processes. `appPort` (first
+ * instance) and `emulatorPort` default to free ports. Webhooks go to the
+ * first instance.
+ */
+export async function startStack({ appPort, emulatorPort, autoSession = false, quiet = true, databaseUrl, instances = 1 } = {}) {
+  if (instances > 1 && !databaseUrl) throw new Error('several instances need a shared database (databaseUrl)')
+  const ports = [appPort ?? (await freePort())]
+  while (ports.length < instances) ports.push(await freePort())
+  const appUrls = ports.map((port) => `http://127.0.0.1:${port}`)
   const apiKey = 'local-key'
   const apiSecret = crypto.randomBytes(32).toString('hex')
-  const appUrl = `http://127.0.0.1:${appPort}`
   const emulator = await startEmulator({
     apiKey,
     apiSecret,
     port: emulatorPort,
-    webhookUrl: `${appUrl}/api/webhook/stream`,
+    webhookUrl: `${appUrls[0]}/api/webhook/stream`,
     autoSession,
     webhookRetryDelayMs: 100,
   })
   const dataDir = mkdtempSync(join(tmpdir(), 'stream-meetings-'))
   const databasePath = join(dataDir, 'meetings.db')
-  const app = spawn(join(appDir, 'node_modules', '.bin', 'next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
-    cwd: appDir,
-    env: {
-      ...process.env,
-      STREAM_API_KEY: apiKey,
-      STREAM_API_SECRET: apiSecret,
-      STREAM_BASE_URL: emulator.url,
-      DATABASE_PATH: databasePath,
-      // The example's demo sign-in (a stand-in for an auth library) and its cookie key.
-      DEMO_LOGIN: '1',
-      SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
-      SESSION_INSECURE_COOKIE: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
-  })
+  const env = {
+    ...process.env,
+    STREAM_API_KEY: apiKey,
+    STREAM_API_SECRET: apiSecret,
+    STREAM_BASE_URL: emulator.url,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_PATH: databasePath }),
+    // The example's demo sign-in (a stand-in for an auth library) and its cookie key, shared by the instances.
+    DEMO_LOGIN: '1',
+    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    SESSION_INSECURE_COOKIE: '1',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NODE_ENV: 'production',
+  }
+  const apps = ports.map((port) =>
+    spawn(join(appDir, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: appDir,
+      env,
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+    }),
+  )
   const stop = async () => {
-    if (app.exitCode === null) {
-      const exited = new Promise((resolve) => app.once('exit', resolve))
-      app.kill('SIGTERM')
-      await exited
-    }
+    await Promise.all(apps.map(stopProcess))
     await emulator.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
   try {
-    await waitUntilUp(appUrl, app)
+    await Promise.all(apps.map((app, i) => waitUntilUp(appUrls[i], app)))
   } catch (e) {
     await stop()
     throw e
   }
-  /** Signs `userId` in through the demo sign-in and returns `fetch` for the app with that session's cookie. */
+  /**
+   * Signs `userId` in through the demo sign-in and returns `fetch` for the
+   * app with that session's cookie (any instance: `as(path, init, instance)`).
+   */
   async function signIn(userId) {
-    const response = await fetch(`${appUrl}/api/session`, { method: 'POST', body: JSON.stringify({ userId }) })
+    const response = await fetch(`${appUrls[0]}/api/session`, { method: 'POST', body: JSON.stringify({ userId }) })
     if (!response.ok) throw new Error(`sign-in as ${userId} failed: ${response.status}`)
     const cookie = response.headers.get('set-cookie').split(';')[0]
-    return (path, init = {}) => fetch(`${appUrl}${path}`, { ...init, headers: { ...init.headers, cookie } })
+    return (path, init = {}, instance = 0) => fetch(`${appUrls[instance]}${path}`, { ...init, headers: { ...init.headers, cookie } })
   }
-  return { emulator, appUrl, apiKey, apiSecret, databasePath, stop, signIn }
+  return { emulator, appUrl: appUrls[0], appUrls, apiKey, apiSecret, databasePath: databaseUrl ? null : databasePath, databaseUrl, stop, signIn }
 }

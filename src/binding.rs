@@ -262,25 +262,14 @@ impl NativeClient {
   /// The client for these `STREAM_*` values (errors name the variables).
   #[napi(factory)]
   pub fn from_env(env: EnvValues) -> napi::Result<Self, ErrorKind> {
-    let raw = RawConfig {
-      api_key: env.api_key,
-      api_secret: env.api_secret,
-      base_url: env.base_url,
-      timeout_ms: env.timeout_ms,
-      max_retries: env.max_retries,
-    };
+    let raw = RawConfig { api_key: env.api_key, api_secret: env.api_secret, base_url: env.base_url, timeout_ms: env.timeout_ms, max_retries: env.max_retries };
     sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_env_values(&raw)?)?) }))
   }
 
   #[napi]
   pub fn settings(&self) -> ClientSettings {
     let c = self.inner.config();
-    ClientSettings {
-      api_key: c.api_key.clone(),
-      base_url: c.base_url.clone(),
-      timeout_ms: c.timeout.as_millis() as u32,
-      max_retries: c.max_retries,
-    }
+    ClientSettings { api_key: c.api_key.clone(), base_url: c.base_url.clone(), timeout_ms: c.timeout.as_millis() as u32, max_retries: c.max_retries }
   }
 
   #[napi]
@@ -305,19 +294,39 @@ impl NativeClient {
   }
 
   #[napi]
-  pub fn generate_call_token(&self, user_id: String, call_ids: Vec<String>, role: Option<String>, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
+  pub fn generate_call_token(
+    &self,
+    user_id: String,
+    call_ids: Vec<String>,
+    role: Option<String>,
+    validity_in_seconds: Option<f64>,
+  ) -> napi::Result<String, ErrorKind> {
     sync(|| self.inner.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn create_call<'env>(&self, env: &'env Env, call_id: String, user_id: String, custom_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+  pub fn create_call<'env>(
+    &self,
+    env: &'env Env,
+    call_id: String,
+    user_id: String,
+    custom_json: String,
+    cancel: Option<&NativeCancel>,
+  ) -> napi::Result<PromiseRaw<'env, Outcome>> {
     let client = self.inner.clone();
     let operation = async move { client.create_call(&call_id, &user_id, &custom_json).await };
     spawn(env, cancel, operation, |call| Outcome { call: Some(call.into()), ..Default::default() })
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn add_member<'env>(&self, env: &'env Env, call_id: String, user_id: String, role: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+  pub fn add_member<'env>(
+    &self,
+    env: &'env Env,
+    call_id: String,
+    user_id: String,
+    role: String,
+    cancel: Option<&NativeCancel>,
+  ) -> napi::Result<PromiseRaw<'env, Outcome>> {
     let client = self.inner.clone();
     let operation = async move { client.add_member(&call_id, &user_id, &role).await };
     spawn(env, cancel, operation, |()| Outcome::default())

@@ -9,10 +9,10 @@ use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::event::{self, CallEvent};
 use crate::redact::redact;
 use crate::retry::{server_hint, Failure, RetryPolicy};
 use crate::token::{self, unix_now, Key, ServerTokenCache};
-use crate::event::{self, CallEvent};
 use crate::users::{self, UserInfo};
 use crate::{validate, webhook};
 
@@ -86,13 +86,7 @@ impl Client {
       .redirect(reqwest::redirect::Policy::none())
       .build()
       .map_err(|e| Error::config(format!("could not set up the HTTP client: {e}")))?;
-    Ok(Client {
-      key: Key::new(&config.api_secret),
-      server_token: ServerTokenCache::default(),
-      retry: RetryPolicy::new(config.max_retries),
-      http,
-      config,
-    })
+    Ok(Client { key: Key::new(&config.api_secret), server_token: ServerTokenCache::default(), retry: RetryPolicy::new(config.max_retries), http, config })
   }
 
   pub fn config(&self) -> &Config {
@@ -120,11 +114,7 @@ impl Client {
     validate::call_id(call_id)?;
     validate::user_id(user_id)?;
     validate_custom(custom_json)?;
-    let body = format!(
-      "{{\"data\":{{\"created_by_id\":{},\"custom\":{}}}}}",
-      json_string(user_id),
-      custom_json
-    );
+    let body = format!("{{\"data\":{{\"created_by_id\":{},\"custom\":{}}}}}", json_string(user_id), custom_json);
     let (bytes, meta) = self.post(&call_path(call_id, ""), Some(body)).await?;
     let parsed: GetOrCreateResponse = serde_json::from_slice(&bytes).map_err(|e| meta.unreadable(&e))?;
     let call = parsed.call;
@@ -143,11 +133,7 @@ impl Client {
     validate::call_id(call_id)?;
     validate::user_id(user_id)?;
     validate::role(role)?;
-    let body = format!(
-      "{{\"update_members\":[{{\"user_id\":{},\"role\":{}}}]}}",
-      json_string(user_id),
-      json_string(role)
-    );
+    let body = format!("{{\"update_members\":[{{\"user_id\":{},\"role\":{}}}]}}", json_string(user_id), json_string(role));
     self.post(&call_path(call_id, "/members"), Some(body)).await.map(drop)
   }
 
@@ -229,10 +215,7 @@ impl Client {
           (error, failure)
         }
         Ok(Err(e)) => classify(&e, &self.config),
-        Err(_) => (
-          Error::new(ErrorKind::Timeout, format!("request timed out after {} ms", self.config.timeout.as_millis())),
-          Failure::Final,
-        ),
+        Err(_) => (Error::new(ErrorKind::Timeout, format!("request timed out after {} ms", self.config.timeout.as_millis())), Failure::Final),
       };
       let remaining = deadline.saturating_duration_since(Instant::now());
       match self.retry.next_delay(retries, &failure, remaining, fastrand::f64()) {
@@ -251,7 +234,9 @@ enum Body {
   Complete(bytes::Bytes),
   /// Over the cap: the first `cap` bytes at most (none when `Content-Length`
   /// already said so); the rest was never downloaded.
-  TooLarge { prefix: Vec<u8> },
+  TooLarge {
+    prefix: Vec<u8>,
+  },
 }
 
 impl Body {
@@ -282,10 +267,7 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> reqwest::Re
 
 /// A 3xx: named with where it pointed (origin only), never followed.
 fn redirect_error(status: u16, location: Option<&str>) -> Error {
-  let target = location
-    .and_then(|l| reqwest::Url::parse(l).ok())
-    .map(|u| format!(" to {}", u.origin().ascii_serialization()))
-    .unwrap_or_default();
+  let target = location.and_then(|l| reqwest::Url::parse(l).ok()).map(|u| format!(" to {}", u.origin().ascii_serialization())).unwrap_or_default();
   let mut error = Error::new(
     ErrorKind::Api,
     format!("Stream API answered HTTP {status}, a redirect{target}; redirects are not followed (is STREAM_BASE_URL / baseUrl right?)"),
@@ -318,10 +300,8 @@ impl Attempt {
 
   /// A 2xx whose body is not the JSON Stream documents.
   fn unreadable(&self, cause: &serde_json::Error) -> Error {
-    let mut error = Error::new(
-      ErrorKind::Api,
-      format!("Stream API answered HTTP {} with a body that is not the expected JSON ({cause})", self.status.unwrap_or(0)),
-    );
+    let mut error =
+      Error::new(ErrorKind::Api, format!("Stream API answered HTTP {} with a body that is not the expected JSON ({cause})", self.status.unwrap_or(0)));
     error.status = self.status;
     error.attempts = self.number;
     error.request_id = Some(self.request_id.clone());
@@ -347,10 +327,12 @@ fn classify(e: &reqwest::Error, config: &Config) -> (Error, Failure) {
   }
   let host = reqwest::Url::parse(&config.base_url)
     .ok()
-    .and_then(|u| u.host_str().map(|h| match u.port() {
-      Some(p) => format!("{h}:{p}"),
-      None => h.to_string(),
-    }))
+    .and_then(|u| {
+      u.host_str().map(|h| match u.port() {
+        Some(p) => format!("{h}:{p}"),
+        None => h.to_string(),
+      })
+    })
     .unwrap_or_default();
   if e.is_timeout() {
     let message = format!("connecting to {host} timed out ({detail})");
@@ -368,8 +350,7 @@ fn call_path(call_id: &str, suffix: &str) -> String {
 }
 
 fn validate_custom(custom_json: &str) -> Result<()> {
-  let map: serde_json::Map<String, serde_json::Value> =
-    serde_json::from_str(custom_json).map_err(|_| Error::invalid("data must be a JSON object"))?;
+  let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(custom_json).map_err(|_| Error::invalid("data must be a JSON object"))?;
   for field in ["meetingId", "agentId", "agentName"] {
     if !map.get(field).is_some_and(serde_json::Value::is_string) {
       return Err(Error::invalid(format!("data.{field} must be a string")));
@@ -409,10 +390,7 @@ mod tests {
   fn custom_data_needs_the_three_fields() {
     validate_custom(r#"{"meetingId":"m","agentId":"a","agentName":"n","extra":[1,{"x":null}]}"#).unwrap();
     assert_eq!(validate_custom("[]").unwrap_err().message, "data must be a JSON object");
-    assert_eq!(
-      validate_custom(r#"{"meetingId":"m","agentId":5,"agentName":"n"}"#).unwrap_err().message,
-      "data.agentId must be a string"
-    );
+    assert_eq!(validate_custom(r#"{"meetingId":"m","agentId":5,"agentName":"n"}"#).unwrap_err().message, "data.agentId must be a string");
     assert_eq!(validate_custom(r#"{"agentId":"a","agentName":"n"}"#).unwrap_err().message, "data.meetingId must be a string");
   }
 

@@ -79,13 +79,7 @@ const ENV_NAMES: Names = Names {
   max_retries: "STREAM_MAX_RETRIES",
 };
 
-const OPTION_NAMES: Names = Names {
-  api_key: "apiKey",
-  api_secret: "apiSecret",
-  base_url: "baseUrl",
-  timeout_ms: "timeoutMs",
-  max_retries: "maxRetries",
-};
+const OPTION_NAMES: Names = Names { api_key: "apiKey", api_secret: "apiSecret", base_url: "baseUrl", timeout_ms: "timeoutMs", max_retries: "maxRetries" };
 
 impl Config {
   /// Validates settings that came from the `STREAM_*` environment variables.
@@ -118,13 +112,7 @@ fn build(raw: &RawConfig, names: &Names, missing: &str) -> Result<Config> {
     Some(v) => parse_bounded(v, names.max_retries, 0, MAX_RETRIES_LIMIT as u64)? as u32,
     None => DEFAULT_MAX_RETRIES,
   };
-  Ok(Config {
-    api_key,
-    api_secret,
-    base_url,
-    timeout: Duration::from_millis(timeout_ms),
-    max_retries,
-  })
+  Ok(Config { api_key, api_secret, base_url, timeout: Duration::from_millis(timeout_ms), max_retries })
 }
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
@@ -134,9 +122,7 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 fn parse_bounded(value: &str, name: &str, min: u64, max: u64) -> Result<u64> {
   match value.parse::<u64>() {
     Ok(n) if (min..=max).contains(&n) => Ok(n),
-    _ => Err(Error::config(format!(
-      "{name} must be a whole number from {min} to {max}, got {value:?}"
-    ))),
+    _ => Err(Error::config(format!("{name} must be a whole number from {min} to {max}, got {value:?}"))),
   }
 }
 

@@ -75,15 +75,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
   pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-    Error {
-      kind,
-      message: message.into(),
-      status: None,
-      stream_code: None,
-      request_id: None,
-      attempts: 0,
-      unrecoverable: false,
-    }
+    Error { kind, message: message.into(), status: None, stream_code: None, request_id: None, attempts: 0, unrecoverable: false }
   }
 
   pub fn config(message: impl Into<String>) -> Self {

@@ -86,16 +86,8 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
   }
   let session = call.and_then(|c| c.session.as_ref());
   let asset = raw.call_recording.as_ref().or(raw.call_transcription.as_ref());
-  let session_id = raw
-    .session_id
-    .clone()
-    .or_else(|| asset.and_then(|a| a.session_id.clone()))
-    .or_else(|| session.and_then(|s| s.id.clone()));
-  let meeting_id = call
-    .and_then(|c| c.custom.as_ref())
-    .and_then(|custom| custom.get("meetingId"))
-    .and_then(|v| v.as_str())
-    .map(str::to_string);
+  let session_id = raw.session_id.clone().or_else(|| asset.and_then(|a| a.session_id.clone())).or_else(|| session.and_then(|s| s.id.clone()));
+  let meeting_id = call.and_then(|c| c.custom.as_ref()).and_then(|custom| custom.get("meetingId")).and_then(|v| v.as_str()).map(str::to_string);
 
   let event_time = || raw.created_at.clone();
   let update = match raw.event_type.as_str() {
@@ -111,15 +103,7 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     "call.recording_ready" => asset_url(&raw.call_recording).map(|url| MeetingUpdate::Recording { url }),
     _ => None,
   };
-  Ok(CallEvent {
-    event_type: raw.event_type,
-    created_at: raw.created_at,
-    call_type,
-    call_id,
-    session_id,
-    meeting_id,
-    update,
-  })
+  Ok(CallEvent { event_type: raw.event_type, created_at: raw.created_at, call_type, call_id, session_id, meeting_id, update })
 }
 
 fn asset_url(asset: &Option<RawAsset>) -> Option<String> {
@@ -239,14 +223,30 @@ mod properties {
       any::<bool>().prop_map(Value::Bool),
       any::<f64>().prop_filter_map("finite", serde_json::Number::from_f64).prop_map(Value::Number),
       "\\PC{0,20}".prop_map(Value::String),
-      prop_oneof![Just("call.session_started"), Just("call.session_ended"), Just("call.recording_ready"), Just("call.transcription_ready"), Just("2026-04-08T14:23:35Z"), Just("default:x")]
-        .prop_map(|s| Value::String(s.to_string())),
+      prop_oneof![
+        Just("call.session_started"),
+        Just("call.session_ended"),
+        Just("call.recording_ready"),
+        Just("call.transcription_ready"),
+        Just("2026-04-08T14:23:35Z"),
+        Just("default:x")
+      ]
+      .prop_map(|s| Value::String(s.to_string())),
     ];
     leaf.prop_recursive(4, 64, 8, |inner| {
       let keys = prop_oneof![
-        Just("type".to_string()), Just("created_at".to_string()), Just("call_cid".to_string()), Just("call".to_string()),
-        Just("session".to_string()), Just("started_at".to_string()), Just("ended_at".to_string()), Just("custom".to_string()),
-        Just("meetingId".to_string()), Just("call_recording".to_string()), Just("call_transcription".to_string()), Just("url".to_string()),
+        Just("type".to_string()),
+        Just("created_at".to_string()),
+        Just("call_cid".to_string()),
+        Just("call".to_string()),
+        Just("session".to_string()),
+        Just("started_at".to_string()),
+        Just("ended_at".to_string()),
+        Just("custom".to_string()),
+        Just("meetingId".to_string()),
+        Just("call_recording".to_string()),
+        Just("call_transcription".to_string()),
+        Just("url".to_string()),
         "\\PC{0,8}",
       ];
       prop_oneof![

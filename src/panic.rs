@@ -33,11 +33,7 @@ pub async fn catch_async<T>(future: impl Future<Output = Result<T>>) -> Result<T
 }
 
 fn internal(payload: Box<dyn Any + Send>) -> Error {
-  let detail = payload
-    .downcast_ref::<String>()
-    .map(String::as_str)
-    .or_else(|| payload.downcast_ref::<&str>().copied())
-    .unwrap_or("no message");
+  let detail = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or("no message");
   let message = format!("internal error in stream-video-native (a bug, please report it): {detail}");
   Error::new(ErrorKind::Internal, redact(&message, &[]))
 }

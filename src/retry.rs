@@ -165,7 +165,19 @@ mod tests {
   fn extreme_header_values_never_panic_and_never_wait_past_the_deadline() {
     let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let p = RetryPolicy::new(3);
-    let extremes = ["18446744073709551615", "18446744073709551616", "99999999999999999999999999", "-1", "1e400", "", " ", "NaN", "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "\u{0}"];
+    let extremes = [
+      "18446744073709551615",
+      "18446744073709551616",
+      "99999999999999999999999999",
+      "-1",
+      "1e400",
+      "",
+      " ",
+      "NaN",
+      "Fri, 31 Dec 9999 23:59:59 GMT",
+      "Thu, 01 Jan 1970 00:00:00 GMT",
+      "\u{0}",
+    ];
     for value in extremes {
       for status in [429, 503] {
         let hint = server_hint(status, Some(value), Some(value), now);

@@ -156,10 +156,7 @@ mod tests {
   fn matches_stream_sdk_server_token_vector() {
     // Stream's Node SDK signs {"server":true} with secret456 to this exact token.
     let key = Key::new(&Secret::new("secret456"));
-    assert_eq!(
-      key.sign(r#"{"server":true}"#),
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzZXJ2ZXIiOnRydWV9.xwtLjTyIWD38lvfY-BfgR52wsMU6d7yRL9KuHnVMVRs"
-    );
+    assert_eq!(key.sign(r#"{"server":true}"#), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzZXJ2ZXIiOnRydWV9.xwtLjTyIWD38lvfY-BfgR52wsMU6d7yRL9KuHnVMVRs");
   }
 
   #[test]

@@ -80,19 +80,21 @@ struct RawUser {
 /// The users of Stream's answer, in the order of `ids`.
 pub fn parse_response(body: &[u8], ids: &[String]) -> serde_json::Result<Vec<UserInfo>> {
   let mut parsed: UpsertResponse = serde_json::from_slice(body)?;
-  Ok(ids
-    .iter()
-    .filter_map(|id| parsed.users.remove(id))
-    .map(|u| UserInfo {
-      id: u.id,
-      role: u.role,
-      name: u.name,
-      image: u.image,
-      custom: Value::Object(u.custom.unwrap_or_default()),
-      created_at: u.created_at,
-      updated_at: u.updated_at,
-    })
-    .collect())
+  Ok(
+    ids
+      .iter()
+      .filter_map(|id| parsed.users.remove(id))
+      .map(|u| UserInfo {
+        id: u.id,
+        role: u.role,
+        name: u.name,
+        image: u.image,
+        custom: Value::Object(u.custom.unwrap_or_default()),
+        created_at: u.created_at,
+        updated_at: u.updated_at,
+      })
+      .collect(),
+  )
 }
 
 #[cfg(test)]
@@ -131,7 +133,18 @@ mod tests {
     let body = br#"{"users":{"b":{"id":"b","role":"user","custom":{},"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-02T00:00:00Z","banned":false},
       "a":{"id":"a","role":"admin","name":"A","image":"https://i/a.png","custom":{"x":[1]},"created_at":"t1","updated_at":"t2"}},"duration":"1ms"}"#;
     let users = parse_response(body, &["a".into(), "b".into()]).unwrap();
-    assert_eq!(users[0], UserInfo { id: "a".into(), role: "admin".into(), name: Some("A".into()), image: Some("https://i/a.png".into()), custom: serde_json::json!({"x": [1]}), created_at: "t1".into(), updated_at: "t2".into() });
+    assert_eq!(
+      users[0],
+      UserInfo {
+        id: "a".into(),
+        role: "admin".into(),
+        name: Some("A".into()),
+        image: Some("https://i/a.png".into()),
+        custom: serde_json::json!({"x": [1]}),
+        created_at: "t1".into(),
+        updated_at: "t2".into()
+      }
+    );
     assert_eq!(users[1].name, None);
     assert_eq!(users[1].custom, serde_json::json!({}));
   }

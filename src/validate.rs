@@ -14,10 +14,7 @@ pub const MAX_VALIDITY_SECONDS: u64 = 10 * 365 * 24 * 60 * 60;
 /// id safe as a URL path segment.
 pub fn call_id(id: &str) -> Result<()> {
   if id.is_empty() || id.len() > MAX_CALL_ID_LEN || !id.bytes().all(is_id_byte) {
-    return Err(Error::invalid(format!(
-      "callId must be 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}",
-      quote(id)
-    )));
+    return Err(Error::invalid(format!("callId must be 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}", quote(id))));
   }
   Ok(())
 }
@@ -76,9 +73,7 @@ pub fn validity_seconds(value: f64) -> Result<u64> {
   if value.is_finite() && value.fract() == 0.0 && value >= 1.0 && value <= MAX_VALIDITY_SECONDS as f64 {
     Ok(value as u64)
   } else {
-    Err(Error::invalid(format!(
-      "validityInSeconds must be a whole number of seconds from 1 to {MAX_VALIDITY_SECONDS}, got {value}"
-    )))
+    Err(Error::invalid(format!("validityInSeconds must be a whole number of seconds from 1 to {MAX_VALIDITY_SECONDS}, got {value}")))
   }
 }
 

@@ -141,15 +141,7 @@ mod tests {
     let key = Key::new(&Secret::new("Jefe"));
     let body = b"what do ya want for nothing?";
     let sig = sign(&key, body);
-    for bad in [
-      String::new(),
-      sig.to_uppercase(),
-      sig[..63].to_string(),
-      format!("{sig}0"),
-      format!("sha256={sig}"),
-      "zz".repeat(32),
-      "é".repeat(32),
-    ] {
+    for bad in [String::new(), sig.to_uppercase(), sig[..63].to_string(), format!("{sig}0"), format!("sha256={sig}"), "zz".repeat(32), "é".repeat(32)] {
       assert!(!verify_signature(&key, body, &bad), "{bad}");
     }
   }

@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
       match (e.event_type.as_str(), &e.update) {
         ("call.session_started", Some(MeetingUpdate::Active { .. })) | ("call.session_ended", Some(MeetingUpdate::Processing { .. })) => {}
         ("call.session_started" | "call.session_ended", other) => panic!("{} gave {other:?}", e.event_type),
-        ("call.recording_ready", None | Some(MeetingUpdate::Recording { .. })) | ("call.transcription_ready", None | Some(MeetingUpdate::Transcription { .. })) => {}
+        ("call.recording_ready", None | Some(MeetingUpdate::Recording { .. }))
+        | ("call.transcription_ready", None | Some(MeetingUpdate::Transcription { .. })) => {}
         ("call.recording_ready" | "call.transcription_ready", other) => panic!("{} gave {other:?}", e.event_type),
         (_, None) => {}
         (other, update) => panic!("{other} gave {update:?}"),

@@ -1,41 +1,128 @@
-// SQLite through better-sqlite3. The file comes from DATABASE_PATH (default
-// ./data/meetings.db); migrations in ./migrations run once each, in order.
+// The app's database, behind one small async interface so the same queries
+// run on either store:
+//   - SQLite (better-sqlite3) by default: one process, one file at
+//     DATABASE_PATH (default ./data/meetings.db). For one instance.
+//   - PostgreSQL (pg) when DATABASE_URL=postgres://…: shared by any number
+//     of app instances. Each instance keeps a pool of DATABASE_POOL_MAX
+//     connections (default 10): instances × pool ≤ the server's
+//     max_connections minus what admin tools need.
+// Queries use `?` placeholders (turned into $1, $2… for PostgreSQL) and quoted
+// camelCase aliases. Migrations in ./migrations run once each, in order, at
+// start, recorded in schema_migrations; on PostgreSQL under an advisory lock,
+// so instances starting together do not race.
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import pg from 'pg'
 
 const MIGRATIONS_DIR = path.join(process.cwd(), 'migrations')
+/** Any number: the advisory lock key the instances agree on for migrating. */
+const MIGRATION_LOCK = 4_216_001
 
-export function openDatabase(file = process.env.DATABASE_PATH || path.join(process.cwd(), 'data', 'meetings.db')): Database.Database {
+export interface Queryable {
+  all<T>(sql: string, params?: unknown[]): Promise<T[]>
+  get<T>(sql: string, params?: unknown[]): Promise<T | undefined>
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: unknown[]): Promise<number>
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'sqlite' | 'postgres'
+  /** Runs `fn` in one transaction (committed when it resolves, rolled back when it throws). */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** Locks a row until the transaction ends (SQLite transactions are serial already). */
+  lockSql(table: string): string
+}
+
+function sqlite(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
-  migrate(db)
-  return db
-}
-
-export function migrate(db: Database.Database): string[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)')
-  const applied = new Set(db.prepare('SELECT name FROM schema_migrations').pluck().all() as string[])
-  const pending = fs
-    .readdirSync(MIGRATIONS_DIR)
-    .filter((f) => f.endsWith('.sql') && !applied.has(f))
-    .sort()
-  for (const name of pending) {
-    db.transaction(() => {
-      db.exec(fs.readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8'))
-      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(name, new Date().toISOString())
-    })()
+  const q: Queryable = {
+    all: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql).all(...params) as T[],
+    get: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql).get(...params) as T | undefined,
+    run: async (sql: string, params: unknown[] = []) => db.prepare(sql).run(...params).changes,
   }
-  return pending
+  // One connection: transactions take turns (their statements run synchronously anyway).
+  let queue: Promise<unknown> = Promise.resolve()
+  const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const result = queue.then(async () => {
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        const value = await fn(q)
+        db.exec('COMMIT')
+        return value
+      } catch (e) {
+        db.exec('ROLLBACK')
+        throw e
+      }
+    })
+    queue = result.catch(() => undefined)
+    return result
+  }
+  return { kind: 'sqlite', ...q, transaction, lockSql: (table) => `SELECT id FROM ${table} WHERE id = ?` }
 }
 
-let shared: Database.Database | undefined
+/** `?` placeholders → `$1, $2, …` (our queries have no `?` inside literals). */
+function numbered(sql: string): string {
+  let n = 0
+  return sql.replace(/\?/g, () => `$${++n}`)
+}
 
-/** One connection per server process. */
-export function db(): Database.Database {
-  shared ??= openDatabase()
+function postgres(url: string): Db {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) })
+  const over = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    all: async <T>(sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rows as T[],
+    get: async <T>(sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rows[0] as T | undefined,
+    run: async (sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rowCount ?? 0,
+  })
+  const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      const value = await fn(over(client))
+      await client.query('COMMIT')
+      return value
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw e
+    } finally {
+      client.release()
+    }
+  }
+  return { kind: 'postgres', ...over(pool), transaction, lockSql: (table) => `SELECT id FROM ${table} WHERE id = ? FOR UPDATE` }
+}
+
+async function migrate(store: Db): Promise<string[]> {
+  return store.transaction(async (tx) => {
+    if (store.kind === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK])
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)')
+    const applied = new Set((await tx.all<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name))
+    const pending = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && !applied.has(f)).sort()
+    for (const name of pending) {
+      // One statement at a time: the pg driver's extended protocol takes one per query.
+      const source = fs.readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8')
+      for (const statement of source.split(/;\s*$/m).map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean)) {
+        await tx.run(statement)
+      }
+      await tx.run('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)', [name, new Date().toISOString()])
+    }
+    return pending
+  })
+}
+
+let shared: Promise<Db> | undefined
+
+/** The store for this process (created, and migrated, on first use). */
+export function db(): Promise<Db> {
+  shared ??= (async () => {
+    const url = process.env.DATABASE_URL
+    const store = url && /^postgres(ql)?:\/\//.test(url) ? postgres(url) : sqlite(process.env.DATABASE_PATH || path.join(process.cwd(), 'data', 'meetings.db'))
+    await migrate(store)
+    return store
+  })()
+  shared.catch(() => (shared = undefined)) // a database that was down is tried again on the next request
   return shared
 }
