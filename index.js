@@ -15,7 +15,9 @@ function loadBinding() {
     const installed = installedAt(pkg)
     // The loader tried several files and flavours; the error that matters is the platform package's own.
     const all = causes(cause)
-    const real = installed && (all.find((e) => e.code === 'ERR_DLOPEN_FAILED') ?? all.find((e) => e !== cause && String(e.message).includes(pkg) && e.code !== 'MODULE_NOT_FOUND'))
+    const real =
+      installed &&
+      (all.find((e) => e.code === 'ERR_DLOPEN_FAILED') ?? all.find((e) => e !== cause && String(e.message).includes(pkg) && e.code !== 'MODULE_NOT_FOUND'))
     const error = new Error(
       installed && real
         ? `stream-video-native could not load its native binary for ${platform} (${pkg} is installed at ${installed}): ${real.message}`
@@ -81,13 +83,25 @@ class StreamError extends Error {
 }
 
 // napi's argument conversion failures: a value of the wrong type reached the native side.
-const NAPI_ARGUMENT_CODES = new Set(['InvalidArg', 'ObjectExpected', 'StringExpected', 'NameExpected', 'FunctionExpected', 'NumberExpected', 'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected', 'ArrayBufferExpected'])
+const NAPI_ARGUMENT_CODES = new Set([
+  'InvalidArg',
+  'ObjectExpected',
+  'StringExpected',
+  'NameExpected',
+  'FunctionExpected',
+  'NumberExpected',
+  'BooleanExpected',
+  'ArrayExpected',
+  'BigintExpected',
+  'DateExpected',
+  'ArrayBufferExpected',
+])
 
 function toStreamError(e) {
   if (e instanceof StreamError) return e
   // Native errors carry our code; napi's conversion errors are bad arguments; anything else is a bug.
-  const code = CODES.has(e && e.code) ? e.code : NAPI_ARGUMENT_CODES.has(e && e.code) ? 'STREAM_INVALID_ARGUMENT' : 'STREAM_INTERNAL'
-  return new StreamError(code, String((e && e.message) || e))
+  const code = CODES.has(e?.code) ? e.code : NAPI_ARGUMENT_CODES.has(e?.code) ? 'STREAM_INVALID_ARGUMENT' : 'STREAM_INTERNAL'
+  return new StreamError(code, String(e?.message || e))
 }
 
 function report(operation, error) {
@@ -118,7 +132,7 @@ function checkData(value, path, depth) {
   if (typeof value === 'string') {
     if (!value.isWellFormed()) throw invalid(`${path} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkData(item, `${path}[${i}]`, depth + 1))
+    for (const [i, item] of value.entries()) checkData(item, `${path}[${i}]`, depth + 1)
   } else if (typeof value === 'object' && value !== null && typeof value.toJSON !== 'function') {
     for (const [key, item] of Object.entries(value)) {
       const at = `${path}.${key}`
@@ -254,7 +268,7 @@ function operations({ native, token, callToken, verify, webhook }) {
     return syncOp(operation, () => {
       requireString('userId', userId)
       if (!Array.isArray(callIds)) throw invalid(`callIds must be an array of call ids, got ${describe(callIds)}`)
-      callIds.forEach((id, i) => requireString(`callIds[${i}]`, id))
+      for (const [i, id] of callIds.entries()) requireString(`callIds[${i}]`, id)
       if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
       const { role, validityInSeconds } = options
       if (role !== undefined) requireString('options.role', role)
@@ -392,7 +406,7 @@ class StreamClient {
     return { apiKey, apiSecret: '[redacted]', baseUrl, timeoutMs, maxRetries }
   }
 
-  [inspect.custom](depth, options) {
+  [inspect.custom](_depth, options) {
     return `StreamClient ${inspect(this.toJSON(), options)}`
   }
 }
@@ -423,7 +437,13 @@ function createStreamClient(options) {
 // this thread's `process.env` (a worker has its own), read at each call. The
 // native client is rebuilt only when a value changed; native code never reads
 // the process-wide C environment.
-const ENV_NAMES = { apiKey: 'STREAM_API_KEY', apiSecret: 'STREAM_API_SECRET', baseUrl: 'STREAM_BASE_URL', timeoutMs: 'STREAM_TIMEOUT_MS', maxRetries: 'STREAM_MAX_RETRIES' }
+const ENV_NAMES = {
+  apiKey: 'STREAM_API_KEY',
+  apiSecret: 'STREAM_API_SECRET',
+  baseUrl: 'STREAM_BASE_URL',
+  timeoutMs: 'STREAM_TIMEOUT_MS',
+  maxRetries: 'STREAM_MAX_RETRIES',
+}
 const ENV_ENTRIES = Object.entries(ENV_NAMES)
 let envCache = null
 

@@ -43,12 +43,37 @@ test('a few thousand malformed requests: the emulator stays up, answers 4xx, sta
   const q = `?api_key=${API_KEY}`
   const kinds = {
     badRequestLine: [
-      'GARBAGE\r\n\r\n', 'GET\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', '\x00\x01\x02\x03\r\n\r\n', 'GET /a b c HTTP/1.1\r\n\r\n',
-      'POST /x HTTP/1.1\r\nContent-Length: -5\r\n\r\n', 'POST /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'GET /x HTTP/1.1\r\nBad Header\r\n\r\n',
+      'GARBAGE\r\n\r\n',
+      'GET\r\n\r\n',
+      'GET / HTTP/9.9\r\n\r\n',
+      '\x00\x01\x02\x03\r\n\r\n',
+      'GET /a b c HTTP/1.1\r\n\r\n',
+      'POST /x HTTP/1.1\r\nContent-Length: -5\r\n\r\n',
+      'POST /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+      'GET /x HTTP/1.1\r\nBad Header\r\n\r\n',
     ],
-    badTarget: [post('//'), post('//x/../..'), post('http://'), post(`${call}/%${q}`), post('/emulator/calls/default/%ZZ/session'), post(`/emulator/users/%E0%A4%A/connect`)],
-    badEncoding: [post(`${call}/%E0%A4%A${q}`), post(`${call}/%FF%FE${q}`), post(`${call}/ok/members${q}`, '{"update_members":[{"user_id":"\\ud800"}]}'), post(`${call}/${'%'.repeat(60)}${q}`)],
-    badBody: [post(`${call}/x${q}`, '{"data":'), post(`${call}/x${q}`, 'null'), post(`${call}/x${q}`, '[1,2]'), post(`/api/v2/users${q}`, '{"users":[]}'), post(`/api/v2/users${q}`, '{"users":{"a":{"id":"b"}}}'), post('/emulator/calls/default/x/session', '7')],
+    badTarget: [
+      post('//'),
+      post('//x/../..'),
+      post('http://'),
+      post(`${call}/%${q}`),
+      post('/emulator/calls/default/%ZZ/session'),
+      post(`/emulator/users/%E0%A4%A/connect`),
+    ],
+    badEncoding: [
+      post(`${call}/%E0%A4%A${q}`),
+      post(`${call}/%FF%FE${q}`),
+      post(`${call}/ok/members${q}`, '{"update_members":[{"user_id":"\\ud800"}]}'),
+      post(`${call}/${'%'.repeat(60)}${q}`),
+    ],
+    badBody: [
+      post(`${call}/x${q}`, '{"data":'),
+      post(`${call}/x${q}`, 'null'),
+      post(`${call}/x${q}`, '[1,2]'),
+      post(`/api/v2/users${q}`, '{"users":[]}'),
+      post(`/api/v2/users${q}`, '{"users":{"a":{"id":"b"}}}'),
+      post('/emulator/calls/default/x/session', '7'),
+    ],
     hugeHeader: [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
     hugeBody: [post(`${call}/x${q}`, 'x'.repeat(1024 * 1024 + 1)), `POST ${call}/x${q} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n`],
   }
@@ -61,7 +86,18 @@ test('a few thousand malformed requests: the emulator stays up, answers 4xx, sta
     // Truncated bodies: fewer bytes than Content-Length, then hang up.
     jobs.push(['truncated', () => raw(emulator.port, [`POST ${call}/x${q} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"data"`])])
     // A chunked body that goes past the cap.
-    jobs.push(['hugeChunked', () => raw(emulator.port, [`POST ${call}/x${q} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`, ...Array.from({ length: 20 }, () => `10000\r\n${'y'.repeat(0x10000)}\r\n`)], { endAfter: false })])
+    jobs.push([
+      'hugeChunked',
+      () =>
+        raw(
+          emulator.port,
+          [
+            `POST ${call}/x${q} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`,
+            ...Array.from({ length: 20 }, () => `10000\r\n${'y'.repeat(0x10000)}\r\n`),
+          ],
+          { endAfter: false },
+        ),
+    ])
   }
   // Slow clients: headers a byte at a time, or a body that never comes.
   for (let i = 0; i < 10; i++) {
@@ -82,7 +118,10 @@ test('a few thousand malformed requests: the emulator stays up, answers 4xx, sta
   )
   for (const [kind, list] of statuses) {
     const answered = list.filter((s) => s !== null)
-    t.true(answered.every((s) => s >= 400 && s < 500), `${kind}: ${[...new Set(list)].join(', ')}`)
+    t.true(
+      answered.every((s) => s >= 400 && s < 500),
+      `${kind}: ${[...new Set(list)].join(', ')}`,
+    )
     if (!['truncated', 'hugeChunked'].includes(kind)) t.true(answered.length === list.length, `${kind}: every request answered (${[...new Set(list)]})`)
   }
   t.log(JSON.stringify(Object.fromEntries([...statuses].map(([k, l]) => [k, [...new Set(l)]]))))

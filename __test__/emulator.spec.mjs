@@ -48,9 +48,15 @@ test('runSession sends the four call events, in order, signed with the API secre
   const { emulator, hook, api } = await setup(t)
   await api.createStreamCall('life-1', 'host', DATA)
   const deliveries = await emulator.runSession('life-1', { durationSeconds: 125 })
-  t.deepEqual(deliveries.map((d) => d.type), ['call.session_started', 'call.session_ended', 'call.recording_ready', 'call.transcription_ready'])
+  t.deepEqual(
+    deliveries.map((d) => d.type),
+    ['call.session_started', 'call.session_ended', 'call.recording_ready', 'call.transcription_ready'],
+  )
   t.true(deliveries.every((d) => d.delivered && d.attempts.length === 1))
-  t.deepEqual(hook.received.map((r) => r.error), [undefined, undefined, undefined, undefined])
+  t.deepEqual(
+    hook.received.map((r) => r.error),
+    [undefined, undefined, undefined, undefined],
+  )
   const [started, ended, recording, transcription] = hook.received.map((r) => r.event)
   t.like(started, { callId: 'life-1', meetingId: DATA.meetingId, update: { status: 'active' } })
   t.like(ended, { callId: 'life-1', meetingId: DATA.meetingId, update: { status: 'processing', durationSeconds: 125 } })
@@ -71,8 +77,14 @@ test('non-2xx deliveries are retried with the same webhook id', async (t) => {
   await api.createStreamCall('life-2', 'host', DATA)
   const [delivery] = await emulator.startSession('life-2')
   t.true(delivery.delivered)
-  t.deepEqual(delivery.attempts.map((a) => a.status), [500, 500, 200])
-  t.deepEqual(hook.received.map((r) => r.headers['x-webhook-attempt']), ['1', '2', '3'])
+  t.deepEqual(
+    delivery.attempts.map((a) => a.status),
+    [500, 500, 200],
+  )
+  t.deepEqual(
+    hook.received.map((r) => r.headers['x-webhook-attempt']),
+    ['1', '2', '3'],
+  )
   t.is(new Set(hook.received.map((r) => r.headers['x-webhook-id'])).size, 1)
 })
 
@@ -104,15 +116,23 @@ test('autoSession starts a session on create and finishes it on mark_ended', asy
   const { emulator, hook, api } = await setup(t, {}, { autoSession: true })
   await api.createStreamCall('life-5', 'host', DATA)
   await emulator.settled()
-  t.deepEqual(hook.received.map((r) => r.event.type), ['call.session_started'])
+  t.deepEqual(
+    hook.received.map((r) => r.event.type),
+    ['call.session_started'],
+  )
   await api.endCall('life-5')
   await emulator.settled()
-  t.deepEqual(hook.received.map((r) => r.event.type), ['call.session_started', 'call.session_ended', 'call.recording_ready', 'call.transcription_ready'])
+  t.deepEqual(
+    hook.received.map((r) => r.event.type),
+    ['call.session_started', 'call.session_ended', 'call.recording_ready', 'call.transcription_ready'],
+  )
 })
 
 test('the CLI runs the emulator until SIGINT', async (t) => {
   const { spawn } = await import('node:child_process')
-  const cli = spawn(process.execPath, ['bin/cli.js', 'emulator', '--port', '0', '--api-key', API_KEY, '--api-secret', API_SECRET], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const cli = spawn(process.execPath, ['bin/cli.js', 'emulator', '--port', '0', '--api-key', API_KEY, '--api-secret', API_SECRET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const exited = new Promise((resolve) => cli.on('exit', (code) => resolve(code)))
   let output = ''
   const url = await new Promise((resolve, reject) => {

@@ -114,7 +114,7 @@ test.serial('verifyWebhook matches node:crypto HMAC-SHA256 over the exact bytes'
     t.true(await stream.verifyWebhook(body, signature))
     t.true(stream.verifyWebhookSync(Buffer.from(body), signature), 'Buffer body')
     t.true(stream.verifyWebhookSync(new TextEncoder().encode(body), signature), 'Uint8Array body')
-    t.false(stream.verifyWebhookSync(body + ' ', signature), 'one more byte')
+    t.false(stream.verifyWebhookSync(`${body} `, signature), 'one more byte')
     t.false(await stream.verifyWebhook(body, hmac(body, 'wrong-secret')))
   }
   const raw = Buffer.from([0xff, 0x00, 0xfe, 0x80])
@@ -152,6 +152,10 @@ test.serial('worker threads sign with their own process.env while the main threa
   })
   const summary = JSON.parse(stdout.trim().split('\n').at(-1))
   t.is(summary.mainWrong, 0)
-  t.deepEqual(summary.workers.map((w) => w.wrong), [0, 0, 0], 'each thread signed with its own secret')
+  t.deepEqual(
+    summary.workers.map((w) => w.wrong),
+    [0, 0, 0],
+    'each thread signed with its own secret',
+  )
   t.is(summary.workers.length, 3)
 })

@@ -9,7 +9,7 @@ test.serial.beforeEach((t) => t.context.stream.reset())
 
 const streamBody = (status, code, message, extra = {}) => ({ code, message, StatusCode: status, duration: '0.01ms', more_info: '', details: [], ...extra })
 
-async function timed(t, promise) {
+async function timed(_t, promise) {
   const started = Date.now()
   try {
     return { value: await promise, ms: Date.now() - started }
@@ -135,7 +135,8 @@ test.serial('malformed JSON with 200 is a typed error and is not retried', async
 
 test.serial('an HTML 502 page is retried and summarised (status, content type, title) when it persists', async (t) => {
   await withCall(t, 'f12')
-  const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.27.4</center>\r\n</body>\r\n</html>\r\n'
+  const html =
+    '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.27.4</center>\r\n</body>\r\n</html>\r\n'
   t.context.stream.injectFault({ status: 502, body: html })
   t.is(await client(t).endCall('f12'), undefined)
   t.context.stream.injectFault({ status: 502, body: html, times: 4 })

@@ -22,9 +22,11 @@ export function useEmulator(test) {
 /** A loopback port with nothing listening on it. */
 export { freePort as closedPort } from '../scripts/ports.mjs'
 
-
 export function decodeJwtParts(token) {
-  const [header, payload] = token.split('.').slice(0, 2).map((p) => Buffer.from(p, 'base64url').toString('utf8'))
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((p) => Buffer.from(p, 'base64url').toString('utf8'))
   return { header, payload }
 }
 

@@ -23,7 +23,11 @@ async function server(handle) {
   })
   await new Promise((r) => srv.listen(0, '127.0.0.1', r))
   state.url = `http://127.0.0.1:${srv.address().port}`
-  state.close = () => new Promise((r) => { srv.closeAllConnections(); srv.close(r) })
+  state.close = () =>
+    new Promise((r) => {
+      srv.closeAllConnections()
+      srv.close(r)
+    })
   return state
 }
 
@@ -39,7 +43,7 @@ async function rawServer(response) {
 
 /** Streams `total` bytes with backpressure, recording how many the client took before it hung up. */
 function streamBytes(status, total, extraHeaders = {}) {
-  return (req, res, state) => {
+  return (_req, res, state) => {
     const index = state.bytesOut.push(0) - 1
     res.writeHead(status, { 'content-type': 'application/json', ...extraHeaders })
     const chunk = Buffer.alloc(64 * 1024, 0x20)
@@ -87,10 +91,10 @@ test.serial('a huge 5xx body is capped on every retry', async (t) => {
 })
 
 test.serial('a redirect is never followed: STREAM_API with its status, and nothing reaches the target', async (t) => {
-  const elsewhere = await server((req, res) => res.end('login page'))
+  const elsewhere = await server((_req, res) => res.end('login page'))
   for (const status of [301, 302, 303, 307, 308]) {
     for (const location of [`${elsewhere.url}/login?token=abc`, '/login']) {
-      const srv = await server((req, res) => res.writeHead(status, { location, 'content-type': 'text/html' }).end('<title>Moved</title>'))
+      const srv = await server((_req, res) => res.writeHead(status, { location, 'content-type': 'text/html' }).end('<title>Moved</title>'))
       const err = await t.throwsAsync(client(srv.url).endCall('c1'), { instanceOf: StreamError })
       t.like(err, { code: 'STREAM_API', status, attempts: 1 })
       t.regex(err.message, /redirects are not followed/)
@@ -104,12 +108,25 @@ test.serial('a redirect is never followed: STREAM_API with its status, and nothi
 })
 
 test.serial('every header the client reads, at extreme values, ends in a typed error and never a panic', async (t) => {
-  const extremes = ['18446744073709551615', '18446744073709551616', '99999999999999999999999999999', '-1', '1e400', 'NaN', '', 'Fri, 31 Dec 9999 23:59:59 GMT', 'Thu, 01 Jan 1970 00:00:00 GMT', '\u00ff\u00fe']
+  const extremes = [
+    '18446744073709551615',
+    '18446744073709551616',
+    '99999999999999999999999999999',
+    '-1',
+    '1e400',
+    'NaN',
+    '',
+    'Fri, 31 Dec 9999 23:59:59 GMT',
+    'Thu, 01 Jan 1970 00:00:00 GMT',
+    '\u00ff\u00fe',
+  ]
   const body = '{"code":9,"message":"slow down","StatusCode":429}'
   const responses = []
   for (const value of extremes) {
     for (const status of [429, 503]) {
-      responses.push(`HTTP/1.1 ${status} X\r\nx-ratelimit-reset: ${value}\r\nretry-after: ${value}\r\ncontent-type: ${value}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+      responses.push(
+        `HTTP/1.1 ${status} X\r\nx-ratelimit-reset: ${value}\r\nretry-after: ${value}\r\ncontent-type: ${value}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      )
       responses.push(`HTTP/1.1 ${status} X\r\nx-ratelimit-reset: ${value}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
     }
     responses.push(`HTTP/1.1 200 OK\r\ncontent-length: ${value}\r\nconnection: close\r\n\r\n{}`)
@@ -125,7 +142,10 @@ test.serial('every header the client reads, at extreme values, ends in a typed e
       await srv.close()
     }
   })
-  t.false(lines.some((l) => /panic|STREAM_INTERNAL/i.test(l)), lines.find((l) => /panic/i.test(l)))
+  t.false(
+    lines.some((l) => /panic|STREAM_INTERNAL/i.test(l)),
+    lines.find((l) => /panic/i.test(l)),
+  )
 })
 
 test('lone UTF-16 surrogates are rejected, naming the parameter, never replaced', async (t) => {
@@ -155,7 +175,7 @@ test('custom data that Stream cannot store gets a message that says why and wher
   for (let i = 0; i < 200; i++) deep = { deep }
   const cases = [
     [{ ...DATA, notes: ['ok', 'bad \ud800'] }, /^data\.notes\[1\] must be well-formed Unicode/],
-    [{ ...DATA, ['key\udc00']: 1 }, /^a key in data must be well-formed Unicode/],
+    [{ ...DATA, 'key\udc00': 1 }, /^a key in data must be well-formed Unicode/],
     [{ ...DATA, deep }, /^data is nested more than 64 levels deep/],
     [{ ...DATA, n: 10n }, /^data must be JSON-serializable/],
   ]
@@ -178,7 +198,13 @@ test('numeric options are range-checked with a clear error', async (t) => {
   }
   // The largest allowed limit still verifies a genuine gzip event.
   t.like(await c.handleStreamWebhook(gz, { signature }, { maxBodyBytes: 2 ** 30 }), { type: 'call.session_started', callId: 'x' })
-  for (const [option, value] of [['timeoutMs', Number.MAX_VALUE], ['timeoutMs', 0], ['maxRetries', 1e300], ['maxRetries', -1], ['timeoutMs', NaN]]) {
+  for (const [option, value] of [
+    ['timeoutMs', Number.MAX_VALUE],
+    ['timeoutMs', 0],
+    ['maxRetries', 1e300],
+    ['maxRetries', -1],
+    ['timeoutMs', NaN],
+  ]) {
     const err = t.throws(() => createStreamClient({ apiKey: 'k', apiSecret: 's', [option]: value }))
     t.is(err.code, 'STREAM_CONFIG')
     t.regex(err.message, new RegExp(`^${option} must be a whole number from`))

@@ -46,11 +46,26 @@ test.serial('no error path leaks the secret or a JWT', async (t) => {
   const errors = []
   const lines = await captureErrors(async () => {
     const attempts = [
-      () => (emulator.injectFault({ status: 401, body: echo }), client.endCall('hygiene')),
-      () => (emulator.injectFault({ status: 502, body: `<html>${serverToken} ${API_SECRET}</html>` }), client.endCall('hygiene')),
-      () => (emulator.injectFault({ hang: true }), client.endCall('hygiene')),
-      () => (emulator.injectFault({ drop: 'connect' }), client.endCall('hygiene')),
-      () => (emulator.injectFault({ drop: 'mid' }), client.createStreamCall('hygiene', 'u', DATA)),
+      () => {
+        emulator.injectFault({ status: 401, body: echo })
+        return client.endCall('hygiene')
+      },
+      () => {
+        emulator.injectFault({ status: 502, body: `<html>${serverToken} ${API_SECRET}</html>` })
+        return client.endCall('hygiene')
+      },
+      () => {
+        emulator.injectFault({ hang: true })
+        return client.endCall('hygiene')
+      },
+      () => {
+        emulator.injectFault({ drop: 'connect' })
+        return client.endCall('hygiene')
+      },
+      () => {
+        emulator.injectFault({ drop: 'mid' })
+        return client.createStreamCall('hygiene', 'u', DATA)
+      },
       () => closed.endCall('hygiene'),
       () => client.endCall('unknown-call'),
       () => client.createStreamCall('bad id!', 'u', DATA),
@@ -71,7 +86,10 @@ test.serial('no error path leaks the secret or a JWT', async (t) => {
   t.is(errors.length, 12)
   t.is(lines.length, 12)
   t.true(errors.every((e) => e instanceof stream.StreamError))
-  t.deepEqual(errors.slice(0, 6).map((e) => e.code), ['STREAM_API', 'STREAM_API', 'STREAM_TIMEOUT', 'STREAM_NETWORK', 'STREAM_NETWORK', 'STREAM_NETWORK'])
+  t.deepEqual(
+    errors.slice(0, 6).map((e) => e.code),
+    ['STREAM_API', 'STREAM_API', 'STREAM_TIMEOUT', 'STREAM_NETWORK', 'STREAM_NETWORK', 'STREAM_NETWORK'],
+  )
   t.regex(errors[0].message, /bad auth \[redacted\] secret=\[redacted\] user=\[redacted\]/)
   for (const e of errors) {
     assertClean(t, `${e.message}\n${e.stack}\n${inspect(e)}\n${JSON.stringify(e)}`, `error ${e.code}`)

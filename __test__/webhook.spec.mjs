@@ -12,10 +12,48 @@ const handle = (body, headers = {}, options) => client.handleStreamWebhook(body,
 
 const call = (session) => ({ type: 'default', id: 'meeting-123', cid: 'default:meeting-123', custom: { meetingId: '123', agentId: 'a' }, session })
 const events = {
-  started: { type: 'call.session_started', created_at: '2026-04-08T14:23:36Z', call_cid: 'default:meeting-123', session_id: 's1', call: call({ id: 's1', started_at: '2026-04-08T14:23:35.2Z' }) },
-  ended: { type: 'call.session_ended', created_at: '2026-04-08T15:00:01Z', call_cid: 'default:meeting-123', session_id: 's1', call: call({ id: 's1', started_at: '2026-04-08T14:23:35.2Z', ended_at: '2026-04-08T14:59:59.9Z' }) },
-  transcription: { type: 'call.transcription_ready', created_at: '2026-04-08T15:01:00Z', call_cid: 'default:meeting-123', egress_id: 'e', call_transcription: { filename: 't.jsonl', url: 'https://cdn.example/t.jsonl', start_time: '2026-04-08T14:23:35Z', end_time: '2026-04-08T15:00:00Z', session_id: 's1' } },
-  recording: { type: 'call.recording_ready', created_at: '2026-04-08T15:02:00Z', call_cid: 'default:meeting-123', egress_id: 'e', recording_type: 'composite', call_recording: { filename: 'r.mp4', url: 'https://cdn.example/r.mp4', start_time: '2026-04-08T14:23:35Z', end_time: '2026-04-08T15:00:00Z', session_id: 's1', recording_type: 'composite' } },
+  started: {
+    type: 'call.session_started',
+    created_at: '2026-04-08T14:23:36Z',
+    call_cid: 'default:meeting-123',
+    session_id: 's1',
+    call: call({ id: 's1', started_at: '2026-04-08T14:23:35.2Z' }),
+  },
+  ended: {
+    type: 'call.session_ended',
+    created_at: '2026-04-08T15:00:01Z',
+    call_cid: 'default:meeting-123',
+    session_id: 's1',
+    call: call({ id: 's1', started_at: '2026-04-08T14:23:35.2Z', ended_at: '2026-04-08T14:59:59.9Z' }),
+  },
+  transcription: {
+    type: 'call.transcription_ready',
+    created_at: '2026-04-08T15:01:00Z',
+    call_cid: 'default:meeting-123',
+    egress_id: 'e',
+    call_transcription: {
+      filename: 't.jsonl',
+      url: 'https://cdn.example/t.jsonl',
+      start_time: '2026-04-08T14:23:35Z',
+      end_time: '2026-04-08T15:00:00Z',
+      session_id: 's1',
+    },
+  },
+  recording: {
+    type: 'call.recording_ready',
+    created_at: '2026-04-08T15:02:00Z',
+    call_cid: 'default:meeting-123',
+    egress_id: 'e',
+    recording_type: 'composite',
+    call_recording: {
+      filename: 'r.mp4',
+      url: 'https://cdn.example/r.mp4',
+      start_time: '2026-04-08T14:23:35Z',
+      end_time: '2026-04-08T15:00:00Z',
+      session_id: 's1',
+      recording_type: 'composite',
+    },
+  },
 }
 
 test('call.session_started → active with the session start', async (t) => {
@@ -65,7 +103,7 @@ test('unknown event types are kept with update null', async (t) => {
 
 test('a bad or missing signature rejects with STREAM_WEBHOOK_SIGNATURE before parsing', async (t) => {
   const body = JSON.stringify(events.started)
-  for (const signature of [sign(body + ' '), sign(body).toUpperCase(), '', undefined, null]) {
+  for (const signature of [sign(`${body} `), sign(body).toUpperCase(), '', undefined, null]) {
     const err = await t.throwsAsync(client.handleStreamWebhook(body, { signature }), { instanceOf: StreamError })
     t.is(err.code, 'STREAM_WEBHOOK_SIGNATURE')
   }

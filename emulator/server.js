@@ -53,7 +53,12 @@ class FaultServer {
     this.server = http.createServer(limits, (req, res) => this.#receive(req, res))
     // Unparseable request lines, oversized headers, bodies that never end: 4xx and close, never a crash.
     this.server.on('clientError', (err, socket) => {
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request'
       if (socket.writable && !socket.writableEnded) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       else socket.destroy()
     })
@@ -115,9 +120,7 @@ class FaultServer {
   }
 
   #takeFault(path) {
-    const i = this.faults.findIndex((f) =>
-      f.path === undefined ? true : f.path instanceof RegExp ? f.path.test(path) : path.includes(f.path),
-    )
+    const i = this.faults.findIndex((f) => (f.path === undefined ? true : f.path instanceof RegExp ? f.path.test(path) : path.includes(f.path)))
     if (i < 0) {
       // Random faults hit the Stream API only, never the emulator's own control routes.
       const chaos = this.chaosRate > 0 && path.startsWith('/api/') && Math.random() < this.chaosRate

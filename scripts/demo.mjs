@@ -74,11 +74,19 @@ try {
   const signature = crypto.createHmac('sha256', stack.apiSecret).update(delivered.body).digest('hex')
   show('genuine', await stream.verifyWebhook(delivered.body, signature))
   show('tampered', await stream.verifyWebhook(delivered.body.replace('transcript', 'tampered'), signature))
-  const rejected = await fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body: delivered.body.replace('transcript', 'tampered'), headers: { 'x-signature': signature } })
+  const rejected = await fetch(`${stack.appUrl}/api/webhook/stream`, {
+    method: 'POST',
+    body: delivered.body.replace('transcript', 'tampered'),
+    headers: { 'x-signature': signature },
+  })
   show('route answered', `${rejected.status} (nothing written)`)
 
   step(7, 'Stream re-delivers a webhook it already sent')
-  const again = await fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body: delivered.body, headers: { 'x-signature': signature, 'x-webhook-id': delivered.webhookId, 'x-webhook-attempt': '2' } })
+  const again = await fetch(`${stack.appUrl}/api/webhook/stream`, {
+    method: 'POST',
+    body: delivered.body,
+    headers: { 'x-signature': signature, 'x-webhook-id': delivered.webhookId, 'x-webhook-attempt': '2' },
+  })
   show('route answered', `${again.status} ${JSON.stringify(await again.json())}`)
 
   console.log(`\nTransitions: ${transitions.join(' → ')}`)

@@ -17,7 +17,11 @@ const SOURCES = ['app', 'lib', 'migrations', 'next.config.ts', 'package-lock.jso
 function fingerprint(tarballs) {
   const hash = crypto.createHash('sha256')
   const files = SOURCES.map((s) => join(appDir, s)).flatMap((path) =>
-    statSync(path).isDirectory() ? readdirSync(path, { recursive: true }).map((f) => join(path, f)).filter((f) => statSync(f).isFile()) : [path],
+    statSync(path).isDirectory()
+      ? readdirSync(path, { recursive: true })
+          .map((f) => join(path, f))
+          .filter((f) => statSync(f).isFile())
+      : [path],
   )
   for (const file of [...tarballs, ...files.sort()]) hash.update(file).update(readFileSync(file))
   return hash.digest('hex')

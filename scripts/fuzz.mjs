@@ -20,7 +20,18 @@ for (const target of targets) {
   const corpus = join(root, 'fuzz', 'corpus', target)
   mkdirSync(corpus, { recursive: true })
   const started = Date.now()
-  const args = ['+nightly', 'fuzz', 'run', target, corpus, join(root, 'fuzz', 'seeds', target), '--', `-runs=${values.runs}`, '-max_len=65536', '-print_final_stats=1']
+  const args = [
+    '+nightly',
+    'fuzz',
+    'run',
+    target,
+    corpus,
+    join(root, 'fuzz', 'seeds', target),
+    '--',
+    `-runs=${values.runs}`,
+    '-max_len=65536',
+    '-print_final_stats=1',
+  ]
   console.log(`> cargo ${args.join(' ')}`)
   const fuzz = spawnSync('cargo', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 256 * 1024 * 1024 })
   const stats = fuzz.stderr.match(/stat::number_of_executed_units:\s*(\d+)/)

@@ -22,8 +22,13 @@ export function pack() {
   rmSync(packDir, { recursive: true, force: true })
   mkdirSync(packDir, { recursive: true })
   const result = { platform, file, root: npmPack(root), binary: npmPack(platformDir) }
-  for (const [name, t] of [['root', result.root], [`binary (${platform})`, result.binary]]) {
-    console.log(`packed ${name}: ${basename(t.path)} ${(t.size / 1024).toFixed(1)} KiB (${(t.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${t.files.length} files)`)
+  for (const [name, t] of [
+    ['root', result.root],
+    [`binary (${platform})`, result.binary],
+  ]) {
+    console.log(
+      `packed ${name}: ${basename(t.path)} ${(t.size / 1024).toFixed(1)} KiB (${(t.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${t.files.length} files)`,
+    )
   }
   return result
 }

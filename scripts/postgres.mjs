@@ -14,7 +14,9 @@ const PG_LIB = '/usr/lib/postgresql'
 function serverBin() {
   const find = () => {
     if (!existsSync(PG_LIB)) return null
-    const versions = readdirSync(PG_LIB).filter((v) => existsSync(join(PG_LIB, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+    const versions = readdirSync(PG_LIB)
+      .filter((v) => existsSync(join(PG_LIB, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a))
     return versions.length ? join(PG_LIB, versions[0], 'bin') : null
   }
   if (find()) return find()

@@ -40,7 +40,8 @@ export function preflight({ manifest, targets }, { all = false, tagVersion } = {
   const { version } = manifest
   if (tagVersion !== undefined && tagVersion.replace(/^v/, '') !== version) problems.push(`the tag ${tagVersion} is not v${version} (package.json)`)
   const binding = readFileSync(join(root, 'binding.js'), 'utf8')
-  if (!binding.includes(`expected ${version} but got`)) problems.push(`binding.js was generated for another version than ${version}: run \`npx napi version\` and rebuild`)
+  if (!binding.includes(`expected ${version} but got`))
+    problems.push(`binding.js was generated for another version than ${version}: run \`npx napi version\` and rebuild`)
   for (const [name, pkg, dir] of [[manifest.name, manifest, root], ...targets.map((t) => [t.pkg.name, t.pkg, t.dir])]) {
     if (pkg.version !== version) problems.push(`${name} is at ${pkg.version}, not ${version} (run \`npx napi version\`)`)
     if (!pkg.license) problems.push(`${name} has no license field`)

@@ -58,7 +58,9 @@ export async function startRegistry() {
       '',
     ].join('\n'),
   )
-  const child = spawn(process.execPath, [BIN, '--config', join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [BIN, '--config', join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve))

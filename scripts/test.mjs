@@ -1,15 +1,24 @@
-// `npm test`: installs and builds what is missing, then runs the Rust unit
-// tests, the ava specs (against the local Stream emulator) on Node 20, 22, 24
-// and 26, the end-to-end specs (release rehearsal and install by name from a
-// local registry, the example Next.js app) and the TypeScript check. Prints one `N passed, N failed` line per suite and a total.
+// `npm test`: installs and builds what is missing, then runs the linters
+// (Biome, rustfmt, clippy), the Rust unit tests, the ava specs (against the
+// local Stream emulator) on Node 20, 22, 24 and 26, the end-to-end specs
+// (release rehearsal and install by name from a local registry, the example
+// Next.js app on SQLite, two instances on PostgreSQL) and the TypeScript
+// check. Prints one `N passed, N failed` line per suite and a total.
+//
+// `npm run test:quick` (`--quick`): a debug build, cargo test, the ava specs
+// on this Node and the TypeScript check; no linters, no Next.js, no zig.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { ensureAll } from './ensure.mjs'
+import { join } from 'node:path'
+import { ensureAll, ensureDependencies, npm, root } from './ensure.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-ensureAll()
+const quick = process.argv.includes('--quick')
+if (quick) {
+  ensureDependencies()
+  spawnSync(npm, ['run', '--silent', 'build:debug'], { cwd: root, stdio: 'inherit' })
+} else {
+  ensureAll()
+}
 
 function run(command, args, { capture = false } = {}) {
   console.log(`> ${command} ${args.join(' ')}`)
@@ -26,6 +35,18 @@ function run(command, args, { capture = false } = {}) {
 
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 const suites = []
+
+if (!quick) {
+  // Style is enforced: each linter is one check, and any violation fails the run.
+  const lints = [
+    ['biome', bin('biome'), ['ci', '.']],
+    ['rustfmt', 'cargo', ['fmt', '--check']],
+    ['clippy', 'cargo', ['clippy', '--all-targets', '--quiet', '--', '-D', 'warnings']],
+  ].map(([name, command, args]) => ({ name, ok: run(command, args).ok }))
+  const failed = lints.filter((l) => !l.ok)
+  for (const l of failed) console.log(`lint failed: ${l.name}`)
+  suites.push({ name: 'lint', passed: lints.length - failed.length, failed: failed.length, ok: failed.length === 0 })
+}
 
 const cargo = run('cargo', ['test', '--lib'], { capture: true })
 const cargoCounts = [...cargo.stdout.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)]
@@ -48,14 +69,17 @@ function avaSuite(name, args, node = [process.execPath]) {
   suites.push({ name, passed, failed: failed + (ok || failed ? 0 : 1), ok })
 }
 
-avaSuite(`js (node ${process.versions.node.split('.')[0]})`, [])
-// The same specs on the other Node majors users deploy on (the npm package `node@<major>` brings each).
-for (const major of ['20', '22', '24', '26'].filter((m) => m !== process.versions.node.split('.')[0])) {
-  avaSuite(`js (node ${major})`, [], ['npx', '-y', '-p', `node@${major}`, 'node'])
+const thisMajor = process.versions.node.split('.')[0]
+avaSuite(`js (node ${thisMajor})`, [])
+if (!quick) {
+  // The same specs on the other Node majors users deploy on (the npm package `node@<major>` brings each).
+  for (const major of ['20', '22', '24', '26'].filter((m) => m !== thisMajor)) {
+    avaSuite(`js (node ${major})`, [], ['npx', '-y', '-p', `node@${major}`, 'node'])
+  }
+  // The release rehearsal and install by name, the example app on SQLite, two instances on PostgreSQL.
+  const e2eSpecs = readdirSync(join(root, '__test__', 'e2e')).filter((f) => f.endsWith('.spec.mjs'))
+  avaSuite('e2e', ['--timeout=10m', '--serial', ...e2eSpecs.map((f) => `__test__/e2e/${f}`)])
 }
-// Clean install from packed tarballs, and the example Next.js app against the emulator.
-const e2eSpecs = readdirSync(join(root, '__test__', 'e2e')).filter((f) => f.endsWith('.spec.mjs'))
-avaSuite('e2e', ['--timeout=10m', '--serial', ...e2eSpecs.map((f) => `__test__/e2e/${f}`)])
 
 const tsc = run(bin('tsc'), ['-p', '__test__/types'])
 suites.push({ name: 'types', passed: tsc.ok ? 1 : 0, failed: tsc.ok ? 0 : 1, ok: tsc.ok })

@@ -31,24 +31,22 @@ pub fn with_body<R>(body: Unknown<'_>, f: impl FnOnce(&[u8]) -> R) -> napi::Resu
   unsafe {
     if sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) == sys::Status::napi_ok {
       // `len` is in UTF-16 units (O(1) to ask); UTF-8 needs at most 3 bytes for each.
-      return Ok(
-        UTF8
-          .with(|cell| {
-            let mut buf = cell.borrow_mut();
-            let cap = len * 3 + 1;
-            if buf.len() < cap {
-              buf.resize(cap, 0);
-            }
-            let mut written = 0usize;
-            let status = sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), cap, &mut written);
-            let result = (status == sys::Status::napi_ok).then(|| f(&buf[..written]));
-            if buf.len() > KEEP_BYTES {
-              *buf = Vec::new();
-            }
-            result
-          })
-          .ok_or_else(|| napi_failed("body"))?,
-      );
+      return UTF8
+        .with(|cell| {
+          let mut buf = cell.borrow_mut();
+          let cap = len * 3 + 1;
+          if buf.len() < cap {
+            buf.resize(cap, 0);
+          }
+          let mut written = 0usize;
+          let status = sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), cap, &mut written);
+          let result = (status == sys::Status::napi_ok).then(|| f(&buf[..written]));
+          if buf.len() > KEEP_BYTES {
+            *buf = Vec::new();
+          }
+          result
+        })
+        .ok_or_else(|| napi_failed("body"));
     }
     if sys::napi_is_typedarray(env, value, &mut is_typed_array) != sys::Status::napi_ok || !is_typed_array {
       return Err(napi::Error::new(ErrorKind::InvalidArgument, "body must be a string or a Uint8Array (Buffer)"));

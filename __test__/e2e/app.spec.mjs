@@ -76,7 +76,7 @@ test.serial('a meeting goes scheduled → active → processing with duration an
 })
 
 test.serial('without a session nothing is served; the host comes from the session, never the body', async (t) => {
-  const { stack, host } = t.context
+  const { stack } = t.context
   const anonymous = (path, init) => fetch(`${stack.appUrl}${path}`, init)
   t.is((await anonymous('/api/meetings', { method: 'POST', body: JSON.stringify({ userId: 'host-1', ...MEETING }) })).status, 401)
   t.is((await anonymous('/api/meetings')).status, 401)
@@ -108,7 +108,10 @@ test.serial('users see only their meetings; guests get a token limited to their 
   t.true(stack.emulator.calls.get(`default:${done.callId}`).members.has('guest-1'))
   const guest = await stack.signIn('guest-1')
   t.is((await guest(`/api/meetings/${done.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'x' }) })).status, 403, 'only the host invites')
-  t.deepEqual((await json(await guest('/api/meetings'))).body.meetings.map((m) => m.id), [done.id])
+  t.deepEqual(
+    (await json(await guest('/api/meetings'))).body.meetings.map((m) => m.id),
+    [done.id],
+  )
   const { status, body } = await json(await guest(`/api/meetings/${done.id}/token`, { method: 'POST' }))
   t.is(status, 200)
   const claims = jwt.verify(body.token, stack.apiSecret)
@@ -118,7 +121,12 @@ test.serial('users see only their meetings; guests get a token limited to their 
 
 test.serial('a tampered or missing signature gets 401 and changes nothing', async (t) => {
   const { stack, host } = t.context
-  const body = JSON.stringify({ type: 'call.session_started', created_at: new Date().toISOString(), call_cid: `default:${done.callId}`, call: { custom: { meetingId: done.id } } })
+  const body = JSON.stringify({
+    type: 'call.session_started',
+    created_at: new Date().toISOString(),
+    call_cid: `default:${done.callId}`,
+    call: { custom: { meetingId: done.id } },
+  })
   const tampered = await post(stack, body, { 'x-signature': sign(stack, body.replace('started', 'ended')), 'x-webhook-id': crypto.randomUUID() })
   t.is(tampered.status, 401)
   t.is((await post(stack, body, {})).status, 401)
@@ -138,7 +146,12 @@ test.serial('oversized webhook bodies get 413 before they are read whole; JSON n
       controller.enqueue(new Uint8Array(64 * 1024).fill(32))
     },
   })
-  const streamed = await fetch(`${stack.appUrl}/api/webhook/stream`, { method: 'POST', body: endless, duplex: 'half', headers: { 'x-signature': 'a'.repeat(64) } })
+  const streamed = await fetch(`${stack.appUrl}/api/webhook/stream`, {
+    method: 'POST',
+    body: endless,
+    duplex: 'half',
+    headers: { 'x-signature': 'a'.repeat(64) },
+  })
   t.is(streamed.status, 413)
   t.true(sent < 64 * 1024 * 1024, `${sent} bytes pulled before the answer`)
   t.is((await post(stack, 'null', { 'x-signature': sign(stack, 'null') })).status, 400)
@@ -164,7 +177,12 @@ test.serial('a malformed body gets 400; unknown events and unknown calls get 200
   t.is((await post(stack, malformed, { 'x-signature': sign(stack, malformed) })).status, 400)
   const other = JSON.stringify({ type: 'call.member_added', created_at: new Date().toISOString(), call_cid: 'default:whatever', members: [] })
   t.like(await json(await post(stack, other, { 'x-signature': sign(stack, other) })), { status: 200, body: { outcome: 'ignored' } })
-  const stranger = JSON.stringify({ type: 'call.recording_ready', created_at: new Date().toISOString(), call_cid: 'default:not-ours', call_recording: { url: 'https://x/r.mp4' } })
+  const stranger = JSON.stringify({
+    type: 'call.recording_ready',
+    created_at: new Date().toISOString(),
+    call_cid: 'default:not-ours',
+    call_recording: { url: 'https://x/r.mp4' },
+  })
   t.like(await json(await post(stack, stranger, { 'x-signature': sign(stack, stranger) })), { status: 200, body: { outcome: 'unknown-meeting' } })
 })
 
@@ -208,7 +226,7 @@ test.serial('every order of the four events, with duplicates, ends in the same m
       t.is(row.durationSeconds, 120, `order ${order}${withoutOwnStart ? ' (ended without its start)' : ''}`)
       t.is(row.recordingUrl, events[2].call_recording.url)
       t.is(row.transcriptionUrl, events[3].call_transcription.url)
-      const { id, callId, createdAt, ...state } = row
+      const { id: _id, callId: _callId, createdAt: _createdAt, ...state } = row
       finals.push(JSON.stringify({ ...state, startedAt: null, endedAt: null, recordingUrl: null, transcriptionUrl: null }))
     }
   }
@@ -225,7 +243,10 @@ test.serial('1,000 deliveries, 10% duplicates, shuffled: every meeting ends righ
   t.is(events.length, 900)
   const deliveries = await stack.emulator.deliverEvents(events, { duplicates: 100, shuffle: true, concurrency: 8 })
   t.is(deliveries.length, 1000)
-  t.true(deliveries.every((d) => d.delivered), 'every delivery answered 2xx')
+  t.true(
+    deliveries.every((d) => d.delivered),
+    'every delivery answered 2xx',
+  )
   const outcomes = deliveries.map((d) => JSON.parse(d.attempts.at(-1).response).outcome)
   t.is(outcomes.filter((o) => o === 'applied').length, 900)
   t.is(outcomes.filter((o) => o === 'duplicate').length, 100)

@@ -31,7 +31,11 @@ test.after.always(async () => {
 })
 
 function npmIn(dir, args) {
-  return spawnSync('npm', [...args, '--registry', registry.url, '--no-audit', '--no-fund'], { cwd: dir, env: { ...env, NPM_CONFIG_USERCONFIG: registry.npmrc }, encoding: 'utf8' })
+  return spawnSync('npm', [...args, '--registry', registry.url, '--no-audit', '--no-fund'], {
+    cwd: dir,
+    env: { ...env, NPM_CONFIG_USERCONFIG: registry.npmrc },
+    encoding: 'utf8',
+  })
 }
 
 function freshProject() {
@@ -57,19 +61,30 @@ const node = (dir, file, source) => {
 test.serial('the rehearsal publishes the built platform package, then the root pinning all eight targets; the tree stays clean', (t) => {
   if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('the rehearsal test is written for linux x64')
   const before = gitStatus()
-  const rehearsal = spawnSync('npm', ['run', '--silent', 'release:rehearse', '--', '--registry', registry.url], { cwd: root, env: { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc }, encoding: 'utf8' })
+  const rehearsal = spawnSync('npm', ['run', '--silent', 'release:rehearse', '--', '--registry', registry.url], {
+    cwd: root,
+    env: { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc },
+    encoding: 'utf8',
+  })
   t.is(rehearsal.status, 0, rehearsal.stderr + rehearsal.stdout)
   t.regex(rehearsal.stdout, /published 2 packages; not built here, so not published: /)
   t.is(gitStatus(), before, 'the working tree is as it was')
   const view = JSON.parse(npmIn(root, ['view', `stream-video-native@${version}`, '--json']).stdout)
   t.is(Object.keys(view.optionalDependencies).length, 8)
-  t.true(Object.values(view.optionalDependencies).every((v) => v === version), 'exact versions')
+  t.true(
+    Object.values(view.optionalDependencies).every((v) => v === version),
+    'exact versions',
+  )
   t.true('stream-video-native-win32-arm64-msvc' in view.optionalDependencies)
   t.like(view, { license: 'MIT', repository: { type: 'git' } })
   t.is(view.scripts, undefined, 'no scripts, so no install scripts')
   t.is(JSON.parse(npmIn(root, ['view', `stream-video-native-${PLATFORM}@${version}`, 'version', '--json']).stdout), version)
   // A second run publishes nothing new and does not fail.
-  const again = spawnSync('npm', ['run', '--silent', 'release:rehearse', '--', '--registry', registry.url], { cwd: root, env: { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc }, encoding: 'utf8' })
+  const again = spawnSync('npm', ['run', '--silent', 'release:rehearse', '--', '--registry', registry.url], {
+    cwd: root,
+    env: { ...process.env, NPM_CONFIG_USERCONFIG: registry.npmrc },
+    encoding: 'utf8',
+  })
   t.is(again.status, 0, again.stderr)
   t.regex(again.stdout, /already on .*: skipped/)
 })
@@ -87,7 +102,11 @@ test.serial('npm install stream-video-native by name: npm picks the platform pac
   t.deepEqual(installed.sort(), ['stream-video-native', `stream-video-native-${PLATFORM}`], 'npm chose the one matching package')
   for (const name of installed) {
     const scripts = JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).scripts ?? {}
-    t.deepEqual(['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => s in scripts), [], `${name} has no install scripts`)
+    t.deepEqual(
+      ['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => s in scripts),
+      [],
+      `${name} has no install scripts`,
+    )
     t.true(existsSync(join(modules, name, 'LICENSE')), `${name} ships its LICENSE`)
   }
   t.notRegex(install.stdout + install.stderr, /> .*(preinstall|install|postinstall)/, 'no lifecycle script ran')
@@ -121,15 +140,32 @@ const crypto = require('node:crypto')
 test.serial('require and import both work and REST calls reach the emulator', (t) => {
   if (!project) return t.pass('linux x64 only')
   const expected = { token: 3, cid: 'default:installed-call', verified: true, update: 'active', requests: ['installed-call', 'users', 'members', 'mark_ended'] }
-  const cjs = node(project, 'check.cjs', EXERCISE("const stream = require('stream-video-native'); const { startEmulator } = require('stream-video-native/emulator')"))
+  const cjs = node(
+    project,
+    'check.cjs',
+    EXERCISE("const stream = require('stream-video-native'); const { startEmulator } = require('stream-video-native/emulator')"),
+  )
   t.is(cjs.status, 0, cjs.stderr)
   t.deepEqual(JSON.parse(cjs.stdout), expected)
-  const esm = node(project, 'check.mjs', EXERCISE("import * as stream from 'stream-video-native'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const { startEmulator } = require('stream-video-native/emulator')"))
+  const esm = node(
+    project,
+    'check.mjs',
+    EXERCISE(
+      "import * as stream from 'stream-video-native'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const { startEmulator } = require('stream-video-native/emulator')",
+    ),
+  )
   t.is(esm.status, 0, esm.stderr)
   t.deepEqual(JSON.parse(esm.stdout), expected)
 })
 
-const loadError = (dir) => JSON.parse(node(dir, 'load.cjs', "try { require('stream-video-native'); console.log('{}') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }").stdout)
+const loadError = (dir) =>
+  JSON.parse(
+    node(
+      dir,
+      'load.cjs',
+      "try { require('stream-video-native'); console.log('{}') } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }",
+    ).stdout,
+  )
 
 test.serial('a platform package whose binary cannot load names the platform and the real cause', (t) => {
   if (!project) return t.pass('linux x64 only')

@@ -36,9 +36,11 @@ function shuffle(items) {
 
 async function pool(jobs, concurrency, run) {
   let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < jobs.length) await run(jobs[next++])
-  }))
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs.length) await run(jobs[next++])
+    }),
+  )
 }
 
 test('two instances, one PostgreSQL: ≥ 2,000 shuffled deliveries with duplicates, every event applied once', async (t) => {
@@ -50,7 +52,9 @@ test('two instances, one PostgreSQL: ≥ 2,000 shuffled deliveries with duplicat
     t.is(response.status, 201)
     meetings[i] = { ...(await response.json()).meeting, seconds: 30 + (i % 600) }
   })
-  const items = meetings.flatMap((m) => stack.emulator.sessionEvents(m.callId, { durationSeconds: m.seconds }).map((event) => ({ event, webhookId: crypto.randomUUID() })))
+  const items = meetings.flatMap((m) =>
+    stack.emulator.sessionEvents(m.callId, { durationSeconds: m.seconds }).map((event) => ({ event, webhookId: crypto.randomUUID() })),
+  )
   const picked = shuffle([...items]).slice(0, DUPLICATES + SIMULTANEOUS)
   const instance = () => crypto.randomInt(2)
   const deliveries = shuffle([
@@ -82,19 +86,34 @@ test('two instances, one PostgreSQL: ≥ 2,000 shuffled deliveries with duplicat
   const ids = new Set((await client.query('SELECT webhook_id FROM processed_webhooks')).rows.map((r) => r.webhook_id))
   const lost = items.filter((i) => !ids.has(i.webhookId)).length
   const applied = ids.size
-  const { rows: [{ total }] } = await client.query('SELECT COALESCE(SUM(events_applied), 0)::int AS total FROM meetings')
+  const {
+    rows: [{ total }],
+  } = await client.query('SELECT COALESCE(SUM(events_applied), 0)::int AS total FROM meetings')
   const double = total - applied
-  const rows = new Map((await client.query('SELECT id, status, duration_seconds, started_at, ended_at, recording_url, transcription_url FROM meetings')).rows.map((r) => [r.id, r]))
+  const rows = new Map(
+    (await client.query('SELECT id, status, duration_seconds, started_at, ended_at, recording_url, transcription_url FROM meetings')).rows.map((r) => [
+      r.id,
+      r,
+    ]),
+  )
   let wrong = 0
   for (const m of meetings) {
     const row = rows.get(m.id)
-    const right = row.status === 'processing' && Math.abs(row.duration_seconds - m.seconds) <= 1 && row.started_at && row.ended_at && row.recording_url && row.transcription_url
+    const right =
+      row.status === 'processing' &&
+      Math.abs(row.duration_seconds - m.seconds) <= 1 &&
+      row.started_at &&
+      row.ended_at &&
+      row.recording_url &&
+      row.transcription_url
     if (!right) wrong++
   }
   t.is(wrong, 0, 'every meeting ends processing with its duration, times and both URLs')
   t.is(lost, 0)
   t.is(double, 0)
   t.is(applied, items.length)
-  console.log(`scale: PostgreSQL started in ${(pg.startMs / 1000).toFixed(1)} s; 2 instances took ${sent} deliveries in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s together)`)
+  console.log(
+    `scale: PostgreSQL started in ${(pg.startMs / 1000).toFixed(1)} s; 2 instances took ${sent} deliveries in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s together)`,
+  )
   console.log(`scale: ${sent} deliveries, ${applied} applied, ${sent - applied} duplicate, ${lost} lost, ${double} double`)
 })

@@ -31,15 +31,21 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
   const call: StreamCall = await createStreamCall('meeting-123', 'user-1', data)
   const created: boolean = call.created
   const custom: Record<string, unknown> = call.custom
+  // biome-ignore lint/suspicious/noConfusingVoidType: the type users see is exactly what is checked
   const added: void = await addCallParticipant(call.id, 'user-2', 'participant')
   await addCallParticipant(call.id, 'user-3')
+  // biome-ignore lint/suspicious/noConfusingVoidType: the type users see is exactly what is checked
   const ended: void = await endCall(call.id)
   const ok: boolean = (await verifyWebhook(body, signature)) && verifyWebhookSync('{}', signature)
   const signal: AbortSignal = AbortSignal.timeout(5000)
-  const guests: StreamUserInput[] = [{ id: 'guest-1', name: 'Guest', custom: { plan: 'free' } }, { id: 'agent-456', role: 'user' }]
+  const guests: StreamUserInput[] = [
+    { id: 'guest-1', name: 'Guest', custom: { plan: 'free' } },
+    { id: 'agent-456', role: 'user' },
+  ]
   const users: StreamUser[] = await upsertUsers(guests, { signal })
   const firstName: string | undefined = users[0]?.name
-  const callToken: string = (await generateCallToken('guest-1', [call.id], { role: 'guest' })) + generateCallTokenSync('guest-1', ['default:x'], { validityInSeconds: 60 })
+  const callToken: string =
+    (await generateCallToken('guest-1', [call.id], { role: 'guest' })) + generateCallTokenSync('guest-1', ['default:x'], { validityInSeconds: 60 })
   await createStreamCall('meeting-124', 'user-1', data, { signal })
   await addCallParticipant(call.id, 'guest-1', 'participant', { signal })
   await endCall(call.id, { signal })

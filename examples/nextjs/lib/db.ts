@@ -100,11 +100,17 @@ async function migrate(store: Db): Promise<string[]> {
     if (store.kind === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK])
     await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)')
     const applied = new Set((await tx.all<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name))
-    const pending = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && !applied.has(f)).sort()
+    const pending = fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql') && !applied.has(f))
+      .sort()
     for (const name of pending) {
       // One statement at a time: the pg driver's extended protocol takes one per query.
       const source = fs.readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8')
-      for (const statement of source.split(/;\s*$/m).map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean)) {
+      for (const statement of source
+        .split(/;\s*$/m)
+        .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+        .filter(Boolean)) {
         await tx.run(statement)
       }
       await tx.run('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)', [name, new Date().toISOString()])

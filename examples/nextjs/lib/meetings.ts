@@ -45,7 +45,9 @@ export async function insertMeeting(m: Pick<Meeting, 'id' | 'callId' | 'hostUser
     m.agentName,
     new Date().toISOString(),
   ])
-  return (await meetingFor(m.hostUserId, m.id))!
+  const meeting = await meetingFor(m.hostUserId, m.id)
+  if (!meeting) throw new Error(`meeting ${m.id} was inserted but cannot be read back`)
+  return meeting
 }
 
 export async function deleteMeeting(id: string): Promise<void> {
@@ -86,12 +88,23 @@ async function update(tx: Queryable, id: string, event: WebhookResult & { update
   switch (event.type) {
     case 'call.session_started': {
       const start = iso(event.update.startedAt)
-      await tx.run(`UPDATE meetings SET status = CASE WHEN status = 'scheduled' THEN 'active' ELSE status END, started_at = ${merge('started_at', '<')} WHERE id = ?`, [start, start, start, id])
+      await tx.run(
+        `UPDATE meetings SET status = CASE WHEN status = 'scheduled' THEN 'active' ELSE status END, started_at = ${merge('started_at', '<')} WHERE id = ?`,
+        [start, start, start, id],
+      )
       break
     }
     case 'call.session_ended': {
       const [start, end] = [iso(event.update.startedAt), iso(event.update.endedAt)]
-      await tx.run(`UPDATE meetings SET status = 'processing', started_at = ${merge('started_at', '<')}, ended_at = ${merge('ended_at', '>')} WHERE id = ?`, [start, start, start, end, end, end, id])
+      await tx.run(`UPDATE meetings SET status = 'processing', started_at = ${merge('started_at', '<')}, ended_at = ${merge('ended_at', '>')} WHERE id = ?`, [
+        start,
+        start,
+        start,
+        end,
+        end,
+        end,
+        id,
+      ])
       break
     }
     case 'call.transcription_ready':
@@ -105,7 +118,10 @@ async function update(tx: Queryable, id: string, event: WebhookResult & { update
       break
     }
   }
-  const times = await tx.get<{ startedAt: string | null; endedAt: string | null }>('SELECT started_at AS "startedAt", ended_at AS "endedAt" FROM meetings WHERE id = ?', [id])
+  const times = await tx.get<{ startedAt: string | null; endedAt: string | null }>(
+    'SELECT started_at AS "startedAt", ended_at AS "endedAt" FROM meetings WHERE id = ?',
+    [id],
+  )
   const duration = times?.startedAt && times.endedAt ? Math.max(0, Math.round((Date.parse(times.endedAt) - Date.parse(times.startedAt)) / 1000)) : null
   await tx.run('UPDATE meetings SET duration_seconds = ?, events_applied = events_applied + 1 WHERE id = ?', [duration, id])
 }
@@ -115,12 +131,10 @@ export async function applyEvent(event: WebhookResult): Promise<ApplyOutcome> {
   const store = await db()
   return store.transaction(async (tx): Promise<ApplyOutcome> => {
     if (event.webhookId) {
-      const fresh = await tx.run('INSERT INTO processed_webhooks (webhook_id, event_type, call_id, processed_at) VALUES (?, ?, ?, ?) ON CONFLICT (webhook_id) DO NOTHING', [
-        event.webhookId,
-        event.type,
-        event.callId,
-        new Date().toISOString(),
-      ])
+      const fresh = await tx.run(
+        'INSERT INTO processed_webhooks (webhook_id, event_type, call_id, processed_at) VALUES (?, ?, ?, ?) ON CONFLICT (webhook_id) DO NOTHING',
+        [event.webhookId, event.type, event.callId, new Date().toISOString()],
+      )
       if (fresh === 0) return 'duplicate'
     }
     if (event.update === null) return 'ignored'

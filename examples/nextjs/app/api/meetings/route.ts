@@ -43,4 +43,3 @@ export async function GET(req: Request) {
   if (!session) return unauthorized()
   return Response.json({ meetings: await meetingsFor(session.userId) })
 }
-
