@@ -22,13 +22,35 @@ export declare class NativeClient {
   settings(): ClientSettings
   generateToken(userId: string, validityInSeconds?: number | undefined | null): string
   verifyWebhook(body: string | Uint8Array, signature: string): boolean
-  handleWebhook(body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null): NativeWebhookEvent
+  handleWebhook(body: string | Uint8Array, signature: string, options: WebhookOptions): CallEvent
   generateCallToken(userId: string, callIds: Array<string>, role?: string | undefined | null, validityInSeconds?: number | undefined | null): string
   createCall(callId: string, userId: string, customJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   addMember(callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   endCall(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   /** `users_json`: the users as a JSON array, checked natively. */
   upsertUsers(usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+}
+
+/** A verified call event. Absent values are `null`. */
+export interface CallEvent {
+  type: string
+  /** RFC 3339 time of the event. */
+  createdAt: string | null
+  /** From `call_cid` (`type:id`, split on the first `:`). */
+  callType: string | null
+  callId: string | null
+  sessionId: string | null
+  /** `X-Webhook-Id`: the same across Stream's retries, so apply an event once per id. */
+  webhookId: string | null
+  /** `X-Webhook-Attempt`, counting from 1. */
+  attempt: number | null
+  /**
+   * `call.custom.meetingId`; only session events carry the call object, so
+   * find the meeting by `callId` for the others.
+   */
+  meetingId: string | null
+  /** `null` for event types a meeting store does not act on. */
+  update: MeetingUpdate | null
 }
 
 export interface ClientOptions {
@@ -56,19 +78,21 @@ export interface EnvValues {
   maxRetries?: string
 }
 
-export interface NativeCall {
-  type: string
-  id: string
-  cid: string
-  createdById: string
-  createdAt: string
-  /** The call's custom data as JSON text. */
-  customJson: string
-  created: boolean
-}
+/** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
+export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_API' | 'STREAM_NETWORK' | 'STREAM_TIMEOUT' | 'STREAM_WEBHOOK_SIGNATURE' | 'STREAM_ABORTED' | 'STREAM_INTERNAL'
+
+/** A meeting's status after a session event. */
+export type MeetingStatus = 'active' | 'processing'
+
+/** What a meeting store must do, by `kind`. Unknown times are `null`. */
+export type MeetingUpdate =
+  | { kind: 'active'; status: MeetingStatus; startedAt: string | null }
+  | { kind: 'processing'; status: MeetingStatus; startedAt: string | null; endedAt: string | null; durationSeconds: number | null }
+  | { kind: 'transcription'; transcriptionUrl: string }
+  | { kind: 'recording'; recordingUrl: string }
 
 export interface NativeError {
-  code: string
+  code: ErrorCode
   message: string
   status?: number
   streamCode?: number
@@ -76,38 +100,58 @@ export interface NativeError {
   attempts: number
 }
 
-export interface NativeUser {
-  id: string
-  role: string
-  name?: string
-  image?: string
-  custom: Record<string, unknown>
-  createdAt: string
-  updatedAt: string
-}
-
-/** A verified call event; `index.js` shapes it into the public `WebhookResult`. */
-export interface NativeWebhookEvent {
-  type: string
-  createdAt?: string
-  callType?: string
-  callId?: string
-  sessionId?: string
-  meetingId?: string
-  /** `active`, `processing`, `transcription`, `recording`, or absent for other events. */
-  updateKind?: string
-  startedAt?: string
-  endedAt?: string
-  durationSeconds?: number
-  url?: string
-}
-
 /**
  * Result of an HTTP operation: `error` when it failed, else `call` for
  * `createCall`, `users` for `upsertUsers` and nothing for the others.
  */
 export interface Outcome {
-  call?: NativeCall
-  users?: Array<NativeUser>
+  call?: StreamCall
+  users?: Array<StreamUser>
   error?: NativeError
+}
+
+/**
+ * The created (or existing) call, from Stream's get-or-create response. It
+ * crosses into JS as it is (`StreamCall` in `binding.d.ts`).
+ */
+export interface StreamCall {
+  type: string
+  id: string
+  /** `type:id`, e.g. `default:meeting-123`. */
+  cid: string
+  createdById: string
+  /** RFC 3339 time the call was created. */
+  createdAt: string
+  /** The call's custom data (a JSON object). */
+  custom: Record<string, unknown>
+  /** `true` when this request created the call, `false` when it already existed. */
+  created: boolean
+}
+
+/**
+ * A user as Stream returns it. It crosses into JS as it is (`StreamUser` in
+ * `binding.d.ts`); `name` and `image` are left out when Stream has none.
+ */
+export interface StreamUser {
+  id: string
+  role: string
+  name?: string
+  image?: string
+  /** A JSON object. */
+  custom: Record<string, unknown>
+  /** RFC 3339 */
+  createdAt: string
+  updatedAt: string
+}
+
+/** What `handleStreamWebhook` knows besides the body and the signature. */
+export interface WebhookOptions {
+  /** `X-Webhook-Id`, echoed in the result. */
+  webhookId?: string
+  /** `X-Webhook-Attempt`, echoed in the result. */
+  attempt?: number
+  /** The meeting's stored start, for the duration when the event has none. */
+  startedAt?: string
+  /** Body limit in bytes (1 to 1 GiB, default 1 MiB). */
+  maxBodyBytes?: number
 }

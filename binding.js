@@ -837,3 +837,5 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeCancel = nativeBinding.NativeCancel
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.ErrorCode = nativeBinding.ErrorCode
+module.exports.MeetingStatus = nativeBinding.MeetingStatus

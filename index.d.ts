@@ -1,4 +1,9 @@
-// Public API of stream-video-native. Hand-written over the generated binding.d.ts.
+// Public API of stream-video-native. Hand-written over the generated binding.d.ts:
+// the shapes that come from Rust (calls, users, events, error codes) are the
+// generated types, so a field added in Rust appears here without an edit.
+import type { CallEvent, ErrorCode, MeetingUpdate, StreamCall, StreamUser } from './binding'
+
+export type { StreamCall, StreamUser }
 
 /** Custom data stored on the call; extra keys (any JSON value) are sent too. */
 export interface CallCustomData {
@@ -8,31 +13,8 @@ export interface CallCustomData {
   [key: string]: unknown
 }
 
-/** The created (or existing) call, from Stream's get-or-create response. */
-export interface StreamCall {
-  type: string
-  id: string
-  /** `type:id`, e.g. `default:meeting-123`. */
-  cid: string
-  createdById: string
-  /** RFC 3339 time the call was created. */
-  createdAt: string
-  custom: Record<string, unknown>
-  /** `true` when this request created the call, `false` when it already existed. */
-  created: boolean
-}
-
-export type StreamErrorCode =
-  | 'STREAM_CONFIG'
-  | 'STREAM_INVALID_ARGUMENT'
-  | 'STREAM_API'
-  | 'STREAM_NETWORK'
-  | 'STREAM_TIMEOUT'
-  | 'STREAM_WEBHOOK_SIGNATURE'
-  /** The caller's `AbortSignal` fired; `cause` is `signal.reason`. */
-  | 'STREAM_ABORTED'
-  /** A bug in this package, caught before it could crash the process. */
-  | 'STREAM_INTERNAL'
+/** Every `err.code`, generated from Rust's `ErrorKind` (`STREAM_CONFIG`, `STREAM_API`, `STREAM_ABORTED`, ...). */
+export type StreamErrorCode = ErrorCode
 
 /** Every failure of this package. Never contains the API secret or a JWT. */
 export class StreamError extends Error {
@@ -64,18 +46,6 @@ export interface StreamUserInput {
   custom?: Record<string, unknown>
 }
 
-/** A user as Stream returns it. */
-export interface StreamUser {
-  id: string
-  role: string
-  name?: string
-  image?: string
-  custom: Record<string, unknown>
-  /** RFC 3339 */
-  createdAt: string
-  updatedAt: string
-}
-
 export interface CallTokenOptions {
   /** The user's role in these calls (`role` claim); left out when not given. */
   role?: string
@@ -100,23 +70,15 @@ export interface WebhookOptions {
   maxBodyBytes?: number
 }
 
-interface WebhookEventBase {
-  /** RFC 3339 time of the event. */
-  createdAt: string | null
-  /** From `call_cid` (`type:id`, split on the first `:`). */
-  callType: string | null
-  callId: string | null
-  sessionId: string | null
-  webhookId: string | null
-  attempt: number | null
-  /** `call.custom.meetingId`: only session events carry the call; find the meeting by `callId` for the others. */
-  meetingId: string | null
-}
+/** What every event carries (generated from Rust's `CallEvent`). */
+type WebhookEventBase = Omit<CallEvent, 'type' | 'update'>
+/** The update of one `kind`, with its status narrowed to a literal. */
+type UpdateOf<K extends MeetingUpdate['kind'], Extra = unknown> = Extract<MeetingUpdate, { kind: K }> & Extra
 
 export interface SessionStartedEvent extends WebhookEventBase {
   type: 'call.session_started'
   /** `startedAt`: the session's start, else the event's time; `null` when the event has neither. */
-  update: { status: 'active'; startedAt: string | null }
+  update: UpdateOf<'active', { status: 'active' }>
 }
 
 export interface SessionEndedEvent extends WebhookEventBase {
@@ -127,17 +89,17 @@ export interface SessionEndedEvent extends WebhookEventBase {
    * never negative; `null` when no start (the event's or `options.startedAt`)
    * or no end is known.
    */
-  update: { status: 'processing'; startedAt: string | null; endedAt: string | null; durationSeconds: number | null }
+  update: UpdateOf<'processing', { status: 'processing' }>
 }
 
 export interface TranscriptionReadyEvent extends WebhookEventBase {
   type: 'call.transcription_ready'
-  update: { transcriptionUrl: string }
+  update: UpdateOf<'transcription'>
 }
 
 export interface RecordingReadyEvent extends WebhookEventBase {
   type: 'call.recording_ready'
-  update: { recordingUrl: string }
+  update: UpdateOf<'recording'>
 }
 
 /**

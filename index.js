@@ -60,16 +60,8 @@ function platformName() {
   return platform === 'win32' ? `win32-${arch}-msvc` : `${platform}-${arch}`
 }
 
-const CODES = new Set([
-  'STREAM_CONFIG',
-  'STREAM_INVALID_ARGUMENT',
-  'STREAM_API',
-  'STREAM_NETWORK',
-  'STREAM_TIMEOUT',
-  'STREAM_WEBHOOK_SIGNATURE',
-  'STREAM_ABORTED',
-  'STREAM_INTERNAL',
-])
+// The codes come from Rust (`ErrorKind`, exported as the `ErrorCode` string enum): one list.
+const CODES = new Set(Object.values(binding.ErrorCode))
 
 class StreamError extends Error {
   constructor(code, message, details = {}, options) {
@@ -175,11 +167,11 @@ function webhookHeaders(headers) {
   }
   // Header values arrive as strings; accept "2" as well as 2.
   const attemptNumber = attempt === undefined || attempt === null ? null : Number(attempt)
-  if (attemptNumber !== null && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && String(attempt).trim() !== '')) {
+  if (attemptNumber !== null && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && attemptNumber < 2 ** 32 && String(attempt).trim() !== '')) {
     throw invalid(`headers.attempt must be a positive whole number, got ${JSON.stringify(attempt)}`)
   }
   // A missing X-Signature header (not a string) is, natively, a signature that does not match.
-  return { signature, webhookId: webhookId ?? null, attempt: attemptNumber }
+  return { signature, webhookId: webhookId ?? undefined, attempt: attemptNumber ?? undefined }
 }
 
 function webhookOptions(options = {}) {
@@ -194,27 +186,6 @@ function webhookOptions(options = {}) {
     throw invalid(`options.maxBodyBytes must be a number, got ${describe(maxBodyBytes)}`)
   }
   return { startedAt: startedAt ?? undefined, maxBodyBytes }
-}
-
-const UPDATES = {
-  active: (e) => ({ status: 'active', startedAt: e.startedAt ?? null }),
-  processing: (e) => ({ status: 'processing', startedAt: e.startedAt ?? null, endedAt: e.endedAt ?? null, durationSeconds: e.durationSeconds ?? null }),
-  transcription: (e) => ({ transcriptionUrl: e.url }),
-  recording: (e) => ({ recordingUrl: e.url }),
-}
-
-function webhookResult(event, { webhookId, attempt }) {
-  return {
-    type: event.type,
-    createdAt: event.createdAt ?? null,
-    callType: event.callType ?? null,
-    callId: event.callId ?? null,
-    sessionId: event.sessionId ?? null,
-    webhookId,
-    attempt,
-    meetingId: event.meetingId ?? null,
-    update: event.updateKind ? UPDATES[event.updateKind](event) : null,
-  }
 }
 
 function fromOutcome(outcome) {
@@ -283,9 +254,8 @@ function operations({ native, token, callToken, verify, webhook }) {
 
   async function handleWebhook(body, headers, options) {
     return syncOp('handleStreamWebhook', () => {
-      const meta = webhookHeaders(headers)
-      const { startedAt, maxBodyBytes } = webhookOptions(options)
-      return webhookResult(webhook(body, meta.signature, startedAt, maxBodyBytes), meta)
+      const { signature, webhookId, attempt } = webhookHeaders(headers)
+      return webhook(body, signature, { webhookId, attempt, ...webhookOptions(options) })
     })
   }
 
@@ -326,8 +296,7 @@ function operations({ native, token, callToken, verify, webhook }) {
       request('createStreamCall', options, async (client, cancel) => {
         requireString('callId', callId)
         requireString('userId', userId)
-        const { customJson: custom, ...call } = fromOutcome(await client.createCall(callId, userId, customJson(data), cancel)).call
-        return { ...call, custom: JSON.parse(custom) }
+        return fromOutcome(await client.createCall(callId, userId, customJson(data), cancel)).call
       }),
     addCallParticipant: (callId, userId, role = 'participant', options) =>
       request('addCallParticipant', options, async (client, cancel) => {

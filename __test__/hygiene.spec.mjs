@@ -1,5 +1,7 @@
 // Logging and secret hygiene: one log line per failure, and neither the API
 // secret nor any JWT ever shows up in a message, a log line or util.inspect.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { inspect } from 'node:util'
 import test from 'ava'
 import * as stream from 'stream-video-native'
@@ -98,4 +100,28 @@ test.serial('no error path leaks the secret or a JWT', async (t) => {
   assertClean(t, inspect(client, { depth: 5, showHidden: true }), 'util.inspect(client)')
   assertClean(t, JSON.stringify(client), 'JSON of client')
   t.regex(inspect(client), /apiSecret: '\[redacted\]'/)
+})
+
+test('one list of error codes: Rust, the generated binding, index.js, the types and the README agree', (t) => {
+  const require = createRequire(import.meta.url)
+  const fromRust = Object.values(require('../binding.js').ErrorCode)
+  t.true(fromRust.length >= 8)
+  const dts = readFileSync(new URL('../binding.d.ts', import.meta.url), 'utf8')
+  const typed = [...dts.match(/export type ErrorCode = (.+)/)[1].matchAll(/'([A-Z_]+)'/g)].map((m) => m[1])
+  t.deepEqual(typed, fromRust, 'binding.d.ts')
+  t.regex(readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8'), /export type StreamErrorCode = ErrorCode\n/)
+  const errorsSection = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    .split('\n## Errors\n')[1]
+    .split('\n## ')[0]
+  const readmeCodes = [...errorsSection.matchAll(/^\| `(STREAM_[A-Z_]+)` +\|/gm)].map((m) => m[1])
+  t.deepEqual(readmeCodes.sort(), [...fromRust].sort(), 'the README error table')
+  // Whatever fails in index.js becomes one of these codes.
+  for (const failure of [
+    () => stream.generateStreamTokenSync(5),
+    () => stream.createStreamClient(null),
+    () => stream.createStreamClient({ apiKey: 'k', apiSecret: 's' }).generateCallTokenSync('u', []),
+  ]) {
+    const error = t.throws(failure)
+    t.true(fromRust.includes(error.code), error.code)
+  }
 })

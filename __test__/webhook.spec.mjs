@@ -67,13 +67,19 @@ test('call.session_started → active with the session start', async (t) => {
     webhookId: 'wh-1',
     attempt: 2,
     meetingId: '123',
-    update: { status: 'active', startedAt: '2026-04-08T14:23:35.2Z' },
+    update: { kind: 'active', status: 'active', startedAt: '2026-04-08T14:23:35.2Z' },
   })
 })
 
 test('call.session_ended → processing with the duration from the event', async (t) => {
   const result = await handle(Buffer.from(JSON.stringify(events.ended)))
-  t.deepEqual(result.update, { status: 'processing', startedAt: '2026-04-08T14:23:35.2Z', endedAt: '2026-04-08T14:59:59.9Z', durationSeconds: 2185 })
+  t.deepEqual(result.update, {
+    kind: 'processing',
+    status: 'processing',
+    startedAt: '2026-04-08T14:23:35.2Z',
+    endedAt: '2026-04-08T14:59:59.9Z',
+    durationSeconds: 2185,
+  })
   t.is(result.webhookId, null)
   t.is(result.attempt, null)
 })
@@ -84,15 +90,15 @@ test('call.session_ended without a start uses the stored one, never negative', a
   t.is((await handle(body, {}, { startedAt: new Date('2026-04-08T14:30:01Z') })).update.durationSeconds, 1800)
   t.is((await handle(body, {}, { startedAt: '2026-04-09T00:00:00Z' })).update.durationSeconds, 0)
   const result = await handle(body)
-  t.deepEqual(result.update, { status: 'processing', startedAt: null, endedAt: '2026-04-08T15:00:01Z', durationSeconds: null })
+  t.deepEqual(result.update, { kind: 'processing', status: 'processing', startedAt: null, endedAt: '2026-04-08T15:00:01Z', durationSeconds: null })
 })
 
 test('transcription and recording events carry their URLs and the call id, not the meeting id', async (t) => {
   const transcription = await handle(JSON.stringify(events.transcription))
   t.like(transcription, { type: 'call.transcription_ready', callId: 'meeting-123', meetingId: null, sessionId: 's1' })
-  t.deepEqual(transcription.update, { transcriptionUrl: 'https://cdn.example/t.jsonl' })
+  t.deepEqual(transcription.update, { kind: 'transcription', transcriptionUrl: 'https://cdn.example/t.jsonl' })
   const recording = await handle(JSON.stringify(events.recording), { attempt: '3' })
-  t.deepEqual(recording.update, { recordingUrl: 'https://cdn.example/r.mp4' })
+  t.deepEqual(recording.update, { kind: 'recording', recordingUrl: 'https://cdn.example/r.mp4' })
   t.is(recording.attempt, 3)
 })
 
@@ -126,9 +132,9 @@ test('a genuine event that lacks an optional field is not an error', async (t) =
   t.like(noAsset, { createdAt: null, callId: 'm', update: null })
   const { session, ...bare } = events.started.call
   const noSession = await handle(JSON.stringify({ ...events.started, created_at: undefined, call: bare }))
-  t.deepEqual(noSession.update, { status: 'active', startedAt: null })
+  t.deepEqual(noSession.update, { kind: 'active', status: 'active', startedAt: null })
   const endedBare = await handle(JSON.stringify({ type: 'call.session_ended', call_cid: 'default:m' }), {}, { startedAt: '2026-04-08T14:00:00Z' })
-  t.deepEqual(endedBare.update, { status: 'processing', startedAt: null, endedAt: null, durationSeconds: null })
+  t.deepEqual(endedBare.update, { kind: 'processing', status: 'processing', startedAt: null, endedAt: null, durationSeconds: null })
 })
 
 test('bodies over the limit are rejected; the limit is configurable', async (t) => {

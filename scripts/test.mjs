@@ -39,7 +39,7 @@ const suites = []
 if (!quick) {
   // Style is enforced: each linter is one check, and any violation fails the run.
   const lints = [
-    ['biome', bin('biome'), ['ci', '.']],
+    ['biome', bin('biome'), ['ci', '--error-on-warnings', '.']],
     ['rustfmt', 'cargo', ['fmt', '--check']],
     ['clippy', 'cargo', ['clippy', '--all-targets', '--quiet', '--', '-D', 'warnings']],
   ].map(([name, command, args]) => ({ name, ok: run(command, args).ok }))

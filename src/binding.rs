@@ -16,7 +16,7 @@ use crate::cancel::Cancel;
 use crate::client::{CallInfo, Client};
 use crate::config::{Config, RawConfig};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{CallEvent, MeetingUpdate};
+use crate::event::CallEvent;
 use crate::js_bytes::{with_body, with_signature};
 use crate::panic::{catch, catch_async};
 use crate::users::UserInfo;
@@ -27,6 +27,25 @@ use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 fn init() {
   crate::panic::install_quiet_hook();
 }
+
+macro_rules! define_error_code {
+  ($($(#[doc = $doc:literal])* $variant:ident => $code:tt,)*) => {
+    /// Every `err.code` a `StreamError` can have (the same list as `ErrorKind`).
+    #[napi(string_enum)]
+    pub enum ErrorCode {
+      $($(#[doc = $doc])* #[napi(value = $code)] $variant,)*
+    }
+
+    impl From<ErrorKind> for ErrorCode {
+      fn from(kind: ErrorKind) -> Self {
+        match kind {
+          $(ErrorKind::$variant => ErrorCode::$variant,)*
+        }
+      }
+    }
+  };
+}
+crate::error::with_error_codes!(define_error_code);
 
 fn to_js(e: Error) -> napi::Error<ErrorKind> {
   napi::Error::new(e.kind, e.message)
@@ -58,7 +77,7 @@ pub struct ClientOptions {
 
 #[napi(object)]
 pub struct NativeError {
-  pub code: String,
+  pub code: ErrorCode,
   pub message: String,
   pub status: Option<u32>,
   pub stream_code: Option<i64>,
@@ -69,7 +88,7 @@ pub struct NativeError {
 impl From<Error> for NativeError {
   fn from(e: Error) -> Self {
     NativeError {
-      code: e.kind.code().to_string(),
+      code: e.kind.into(),
       message: e.message,
       status: e.status.map(u32::from),
       stream_code: e.stream_code,
@@ -79,58 +98,13 @@ impl From<Error> for NativeError {
   }
 }
 
-#[napi(object)]
-pub struct NativeCall {
-  #[napi(js_name = "type")]
-  pub call_type: String,
-  pub id: String,
-  pub cid: String,
-  pub created_by_id: String,
-  pub created_at: String,
-  /// The call's custom data as JSON text.
-  pub custom_json: String,
-  pub created: bool,
-}
-
-impl From<CallInfo> for NativeCall {
-  fn from(c: CallInfo) -> Self {
-    NativeCall {
-      call_type: c.call_type,
-      id: c.id,
-      cid: c.cid,
-      created_by_id: c.created_by_id,
-      created_at: c.created_at,
-      custom_json: c.custom_json,
-      created: c.created,
-    }
-  }
-}
-
-#[napi(object)]
-pub struct NativeUser {
-  pub id: String,
-  pub role: String,
-  pub name: Option<String>,
-  pub image: Option<String>,
-  #[napi(ts_type = "Record<string, unknown>")]
-  pub custom: serde_json::Value,
-  pub created_at: String,
-  pub updated_at: String,
-}
-
-impl From<UserInfo> for NativeUser {
-  fn from(u: UserInfo) -> Self {
-    NativeUser { id: u.id, role: u.role, name: u.name, image: u.image, custom: u.custom, created_at: u.created_at, updated_at: u.updated_at }
-  }
-}
-
 /// Result of an HTTP operation: `error` when it failed, else `call` for
 /// `createCall`, `users` for `upsertUsers` and nothing for the others.
 #[derive(Default)]
 #[napi(object)]
 pub struct Outcome {
-  pub call: Option<NativeCall>,
-  pub users: Option<Vec<NativeUser>>,
+  pub call: Option<CallInfo>,
+  pub users: Option<Vec<UserInfo>>,
   pub error: Option<NativeError>,
 }
 
@@ -171,63 +145,17 @@ fn spawn<'env, T: Send + 'static>(
   })
 }
 
-/// A verified call event; `index.js` shapes it into the public `WebhookResult`.
+/// What `handleStreamWebhook` knows besides the body and the signature.
 #[napi(object)]
-pub struct NativeWebhookEvent {
-  #[napi(js_name = "type")]
-  pub event_type: String,
-  pub created_at: Option<String>,
-  pub call_type: Option<String>,
-  pub call_id: Option<String>,
-  pub session_id: Option<String>,
-  pub meeting_id: Option<String>,
-  /// `active`, `processing`, `transcription`, `recording`, or absent for other events.
-  pub update_kind: Option<String>,
+pub struct WebhookOptions {
+  /// `X-Webhook-Id`, echoed in the result.
+  pub webhook_id: Option<String>,
+  /// `X-Webhook-Attempt`, echoed in the result.
+  pub attempt: Option<u32>,
+  /// The meeting's stored start, for the duration when the event has none.
   pub started_at: Option<String>,
-  pub ended_at: Option<String>,
-  pub duration_seconds: Option<f64>,
-  pub url: Option<String>,
-}
-
-impl From<CallEvent> for NativeWebhookEvent {
-  fn from(e: CallEvent) -> Self {
-    let mut out = NativeWebhookEvent {
-      event_type: e.event_type,
-      created_at: e.created_at,
-      call_type: e.call_type,
-      call_id: e.call_id,
-      session_id: e.session_id,
-      meeting_id: e.meeting_id,
-      update_kind: None,
-      started_at: None,
-      ended_at: None,
-      duration_seconds: None,
-      url: None,
-    };
-    let kind = match e.update {
-      None => return out,
-      Some(MeetingUpdate::Active { started_at }) => {
-        out.started_at = started_at;
-        "active"
-      }
-      Some(MeetingUpdate::Processing { started_at, ended_at, duration_seconds }) => {
-        out.started_at = started_at;
-        out.ended_at = ended_at;
-        out.duration_seconds = duration_seconds.map(|d| d as f64);
-        "processing"
-      }
-      Some(MeetingUpdate::Transcription { url }) => {
-        out.url = Some(url);
-        "transcription"
-      }
-      Some(MeetingUpdate::Recording { url }) => {
-        out.url = Some(url);
-        "recording"
-      }
-    };
-    out.update_kind = Some(kind.to_string());
-    out
-  }
+  /// Body limit in bytes (1 to 1 GiB, default 1 MiB).
+  pub max_body_bytes: Option<f64>,
 }
 
 /// Public, non-secret view of a client's settings.
@@ -282,15 +210,13 @@ impl NativeClient {
     verify_webhook(&self.inner, body, signature)
   }
 
-  #[napi(ts_args_type = "body: string | Uint8Array, signature: string, storedStartedAt?: string | undefined | null, maxBodyBytes?: number | undefined | null")]
-  pub fn handle_webhook(
-    &self,
-    body: Unknown<'_>,
-    signature: Unknown<'_>,
-    stored_started_at: Option<String>,
-    max_body_bytes: Option<f64>,
-  ) -> napi::Result<NativeWebhookEvent, ErrorKind> {
-    handle_webhook(&self.inner, body, signature, stored_started_at, max_body_bytes)
+  #[napi(ts_args_type = "body: string | Uint8Array, signature: string, options: WebhookOptions")]
+  pub fn handle_webhook(&self, body: Unknown<'_>, signature: Unknown<'_>, options: WebhookOptions) -> napi::Result<CallEvent, ErrorKind> {
+    let max = options.max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
+    let event = with_signature(signature, |signature| {
+      with_body(body, |bytes| sync(|| self.inner.handle_webhook(bytes, signature.unwrap_or(""), options.started_at.as_deref(), max)))
+    })??;
+    Ok(CallEvent { webhook_id: options.webhook_id, attempt: options.attempt, ..event })
   }
 
   #[napi]
@@ -315,7 +241,7 @@ impl NativeClient {
   ) -> napi::Result<PromiseRaw<'env, Outcome>> {
     let client = self.inner.clone();
     let operation = async move { client.create_call(&call_id, &user_id, &custom_json).await };
-    spawn(env, cancel, operation, |call| Outcome { call: Some(call.into()), ..Default::default() })
+    spawn(env, cancel, operation, |call| Outcome { call: Some(call), ..Default::default() })
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
@@ -344,24 +270,10 @@ impl NativeClient {
   pub fn upsert_users<'env>(&self, env: &'env Env, users_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
     let client = self.inner.clone();
     let operation = async move { client.upsert_users(&users_json).await };
-    spawn(env, cancel, operation, |users| Outcome { users: Some(users.into_iter().map(NativeUser::from).collect()), ..Default::default() })
+    spawn(env, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
   }
 }
 
 fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
   with_signature(signature, |signature| with_body(body, |bytes| sync(|| Ok(signature.is_some_and(|s| client.verify_webhook(bytes, s))))))?
-}
-
-fn handle_webhook(
-  client: &Client,
-  body: Unknown<'_>,
-  signature: Unknown<'_>,
-  stored_started_at: Option<String>,
-  max_body_bytes: Option<f64>,
-) -> napi::Result<NativeWebhookEvent, ErrorKind> {
-  let max = max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
-  let event = with_signature(signature, |signature| {
-    with_body(body, |bytes| sync(|| client.handle_webhook(bytes, signature.unwrap_or(""), stored_started_at.as_deref(), max)))
-  })?;
-  Ok(event?.into())
 }

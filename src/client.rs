@@ -5,7 +5,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
@@ -34,29 +33,35 @@ pub struct Client {
   retry: RetryPolicy,
 }
 
-/// The fields of Stream's `CallResponse` that callers get back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The created (or existing) call, from Stream's get-or-create response. It
+/// crosses into JS as it is (`StreamCall` in `binding.d.ts`).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "StreamCall"))]
 pub struct CallInfo {
+  #[cfg_attr(not(fuzzing), napi(js_name = "type"))]
   pub call_type: String,
   pub id: String,
+  /// `type:id`, e.g. `default:meeting-123`.
   pub cid: String,
   pub created_by_id: String,
+  /// RFC 3339 time the call was created.
   pub created_at: String,
-  /// The call's custom data as JSON text (an object).
-  pub custom_json: String,
+  /// The call's custom data (a JSON object).
+  #[cfg_attr(not(fuzzing), napi(ts_type = "Record<string, unknown>"))]
+  pub custom: serde_json::Value,
+  /// `true` when this request created the call, `false` when it already existed.
   pub created: bool,
 }
 
 #[derive(Deserialize)]
-struct GetOrCreateResponse<'a> {
-  #[serde(borrow)]
-  call: CallResponse<'a>,
+struct GetOrCreateResponse {
+  call: CallResponse,
   #[serde(default)]
   created: bool,
 }
 
 #[derive(Deserialize)]
-struct CallResponse<'a> {
+struct CallResponse {
   #[serde(rename = "type")]
   call_type: String,
   id: String,
@@ -65,8 +70,8 @@ struct CallResponse<'a> {
   created_by: Option<UserRef>,
   #[serde(default)]
   created_at: String,
-  #[serde(default, borrow)]
-  custom: Option<&'a RawValue>,
+  #[serde(default)]
+  custom: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -124,7 +129,7 @@ impl Client {
       cid: call.cid,
       created_by_id: call.created_by.map(|u| u.id).unwrap_or_default(),
       created_at: call.created_at,
-      custom_json: call.custom.map(|c| c.get().to_string()).unwrap_or_else(|| "{}".into()),
+      custom: call.custom.unwrap_or_else(|| serde_json::Value::Object(Default::default())),
       created: parsed.created,
     })
   }
@@ -401,6 +406,6 @@ mod tests {
     assert!(parsed.created);
     assert_eq!(parsed.call.cid, "default:c1");
     assert_eq!(parsed.call.created_by.unwrap().id, "u1");
-    assert_eq!(parsed.call.custom.unwrap().get(), r#"{"meetingId":"m1","n":[1,2]}"#);
+    assert_eq!(parsed.call.custom.unwrap(), serde_json::json!({"meetingId": "m1", "n": [1, 2]}));
   }
 }

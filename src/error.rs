@@ -1,41 +1,58 @@
 //! One error type for every failure, with a `kind` that maps one-to-one onto the
 //! stable JS `err.code` strings.
 
-use std::fmt;
-
 use serde::Deserialize;
 
 use crate::redact::redact;
 
-/// The stable error codes users match on (`err.code` in JS).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-  Config,
-  InvalidArgument,
-  Api,
-  Network,
-  Timeout,
-  WebhookSignature,
-  /// The caller's `AbortSignal` fired.
-  Aborted,
-  /// A bug in this package (a Rust panic), caught before it reached Node.
-  Internal,
-}
-
-impl ErrorKind {
-  pub const fn code(self) -> &'static str {
-    match self {
-      ErrorKind::Config => "STREAM_CONFIG",
-      ErrorKind::InvalidArgument => "STREAM_INVALID_ARGUMENT",
-      ErrorKind::Api => "STREAM_API",
-      ErrorKind::Network => "STREAM_NETWORK",
-      ErrorKind::Timeout => "STREAM_TIMEOUT",
-      ErrorKind::WebhookSignature => "STREAM_WEBHOOK_SIGNATURE",
-      ErrorKind::Aborted => "STREAM_ABORTED",
-      ErrorKind::Internal => "STREAM_INTERNAL",
+/// The one list of error codes: each `ErrorKind` variant and the stable
+/// `err.code` string users match on in JS. `$then!` receives the list; this
+/// module builds `ErrorKind` from it, and the napi edge builds the `ErrorCode`
+/// string enum that `binding.d.ts` and `index.js` take their codes from.
+macro_rules! with_error_codes {
+  ($then:ident) => {
+    $then! {
+      /// Missing or invalid credentials or settings.
+      Config => "STREAM_CONFIG",
+      /// An argument of the wrong type or shape; nothing was sent.
+      InvalidArgument => "STREAM_INVALID_ARGUMENT",
+      /// Stream answered non-2xx, or a 2xx that is not the documented JSON.
+      Api => "STREAM_API",
+      /// The connection failed.
+      Network => "STREAM_NETWORK",
+      /// The operation's deadline passed.
+      Timeout => "STREAM_TIMEOUT",
+      /// A webhook whose signature does not match its body.
+      WebhookSignature => "STREAM_WEBHOOK_SIGNATURE",
+      /// The caller's `AbortSignal` fired.
+      Aborted => "STREAM_ABORTED",
+      /// A bug in this package (a Rust panic), caught before it reached Node.
+      Internal => "STREAM_INTERNAL",
     }
-  }
+  };
 }
+pub(crate) use with_error_codes;
+
+macro_rules! define_error_kind {
+  ($($(#[doc = $doc:literal])* $variant:ident => $code:tt,)*) => {
+    /// The stable error codes users match on (`err.code` in JS).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum ErrorKind {
+      $($(#[doc = $doc])* $variant,)*
+    }
+
+    impl ErrorKind {
+      pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$variant,)*];
+
+      pub const fn code(self) -> &'static str {
+        match self {
+          $(ErrorKind::$variant => $code,)*
+        }
+      }
+    }
+  };
+}
+with_error_codes!(define_error_kind);
 
 /// napi uses `AsRef<str>` of a custom status as the JS `err.code`.
 impl AsRef<str> for ErrorKind {
@@ -55,7 +72,8 @@ pub struct ApiErrorBody {
   pub unrecoverable: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct Error {
   pub kind: ErrorKind,
   pub message: String,
@@ -149,14 +167,6 @@ fn one_line(text: &str, max: usize) -> String {
     None => clean,
   }
 }
-
-impl fmt::Display for Error {
-  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    f.write_str(&self.message)
-  }
-}
-
-impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {

@@ -8,30 +8,55 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::rfc3339;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MeetingUpdate {
-  /// `call.session_started`: the meeting is live.
-  Active { started_at: Option<String> },
-  /// `call.session_ended`: the meeting is over and its media is being processed.
-  /// `started_at` is the session's start when the event carries it.
-  Processing { started_at: Option<String>, ended_at: Option<String>, duration_seconds: Option<u64> },
-  /// `call.transcription_ready`
-  Transcription { url: String },
-  /// `call.recording_ready`
-  Recording { url: String },
+// These types cross into JS as they are (the napi attributes generate
+// `binding.d.ts`): adding a field here adds it to the JS result and its types.
+
+/// A meeting's status after a session event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(string_enum = "lowercase"))]
+pub enum MeetingStatus {
+  Active,
+  Processing,
 }
 
+/// What a meeting store must do, by `kind`. Unknown times are `null`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(discriminant = "kind", discriminant_case = "lowercase", use_nullable = true))]
+pub enum MeetingUpdate {
+  /// `call.session_started`: the meeting is live since the session's start
+  /// (else the event's time).
+  Active { status: MeetingStatus, started_at: Option<String> },
+  /// `call.session_ended`: the meeting is over and its media is being
+  /// processed. `started_at` is the session's own start when the event carries
+  /// it; the duration needs a start (the event's or the stored one) and an end.
+  Processing { status: MeetingStatus, started_at: Option<String>, ended_at: Option<String>, duration_seconds: Option<u32> },
+  /// `call.transcription_ready`
+  Transcription { transcription_url: String },
+  /// `call.recording_ready`
+  Recording { recording_url: String },
+}
+
+/// A verified call event. Absent values are `null`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, use_nullable = true))]
 pub struct CallEvent {
+  #[cfg_attr(not(fuzzing), napi(js_name = "type"))]
   pub event_type: String,
+  /// RFC 3339 time of the event.
   pub created_at: Option<String>,
+  /// From `call_cid` (`type:id`, split on the first `:`).
   pub call_type: Option<String>,
   pub call_id: Option<String>,
   pub session_id: Option<String>,
-  /// `call.custom.meetingId`; only session events carry the call object.
+  /// `X-Webhook-Id`: the same across Stream's retries, so apply an event once per id.
+  pub webhook_id: Option<String>,
+  /// `X-Webhook-Attempt`, counting from 1.
+  pub attempt: Option<u32>,
+  /// `call.custom.meetingId`; only session events carry the call object, so
+  /// find the meeting by `callId` for the others.
   pub meeting_id: Option<String>,
+  /// `null` for event types a meeting store does not act on.
   pub update: Option<MeetingUpdate>,
 }
 
@@ -91,30 +116,39 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
 
   let event_time = || raw.created_at.clone();
   let update = match raw.event_type.as_str() {
-    "call.session_started" => Some(MeetingUpdate::Active { started_at: session.and_then(|s| s.started_at.clone()).or_else(event_time) }),
+    "call.session_started" => {
+      Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: session.and_then(|s| s.started_at.clone()).or_else(event_time) })
+    }
     "call.session_ended" => {
       let ended_at = session.and_then(|s| s.ended_at.clone()).or_else(event_time);
       let own_start = session.and_then(|s| s.started_at.clone());
       let start = own_start.as_deref().or(stored_started_at);
       let duration_seconds = start.zip(ended_at.as_deref()).and_then(|(start, end)| duration_seconds(start, end));
-      Some(MeetingUpdate::Processing { started_at: own_start, ended_at, duration_seconds })
+      Some(MeetingUpdate::Processing { status: MeetingStatus::Processing, started_at: own_start, ended_at, duration_seconds })
     }
-    "call.transcription_ready" => asset_url(&raw.call_transcription).map(|url| MeetingUpdate::Transcription { url }),
-    "call.recording_ready" => asset_url(&raw.call_recording).map(|url| MeetingUpdate::Recording { url }),
+    "call.transcription_ready" => asset_url(&raw.call_transcription).map(|transcription_url| MeetingUpdate::Transcription { transcription_url }),
+    "call.recording_ready" => asset_url(&raw.call_recording).map(|recording_url| MeetingUpdate::Recording { recording_url }),
     _ => None,
   };
-  Ok(CallEvent { event_type: raw.event_type, created_at: raw.created_at, call_type, call_id, session_id, meeting_id, update })
+  Ok(CallEvent { event_type: raw.event_type, created_at: raw.created_at, call_type, call_id, session_id, webhook_id: None, attempt: None, meeting_id, update })
 }
 
 fn asset_url(asset: &Option<RawAsset>) -> Option<String> {
   asset.as_ref().and_then(|a| a.url.clone()).filter(|url| !url.is_empty())
 }
 
+/// Milliseconds since the epoch of an RFC 3339 date-time (`2026-04-08T14:23:35.879421674Z`,
+/// or with an offset), or `None` when `text` is not one.
+fn unix_millis(text: &str) -> Option<i64> {
+  let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+  i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 /// Whole seconds from `start` to `end` (rounded), never negative; `None` when
 /// either is not a valid timestamp.
-fn duration_seconds(start: &str, end: &str) -> Option<u64> {
-  let millis = rfc3339::parse_millis(end)? - rfc3339::parse_millis(start)?;
-  Some(((millis.max(0) + 500) / 1000) as u64)
+fn duration_seconds(start: &str, end: &str) -> Option<u32> {
+  let millis = unix_millis(end)? - unix_millis(start)?;
+  Some(u32::try_from((millis.max(0) + 500) / 1000).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]
@@ -131,7 +165,7 @@ mod tests {
     assert_eq!(e.session_id.as_deref(), Some("sess-1"));
     assert_eq!(e.meeting_id.as_deref(), Some("123"));
     assert_eq!(e.created_at.as_deref(), Some("2026-04-08T14:23:35.879421674Z"));
-    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:23:35.2Z".into()) }));
+    assert_eq!(e.update, Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: Some("2026-04-08T14:23:35.2Z".into()) }));
   }
 
   #[test]
@@ -140,7 +174,7 @@ mod tests {
     let e = parse(body.as_bytes(), None).unwrap();
     assert_eq!(e.meeting_id, None);
     assert_eq!(e.session_id, None);
-    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:23:35Z".into()) }));
+    assert_eq!(e.update, Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: Some("2026-04-08T14:23:35Z".into()) }));
   }
 
   #[test]
@@ -149,6 +183,7 @@ mod tests {
     assert_eq!(
       e.update,
       Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
         started_at: Some("2026-04-08T14:23:35.2Z".into()),
         ended_at: Some("2026-04-08T14:59:59.9Z".into()),
         duration_seconds: Some(2185)
@@ -160,24 +195,56 @@ mod tests {
   fn session_ended_falls_back_to_stored_start_and_never_goes_negative() {
     let body = r#"{"type":"call.session_ended","created_at":"2026-04-08T15:00:00Z","call_cid":"default:m","call":{"id":"m"}}"#;
     let e = parse(body.as_bytes(), Some("2026-04-08T14:00:00Z")).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: Some(3600) }));
+    assert_eq!(
+      e.update,
+      Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
+        started_at: None,
+        ended_at: Some("2026-04-08T15:00:00Z".into()),
+        duration_seconds: Some(3600)
+      })
+    );
     let e = parse(body.as_bytes(), Some("2026-04-08T16:00:00Z")).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: Some(0) }));
+    assert_eq!(
+      e.update,
+      Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
+        started_at: None,
+        ended_at: Some("2026-04-08T15:00:00Z".into()),
+        duration_seconds: Some(0)
+      })
+    );
     let e = parse(body.as_bytes(), None).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: None }));
+    assert_eq!(
+      e.update,
+      Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
+        started_at: None,
+        ended_at: Some("2026-04-08T15:00:00Z".into()),
+        duration_seconds: None
+      })
+    );
     let e = parse(body.as_bytes(), Some("yesterday")).unwrap();
-    assert_eq!(e.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: None }));
+    assert_eq!(
+      e.update,
+      Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
+        started_at: None,
+        ended_at: Some("2026-04-08T15:00:00Z".into()),
+        duration_seconds: None
+      })
+    );
   }
 
   #[test]
   fn transcription_and_recording() {
     let t = parse(TRANSCRIPTION.as_bytes(), None).unwrap();
-    assert_eq!(t.update, Some(MeetingUpdate::Transcription { url: "https://cdn.example/t.jsonl".into() }));
+    assert_eq!(t.update, Some(MeetingUpdate::Transcription { transcription_url: "https://cdn.example/t.jsonl".into() }));
     assert_eq!(t.call_id.as_deref(), Some("meeting-123"));
     assert_eq!(t.meeting_id, None, "no call object, so no custom data");
     assert_eq!(t.session_id.as_deref(), Some("sess-1"));
     let r = parse(RECORDING.as_bytes(), None).unwrap();
-    assert_eq!(r.update, Some(MeetingUpdate::Recording { url: "https://cdn.example/r.mp4".into() }));
+    assert_eq!(r.update, Some(MeetingUpdate::Recording { recording_url: "https://cdn.example/r.mp4".into() }));
   }
 
   #[test]
@@ -187,9 +254,33 @@ mod tests {
     assert_eq!(no_url.call_id.as_deref(), Some("x"));
     assert_eq!(parse(br#"{"type":"call.transcription_ready","call_transcription":{"url":""}}"#, None).unwrap().update, None);
     let no_time = parse(br#"{"type":"call.session_started","call_cid":"default:x"}"#, None).unwrap();
-    assert_eq!(no_time.update, Some(MeetingUpdate::Active { started_at: None }));
+    assert_eq!(no_time.update, Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: None }));
     let ended = parse(br#"{"type":"call.session_ended","call_cid":"default:x","call":{"session":null}}"#, Some("2026-04-08T14:00:00Z")).unwrap();
-    assert_eq!(ended.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: None, duration_seconds: None }));
+    assert_eq!(ended.update, Some(MeetingUpdate::Processing { status: MeetingStatus::Processing, started_at: None, ended_at: None, duration_seconds: None }));
+  }
+
+  #[test]
+  fn rfc3339_timestamps_as_stream_sends_them() {
+    assert_eq!(unix_millis("1970-01-01T00:00:00Z"), Some(0));
+    assert_eq!(unix_millis("2026-04-08T14:23:35.879421674Z"), Some(1_775_658_215_879));
+    assert_eq!(unix_millis("2026-04-08T16:23:35.879+02:00"), Some(1_775_658_215_879));
+    assert_eq!(unix_millis("2026-04-08T09:23:35.8-05:00"), Some(1_775_658_215_800));
+    assert_eq!(unix_millis("2024-02-29T00:00:00z"), Some(1_709_164_800_000));
+    assert_eq!(unix_millis("1969-12-31T23:59:59Z"), Some(-1000));
+    for bad in [
+      "",
+      "2026-04-08",
+      "2026-04-08T14:23:35",
+      "2026-13-01T00:00:00Z",
+      "2023-02-29T00:00:00Z",
+      "2026-04-08T24:00:00Z",
+      "2026-04-08T14:23:35.Z",
+      "2026-04-08T14:23:35Zjunk",
+      "2026-04-08T14:23:35+0200",
+      "２０２６-04-08T14:23:35Z",
+    ] {
+      assert_eq!(unix_millis(bad), None, "{bad}");
+    }
   }
 
   #[test]

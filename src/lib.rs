@@ -11,7 +11,6 @@ pub mod event;
 pub mod panic;
 pub mod redact;
 pub mod retry;
-pub mod rfc3339;
 pub mod token;
 pub mod users;
 pub mod validate;

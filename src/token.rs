@@ -1,13 +1,16 @@
-//! HS256 JSON Web Tokens: user tokens for the browser SDK and the server token
-//! that authenticates REST calls. The HMAC key schedule is computed once per
-//! secret and claims are written straight into the payload buffer.
+//! HS256 JSON Web Tokens, signed with `jsonwebtoken`: user tokens for the
+//! browser SDK (optionally limited to some calls) and the server token that
+//! authenticates REST calls. The `EncodingKey` is built once per secret.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use hmac::{Hmac, Mac};
+use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, KeyUtils};
+use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
+use jsonwebtoken::signature::{self, Signer};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use serde::Serialize;
 use sha2::Sha256;
 
 use crate::config::Secret;
@@ -16,40 +19,69 @@ use crate::validate;
 
 pub type HmacSha256 = Hmac<Sha256>;
 
-/// base64url of `{"alg":"HS256","typ":"JWT"}`.
-const HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 pub const DEFAULT_USER_TOKEN_VALIDITY: u64 = 3600;
 pub const SERVER_TOKEN_VALIDITY: u64 = 3600;
 /// A cached server token is replaced once it has less than this left.
 pub const SERVER_TOKEN_REFRESH_MARGIN: u64 = 300;
 
-/// An HMAC-SHA256 key with its inner and outer pads already hashed.
+/// jsonwebtoken's crypto backend, HS256 only. Its `rust_crypto` feature would
+/// link RSA, ECDSA and EdDSA code that Stream tokens never use.
+static HS256_ONLY: CryptoProvider = CryptoProvider {
+  signer_factory: hs256_signer,
+  verifier_factory: |_, _: &DecodingKey| Err(JwtErrorKind::InvalidAlgorithm.into()),
+  key_utils: KeyUtils::new_unimplemented(),
+};
+
+fn hs256_signer(algorithm: &Algorithm, key: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
+  match algorithm {
+    Algorithm::HS256 => Ok(Box::new(Hs256(HmacSha256::new_from_slice(key.as_bytes()).map_err(|_| JwtErrorKind::InvalidKeyFormat)?))),
+    _ => Err(JwtErrorKind::InvalidAlgorithm.into()),
+  }
+}
+
+struct Hs256(HmacSha256);
+
+impl Signer<Vec<u8>> for Hs256 {
+  fn try_sign(&self, message: &[u8]) -> std::result::Result<Vec<u8>, signature::Error> {
+    let mut mac = self.0.clone();
+    mac.update(message);
+    Ok(mac.finalize().into_bytes().to_vec())
+  }
+}
+
+impl JwtSigner for Hs256 {
+  fn algorithm(&self) -> Algorithm {
+    Algorithm::HS256
+  }
+}
+
+/// The API secret as a JWT signing key, and as an HMAC-SHA256 key for webhook
+/// signatures with its inner and outer pads already hashed.
 #[derive(Clone)]
-pub struct Key(HmacSha256);
+pub struct Key {
+  encoding: EncodingKey,
+  mac: HmacSha256,
+}
 
 impl Key {
   pub fn new(secret: &Secret) -> Self {
-    Key(HmacSha256::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes keys of any length"))
+    static PROVIDER: Once = Once::new();
+    // Nothing else in this library installs one, so this cannot lose a race that matters.
+    PROVIDER.call_once(|| {
+      let _ = HS256_ONLY.install_default();
+    });
+    let bytes = secret.expose().as_bytes();
+    Key { encoding: EncodingKey::from_secret(bytes), mac: HmacSha256::new_from_slice(bytes).expect("HMAC takes keys of any length") }
   }
 
   /// A fresh MAC state for one message.
   pub fn mac(&self) -> HmacSha256 {
-    self.0.clone()
+    self.mac.clone()
   }
 
-  /// Signs a JSON payload as a compact JWT.
-  pub fn sign(&self, payload_json: &str) -> String {
-    let payload_len = base64::encoded_len(payload_json.len(), false).unwrap_or(0);
-    let mut token = String::with_capacity(HEADER_B64.len() + payload_len + 45);
-    token.push_str(HEADER_B64);
-    token.push('.');
-    URL_SAFE_NO_PAD.encode_string(payload_json, &mut token);
-    let mut mac = self.mac();
-    mac.update(token.as_bytes());
-    let signature = mac.finalize().into_bytes();
-    token.push('.');
-    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
-    token
+  /// Signs claims as a compact HS256 JWT (header `{"typ":"JWT","alg":"HS256"}`).
+  pub fn sign(&self, claims: &impl Serialize) -> String {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).expect("HS256 claims always sign")
   }
 }
 
@@ -57,29 +89,26 @@ pub fn unix_now() -> u64 {
   SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// Claims `{user_id, <extra>, iat, exp}` in that order, as Stream's SDK signs
-/// them. `extra` is JSON members (`"call_cids":[…]`) or empty. `iat` is one
-/// second in the past, as Stream's own SDK does, to absorb clock skew between
-/// this server and Stream.
-pub fn user_claims(user_id: &str, extra: &str, now: u64, validity: u64) -> String {
-  let iat = now.saturating_sub(1);
-  let mut claims = String::with_capacity(user_id.len() + extra.len() + 48);
-  claims.push_str("{\"user_id\":");
-  claims.push_str(&json_string(user_id));
-  if !extra.is_empty() {
-    claims.push(',');
-    claims.push_str(extra);
-  }
-  claims.push_str(",\"iat\":");
-  claims.push_str(&iat.to_string());
-  claims.push_str(",\"exp\":");
-  claims.push_str(&iat.saturating_add(validity).to_string());
-  claims.push('}');
-  claims
+/// A user token's claims in the order Stream's SDK signs them: `user_id`,
+/// `call_cids` and `role` for call tokens (left out otherwise), `iat`, `exp`.
+/// `iat` is one second in the past, as Stream's own SDK does, to absorb clock
+/// skew between this server and Stream.
+#[derive(Serialize)]
+pub struct UserClaims<'a> {
+  pub user_id: &'a str,
+  #[serde(skip_serializing_if = "Option::is_none")]
+  pub call_cids: Option<Vec<String>>,
+  #[serde(skip_serializing_if = "Option::is_none")]
+  pub role: Option<&'a str>,
+  pub iat: u64,
+  pub exp: u64,
 }
 
-fn json_string(value: &str) -> String {
-  serde_json::to_string(value).expect("a string always serializes")
+impl<'a> UserClaims<'a> {
+  pub fn new(user_id: &'a str, now: u64, validity: u64) -> Self {
+    let iat = now.saturating_sub(1);
+    UserClaims { user_id, call_cids: None, role: None, iat, exp: iat.saturating_add(validity) }
+  }
 }
 
 fn validity_or_default(validity: Option<f64>) -> Result<u64> {
@@ -90,28 +119,25 @@ fn validity_or_default(validity: Option<f64>) -> Result<u64> {
 /// `None` meaning one hour.
 pub fn user_token(key: &Key, user_id: &str, validity: Option<f64>, now: u64) -> Result<String> {
   validate::user_id(user_id)?;
-  Ok(key.sign(&user_claims(user_id, "", now, validity_or_default(validity)?)))
+  Ok(key.sign(&UserClaims::new(user_id, now, validity_or_default(validity)?)))
 }
 
-/// A user token limited to some calls: claims `{user_id, call_cids, role?,
-/// iat, exp}`. A plain call id becomes `default:<id>`.
+/// A user token limited to some calls. A plain call id becomes `default:<id>`.
 pub fn call_token(key: &Key, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, now: u64) -> Result<String> {
   validate::user_id(user_id)?;
   let cids = validate::call_cids(call_ids)?;
   if let Some(role) = role {
     validate::role(role)?;
   }
-  let validity = validity_or_default(validity)?;
-  let mut extra = format!("\"call_cids\":{}", serde_json::to_string(&cids).expect("strings always serialize"));
-  if let Some(role) = role {
-    extra.push_str(",\"role\":");
-    extra.push_str(&json_string(role));
-  }
-  Ok(key.sign(&user_claims(user_id, &extra, now, validity)))
+  let claims = UserClaims { call_cids: Some(cids), role, ..UserClaims::new(user_id, now, validity_or_default(validity)?) };
+  Ok(key.sign(&claims))
 }
 
-pub fn server_claims(iat: u64) -> String {
-  format!("{{\"server\":true,\"iat\":{iat},\"exp\":{}}}", iat + SERVER_TOKEN_VALIDITY)
+#[derive(Serialize)]
+struct ServerClaims {
+  server: bool,
+  iat: u64,
+  exp: u64,
 }
 
 /// The server token, built once and reused until it nears expiry.
@@ -127,7 +153,7 @@ impl ServerTokenCache {
       Some((token, exp)) if now + SERVER_TOKEN_REFRESH_MARGIN < *exp => token.clone(),
       _ => {
         let iat = now.saturating_sub(1);
-        let token = key.sign(&server_claims(iat));
+        let token = key.sign(&ServerClaims { server: true, iat, exp: iat + SERVER_TOKEN_VALIDITY });
         *current = Some((token.clone(), iat + SERVER_TOKEN_VALIDITY));
         token
       }
@@ -143,6 +169,9 @@ impl ServerTokenCache {
 
 #[cfg(test)]
 mod tests {
+  use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+  use base64::Engine;
+
   use super::*;
 
   fn decode(token: &str) -> (String, String) {
@@ -153,10 +182,13 @@ mod tests {
   }
 
   #[test]
-  fn matches_stream_sdk_server_token_vector() {
-    // Stream's Node SDK signs {"server":true} with secret456 to this exact token.
+  fn signs_a_known_vector() {
+    // HMAC-SHA256 under secret456 of this header and Stream SDK's server payload, computed with node:crypto.
     let key = Key::new(&Secret::new("secret456"));
-    assert_eq!(key.sign(r#"{"server":true}"#), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzZXJ2ZXIiOnRydWV9.xwtLjTyIWD38lvfY-BfgR52wsMU6d7yRL9KuHnVMVRs");
+    assert_eq!(
+      key.sign(&serde_json::json!({"server": true})),
+      "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzZXJ2ZXIiOnRydWV9.d3T5JphqVfd_zJfL2T0n5VTL-VxldL6nqCJ2LHDMZkY"
+    );
   }
 
   #[test]
@@ -164,7 +196,7 @@ mod tests {
     let key = Key::new(&Secret::new("s"));
     let token = user_token(&key, "u\"1", None, 1_700_000_000).unwrap();
     let (header, payload) = decode(&token);
-    assert_eq!(header, r#"{"alg":"HS256","typ":"JWT"}"#);
+    assert_eq!(header, r#"{"typ":"JWT","alg":"HS256"}"#);
     assert_eq!(payload, r#"{"user_id":"u\"1","iat":1699999999,"exp":1700003599}"#);
     let (_, payload) = decode(&user_token(&key, "u", Some(7200.0), 100).unwrap());
     assert_eq!(payload, r#"{"user_id":"u","iat":99,"exp":7299}"#);

@@ -12,14 +12,19 @@ use crate::validate::MAX_USER_ID_LEN;
 /// Stream's limit for one upsert.
 pub const MAX_USERS: usize = 100;
 
+/// A user as Stream returns it. It crosses into JS as it is (`StreamUser` in
+/// `binding.d.ts`); `name` and `image` are left out when Stream has none.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "StreamUser"))]
 pub struct UserInfo {
   pub id: String,
   pub role: String,
   pub name: Option<String>,
   pub image: Option<String>,
   /// A JSON object.
+  #[cfg_attr(not(fuzzing), napi(ts_type = "Record<string, unknown>"))]
   pub custom: Value,
+  /// RFC 3339
   pub created_at: String,
   pub updated_at: String,
 }

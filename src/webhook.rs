@@ -58,31 +58,17 @@ pub fn verify_signature(key: &Key, body: &[u8], signature: &str) -> bool {
 pub fn sign(key: &Key, body: &[u8]) -> String {
   let mut mac = key.mac();
   mac.update(body);
-  let bytes = mac.finalize().into_bytes();
-  let mut out = String::with_capacity(64);
-  for b in bytes {
-    out.push(HEX[(b >> 4) as usize] as char);
-    out.push(HEX[(b & 15) as usize] as char);
-  }
-  out
+  hex::encode(mac.finalize().into_bytes())
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
+/// The 32 bytes of a 64-character lowercase hex signature (Stream's SDK
+/// compares lowercase hex, so uppercase is not a match).
 fn decode_lower_hex(signature: &str) -> Option<[u8; 32]> {
-  let bytes = signature.as_bytes();
-  if bytes.len() != 64 {
+  if !signature.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
     return None;
   }
-  let nibble = |c: u8| match c {
-    b'0'..=b'9' => Some(c - b'0'),
-    b'a'..=b'f' => Some(c - b'a' + 10),
-    _ => None,
-  };
   let mut out = [0u8; 32];
-  for (i, pair) in bytes.chunks_exact(2).enumerate() {
-    out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-  }
+  hex::decode_to_slice(signature, &mut out).ok()?;
   Some(out)
 }
 
