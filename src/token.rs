@@ -1,15 +1,19 @@
 //! HS256 JSON Web Tokens, signed with `jsonwebtoken`: user tokens for the
 //! browser SDK (optionally limited to some calls) and the server token that
-//! authenticates REST calls. The `EncodingKey` is built once per secret.
+//! authenticates REST calls. The `EncodingKey` is built once per secret, and
+//! the header is Stream's SDK's, byte for byte.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, Once};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, KeyUtils};
 use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
 use jsonwebtoken::signature::{self, Signer};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use serde::Serialize;
 use sha2::Sha256;
 
@@ -18,6 +22,9 @@ use crate::error::Result;
 use crate::validate;
 
 pub type HmacSha256 = Hmac<Sha256>;
+
+/// base64url of `{"alg":"HS256","typ":"JWT"}`, the header Stream's SDK signs.
+const HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 pub const DEFAULT_USER_TOKEN_VALIDITY: u64 = 3600;
 pub const SERVER_TOKEN_VALIDITY: u64 = 3600;
@@ -33,10 +40,26 @@ static HS256_ONLY: CryptoProvider = CryptoProvider {
 };
 
 fn hs256_signer(algorithm: &Algorithm, key: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
-  match algorithm {
-    Algorithm::HS256 => Ok(Box::new(Hs256(HmacSha256::new_from_slice(key.as_bytes()).map_err(|_| JwtErrorKind::InvalidKeyFormat)?))),
-    _ => Err(JwtErrorKind::InvalidAlgorithm.into()),
+  if *algorithm != Algorithm::HS256 {
+    return Err(JwtErrorKind::InvalidAlgorithm.into());
   }
+  thread_local! {
+    /// The last secret's HMAC state: its pads are hashed once, not per token.
+    static LAST: RefCell<Option<(Vec<u8>, HmacSha256)>> = const { RefCell::new(None) };
+  }
+  let secret = key.as_bytes();
+  let mac = LAST.with(|last| {
+    let mut last = last.borrow_mut();
+    match last.as_ref() {
+      Some((cached, mac)) if cached.as_slice() == secret => mac.clone(),
+      _ => {
+        let mac = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
+        *last = Some((secret.to_vec(), mac.clone()));
+        mac
+      }
+    }
+  });
+  Ok(Box::new(Hs256(mac)))
 }
 
 struct Hs256(HmacSha256);
@@ -79,9 +102,17 @@ impl Key {
     self.mac.clone()
   }
 
-  /// Signs claims as a compact HS256 JWT (header `{"typ":"JWT","alg":"HS256"}`).
+  /// Signs claims as a compact HS256 JWT with Stream's SDK header.
   pub fn sign(&self, claims: &impl Serialize) -> String {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).expect("HS256 claims always sign")
+    let payload = serde_json::to_vec(claims).expect("claims always serialize");
+    let mut token = String::with_capacity(HEADER_B64.len() + payload.len() * 4 / 3 + 48);
+    token.push_str(HEADER_B64);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(payload, &mut token);
+    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), &self.encoding, Algorithm::HS256).expect("an HMAC key signs HS256");
+    token.push('.');
+    token.push_str(&signature);
+    token
   }
 }
 
@@ -169,9 +200,6 @@ impl ServerTokenCache {
 
 #[cfg(test)]
 mod tests {
-  use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-  use base64::Engine;
-
   use super::*;
 
   fn decode(token: &str) -> (String, String) {
@@ -182,13 +210,16 @@ mod tests {
   }
 
   #[test]
-  fn signs_a_known_vector() {
-    // HMAC-SHA256 under secret456 of this header and Stream SDK's server payload, computed with node:crypto.
+  fn matches_stream_sdk_server_token_vector() {
+    // Stream's Node SDK signs {"server":true} with secret456 to this exact token.
     let key = Key::new(&Secret::new("secret456"));
     assert_eq!(
       key.sign(&serde_json::json!({"server": true})),
-      "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzZXJ2ZXIiOnRydWV9.d3T5JphqVfd_zJfL2T0n5VTL-VxldL6nqCJ2LHDMZkY"
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzZXJ2ZXIiOnRydWV9.xwtLjTyIWD38lvfY-BfgR52wsMU6d7yRL9KuHnVMVRs"
     );
+    // Another secret on the same thread is not served the first one's cached key.
+    let other = Key::new(&Secret::new("secret457"));
+    assert_ne!(other.sign(&serde_json::json!({"server": true})), key.sign(&serde_json::json!({"server": true})));
   }
 
   #[test]
@@ -196,7 +227,7 @@ mod tests {
     let key = Key::new(&Secret::new("s"));
     let token = user_token(&key, "u\"1", None, 1_700_000_000).unwrap();
     let (header, payload) = decode(&token);
-    assert_eq!(header, r#"{"typ":"JWT","alg":"HS256"}"#);
+    assert_eq!(header, r#"{"alg":"HS256","typ":"JWT"}"#);
     assert_eq!(payload, r#"{"user_id":"u\"1","iat":1699999999,"exp":1700003599}"#);
     let (_, payload) = decode(&user_token(&key, "u", Some(7200.0), 100).unwrap());
     assert_eq!(payload, r#"{"user_id":"u","iat":99,"exp":7299}"#);
