@@ -92,15 +92,8 @@ export interface EmulatedCall {
   members: Map<string, { userId: string; role: string; createdAt: string; updatedAt: string }>
 }
 
-export interface EmulatedUser {
-  id: string
-  role: string
-  name?: string
-  image?: string
-  custom: Record<string, unknown>
-  createdAt: string
-  updatedAt: string
-}
+/** A user the emulator knows, in the shape Stream returns users (as `upsertUsers` resolves them). */
+export type EmulatedUser = import('../index').StreamUser
 
 export declare class Emulator {
   constructor(options?: EmulatorOptions)

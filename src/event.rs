@@ -214,26 +214,19 @@ mod tests {
         duration_seconds: Some(0)
       })
     );
-    let e = parse(body.as_bytes(), None).unwrap();
-    assert_eq!(
-      e.update,
-      Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
-        started_at: None,
-        ended_at: Some("2026-04-08T15:00:00Z".into()),
-        duration_seconds: None
-      })
-    );
-    let e = parse(body.as_bytes(), Some("yesterday")).unwrap();
-    assert_eq!(
-      e.update,
-      Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
-        started_at: None,
-        ended_at: Some("2026-04-08T15:00:00Z".into()),
-        duration_seconds: None
-      })
-    );
+    for unknown_start in [None, Some("yesterday")] {
+      let e = parse(body.as_bytes(), unknown_start).unwrap();
+      assert_eq!(
+        e.update,
+        Some(MeetingUpdate::Processing {
+          status: MeetingStatus::Processing,
+          started_at: None,
+          ended_at: Some("2026-04-08T15:00:00Z".into()),
+          duration_seconds: None
+        }),
+        "{unknown_start:?}"
+      );
+    }
   }
 
   #[test]

@@ -1,13 +1,10 @@
-import { meetingFor } from '@/lib/meetings'
-import { auth, unauthorized } from '@/lib/session'
+import { meetingOfRequest } from '@/lib/access'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
 
 /** One meeting, for its host and guests only (404 for anyone else). */
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const session = await auth(req)
-  if (!session) return unauthorized()
-  const meeting = await meetingFor(session.userId, (await ctx.params).id)
-  return meeting ? Response.json(meeting) : Response.json({ error: 'not found' }, { status: 404 })
+  const found = await meetingOfRequest(req, ctx)
+  return found instanceof Response ? found : Response.json(found.meeting)
 }

@@ -1,6 +1,6 @@
 import { addCallParticipant, upsertUsers } from '@/lib/stream'
-import { addGuest, meetingFor } from '@/lib/meetings'
-import { auth, unauthorized } from '@/lib/session'
+import { meetingOfRequest } from '@/lib/access'
+import { addGuest } from '@/lib/meetings'
 import { failure } from '@/lib/respond'
 
 export const runtime = 'nodejs'
@@ -8,10 +8,9 @@ export const dynamic = 'force-dynamic'
 
 /** The host invites a guest: `{ userId, name? }`. The guest becomes a Stream user, then a call member. */
 export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const session = await auth(req)
-  if (!session) return unauthorized()
-  const meeting = await meetingFor(session.userId, (await ctx.params).id)
-  if (!meeting) return Response.json({ error: 'not found' }, { status: 404 })
+  const found = await meetingOfRequest(req, ctx)
+  if (found instanceof Response) return found
+  const { session, meeting } = found
   if (meeting.hostUserId !== session.userId) return Response.json({ error: 'only the host invites guests' }, { status: 403 })
   const input: unknown = await req.json().catch(() => undefined)
   const { userId, name } = (typeof input === 'object' && input !== null ? input : {}) as { userId?: unknown; name?: unknown }

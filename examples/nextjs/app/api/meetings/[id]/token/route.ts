@@ -1,6 +1,5 @@
 import { generateCallToken } from '@/lib/stream'
-import { meetingFor } from '@/lib/meetings'
-import { auth, unauthorized } from '@/lib/session'
+import { meetingOfRequest } from '@/lib/access'
 import { failure } from '@/lib/respond'
 
 export const runtime = 'nodejs'
@@ -11,10 +10,9 @@ export const dynamic = 'force-dynamic'
  * other: what a guest's browser joins with. Only for the host and guests.
  */
 export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const session = await auth(req)
-  if (!session) return unauthorized()
-  const meeting = await meetingFor(session.userId, (await ctx.params).id)
-  if (!meeting) return Response.json({ error: 'not found' }, { status: 404 })
+  const found = await meetingOfRequest(req, ctx)
+  if (found instanceof Response) return found
+  const { session, meeting } = found
   try {
     const token = await generateCallToken(session.userId, [meeting.callId], { validityInSeconds: 2 * 60 * 60 })
     return Response.json({ token, callId: meeting.callId, userId: session.userId })
