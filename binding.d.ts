@@ -17,7 +17,10 @@ export declare class NativeCancel {
 
 export declare class NativeClient {
   constructor(options: ClientOptions)
-  /** The client for these `STREAM_*` values (errors name the variables). */
+  /**
+   * The client for these `STREAM_*` values, as the calling thread's
+   * `process.env` holds them (errors name the variables).
+   */
   static fromEnv(env: EnvValues): NativeClient
   settings(): ClientSettings
   generateToken(userId: string, validityInSeconds?: number | undefined | null): string
@@ -69,7 +72,12 @@ export interface ClientSettings {
   maxRetries: number
 }
 
-/** The `STREAM_*` variables as the calling thread's `process.env` holds them. */
+/**
+ * Raw, unvalidated settings as they arrive from JS options or from the
+ * `STREAM_*` variables of the calling thread's `process.env` (read in JS:
+ * native code never reads the process-wide C environment, which another
+ * thread may be changing).
+ */
 export interface EnvValues {
   apiKey?: string
   apiSecret?: string

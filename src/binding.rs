@@ -56,16 +56,6 @@ fn sync<T>(f: impl FnOnce() -> Result<T>) -> napi::Result<T, ErrorKind> {
   catch(f).map_err(to_js)
 }
 
-/// The `STREAM_*` variables as the calling thread's `process.env` holds them.
-#[napi(object)]
-pub struct EnvValues {
-  pub api_key: Option<String>,
-  pub api_secret: Option<String>,
-  pub base_url: Option<String>,
-  pub timeout_ms: Option<String>,
-  pub max_retries: Option<String>,
-}
-
 #[napi(object)]
 pub struct ClientOptions {
   pub api_key: Option<String>,
@@ -187,11 +177,11 @@ impl NativeClient {
     sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_options(&raw)?)?) }))
   }
 
-  /// The client for these `STREAM_*` values (errors name the variables).
+  /// The client for these `STREAM_*` values, as the calling thread's
+  /// `process.env` holds them (errors name the variables).
   #[napi(factory)]
-  pub fn from_env(env: EnvValues) -> napi::Result<Self, ErrorKind> {
-    let raw = RawConfig { api_key: env.api_key, api_secret: env.api_secret, base_url: env.base_url, timeout_ms: env.timeout_ms, max_retries: env.max_retries };
-    sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_env_values(&raw)?)?) }))
+  pub fn from_env(env: RawConfig) -> napi::Result<Self, ErrorKind> {
+    sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_env_values(&env)?)?) }))
   }
 
   #[napi]

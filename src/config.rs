@@ -55,6 +55,7 @@ pub struct Config {
 /// native code never reads the process-wide C environment, which another
 /// thread may be changing).
 #[derive(Clone, Default, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "EnvValues"))]
 pub struct RawConfig {
   pub api_key: Option<String>,
   pub api_secret: Option<String>,

@@ -194,37 +194,17 @@ mod tests {
   #[test]
   fn session_ended_falls_back_to_stored_start_and_never_goes_negative() {
     let body = r#"{"type":"call.session_ended","created_at":"2026-04-08T15:00:00Z","call_cid":"default:m","call":{"id":"m"}}"#;
-    let e = parse(body.as_bytes(), Some("2026-04-08T14:00:00Z")).unwrap();
-    assert_eq!(
-      e.update,
-      Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
-        started_at: None,
-        ended_at: Some("2026-04-08T15:00:00Z".into()),
-        duration_seconds: Some(3600)
-      })
-    );
-    let e = parse(body.as_bytes(), Some("2026-04-08T16:00:00Z")).unwrap();
-    assert_eq!(
-      e.update,
-      Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
-        started_at: None,
-        ended_at: Some("2026-04-08T15:00:00Z".into()),
-        duration_seconds: Some(0)
-      })
-    );
-    for unknown_start in [None, Some("yesterday")] {
-      let e = parse(body.as_bytes(), unknown_start).unwrap();
+    for (stored, duration) in [(Some("2026-04-08T14:00:00Z"), Some(3600)), (Some("2026-04-08T16:00:00Z"), Some(0)), (None, None), (Some("yesterday"), None)] {
+      let e = parse(body.as_bytes(), stored).unwrap();
       assert_eq!(
         e.update,
         Some(MeetingUpdate::Processing {
           status: MeetingStatus::Processing,
           started_at: None,
           ended_at: Some("2026-04-08T15:00:00Z".into()),
-          duration_seconds: None
+          duration_seconds: duration
         }),
-        "{unknown_start:?}"
+        "{stored:?}"
       );
     }
   }
