@@ -5,7 +5,7 @@
 // benchmark/RESULTS.md. Everything talks to loopback only.
 import { execFileSync, fork } from 'node:child_process'
 import crypto from 'node:crypto'
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -27,9 +27,24 @@ Object.assign(process.env, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SEC
 const packed = pack() // release build, and the tarballs whose sizes P7 compares
 const native = require('stream-video-native')
 const jwt = require('jsonwebtoken')
-const nodeRsJwt = require('@node-rs/jsonwebtoken')
+const nodeRsJwt = competitor('@node-rs/jsonwebtoken', '0.5.11')
 const { StreamClient } = require('@stream-io/node-sdk')
 const sdk = new StreamClient(API_KEY, API_SECRET)
+
+/**
+ * A competitor kept out of the project's lockfile: its per-platform packages
+ * for other systems are not all on every registry mirror, which `npm ci`
+ * would refuse. Installed into .tmp/bench-competitors on first use.
+ */
+function competitor(name, version) {
+  const dir = join(root, '.tmp', 'bench-competitors')
+  if (!existsSync(join(dir, 'node_modules', name, 'package.json'))) {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{"name":"bench-competitors","private":true}')
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', `${name}@${version}`], { cwd: dir, stdio: 'inherit' })
+  }
+  return createRequire(join(dir, 'package.json'))(name)
+}
 
 const report = [] // markdown lines for RESULTS.md
 const ratios = []
