@@ -3,6 +3,7 @@
 // Promise-returning functions never throw synchronously; Sync twins throw.
 // Every failure is a StreamError with a stable `code`, logged once.
 
+const { dirname } = require('node:path')
 const { inspect } = require('node:util')
 const binding = loadBinding()
 
@@ -36,7 +37,7 @@ function loadBinding() {
 /** Where a package resolves from, or null when it is not installed. */
 function installedAt(pkg) {
   try {
-    return require('node:path').dirname(require.resolve(`${pkg}/package.json`))
+    return dirname(require.resolve(`${pkg}/package.json`))
   } catch {
     return null
   }

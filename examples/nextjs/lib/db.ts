@@ -45,10 +45,16 @@ function sqlite(file: string): Db {
     get: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql).get(...params) as T | undefined,
     run: async (sql: string, params: unknown[] = []) => db.prepare(sql).run(...params).changes,
   }
-  // One connection: transactions take turns (their statements run synchronously anyway).
+  // One connection, so one thing at a time: a statement outside a transaction
+  // must not land inside another request's BEGIN … COMMIT (and be rolled back with it).
   let queue: Promise<unknown> = Promise.resolve()
-  const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const result = queue.then(async () => {
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work)
+    queue = result.catch(() => undefined)
+    return result
+  }
+  const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+    exclusive(async () => {
       db.exec('BEGIN IMMEDIATE')
       try {
         const value = await fn(q)
@@ -59,10 +65,14 @@ function sqlite(file: string): Db {
         throw e
       }
     })
-    queue = result.catch(() => undefined)
-    return result
+  return {
+    kind: 'sqlite',
+    all: (sql, params) => exclusive(() => q.all(sql, params)),
+    get: (sql, params) => exclusive(() => q.get(sql, params)),
+    run: (sql, params) => exclusive(() => q.run(sql, params)),
+    transaction,
+    lockSql: (table) => `SELECT id FROM ${table} WHERE id = ?`,
   }
-  return { kind: 'sqlite', ...q, transaction, lockSql: (table) => `SELECT id FROM ${table} WHERE id = ?` }
 }
 
 /** `?` placeholders → `$1, $2, …` (our queries have no `?` inside literals). */
