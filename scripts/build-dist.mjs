@@ -20,7 +20,7 @@ const ZIGLANG = '0.17.1'
 const VENV = join(root, '.tmp', 'venv')
 
 /** The environment in which `cargo zigbuild` finds both tools (the venv's bin first on PATH). */
-export function ensureZigTools() {
+function ensureZigTools() {
   const bin = join(VENV, 'bin')
   const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` }
   const ready = (command, args) => spawnSync(join(bin, command), args, { env, stdio: 'ignore' }).status === 0

@@ -28,8 +28,9 @@ export function addonPath() {
   return name ? join(root, name) : null
 }
 
-export function ensureAddon() {
-  run(npm, ['run', '--silent', 'build'])
+/** Builds the addon with `script` (the release `build`, or `build:debug`); a failed build throws. */
+export function ensureAddon(script = 'build') {
+  run(npm, ['run', '--silent', script])
   return addonPath()
 }
 

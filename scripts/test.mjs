@@ -10,12 +10,12 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ensureAll, ensureDependencies, npm, root } from './ensure.mjs'
+import { ensureAddon, ensureAll, ensureDependencies, root } from './ensure.mjs'
 
 const quick = process.argv.includes('--quick')
 if (quick) {
   ensureDependencies()
-  spawnSync(npm, ['run', '--silent', 'build:debug'], { cwd: root, stdio: 'inherit' })
+  ensureAddon('build:debug')
 } else {
   ensureAll()
 }
