@@ -62,6 +62,7 @@ export interface ClientOptions {
   baseUrl?: string
   timeoutMs?: number
   maxRetries?: number
+  maxConnections?: number
 }
 
 /** Public, non-secret view of a client's settings. */
@@ -70,6 +71,7 @@ export interface ClientSettings {
   baseUrl: string
   timeoutMs: number
   maxRetries: number
+  maxConnections: number
 }
 
 /**
@@ -84,6 +86,7 @@ export interface EnvValues {
   baseUrl?: string
   timeoutMs?: string
   maxRetries?: string
+  maxConnections?: string
 }
 
 /** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
@@ -99,6 +102,28 @@ export type MeetingUpdate =
   | { kind: 'transcription'; transcriptionUrl: string }
   | { kind: 'recording'; recordingUrl: string }
 
+/**
+ * The created (or existing) call, from Stream's get-or-create response. It
+ * crosses into JS as it is (`NativeCall` in `binding.d.ts`; `index.js` parses `customJson` into `custom`).
+ */
+export interface NativeCall {
+  type: string
+  id: string
+  /** `type:id`, e.g. `default:meeting-123`. */
+  cid: string
+  createdById: string
+  /** RFC 3339 time the call was created. */
+  createdAt: string
+  /**
+   * The call's custom data as Stream sent it, JSON text of an object: `index.js`
+   * turns it into `custom` with `JSON.parse`, so every number is what
+   * `JSON.parse` makes of it (a 2^63 stays a number, never a string).
+   */
+  customJson: string
+  /** `true` when this operation created the call, `false` when it already existed. */
+  created: boolean
+}
+
 export interface NativeError {
   code: ErrorCode
   message: string
@@ -109,47 +134,32 @@ export interface NativeError {
 }
 
 /**
- * Result of an HTTP operation: `error` when it failed, else `call` for
- * `createCall`, `users` for `upsertUsers` and nothing for the others.
- */
-export interface Outcome {
-  call?: StreamCall
-  users?: Array<StreamUser>
-  error?: NativeError
-}
-
-/**
- * The created (or existing) call, from Stream's get-or-create response. It
- * crosses into JS as it is (`StreamCall` in `binding.d.ts`).
- */
-export interface StreamCall {
-  type: string
-  id: string
-  /** `type:id`, e.g. `default:meeting-123`. */
-  cid: string
-  createdById: string
-  /** RFC 3339 time the call was created. */
-  createdAt: string
-  /** The call's custom data (a JSON object). */
-  custom: Record<string, unknown>
-  /** `true` when this request created the call, `false` when it already existed. */
-  created: boolean
-}
-
-/**
- * A user as Stream returns it. It crosses into JS as it is (`StreamUser` in
+ * A user as Stream returns it. It crosses into JS as `NativeUser` (in
  * `binding.d.ts`); `name` and `image` are left out when Stream has none.
  */
-export interface StreamUser {
+export interface NativeUser {
   id: string
   role: string
   name?: string
   image?: string
-  /** A JSON object. */
-  custom: Record<string, unknown>
+  /**
+   * JSON text of the user's custom data (an object), parsed by `index.js`
+   * into `custom` with `JSON.parse`, so numbers come out as `JSON.parse` makes them.
+   */
+  customJson: string
   /** RFC 3339 */
   createdAt: string
   updatedAt: string
+}
+
+/**
+ * Result of an HTTP operation: `error` when it failed, else `call` for
+ * `createCall`, `users` for `upsertUsers` and nothing for the others.
+ */
+export interface Outcome {
+  call?: NativeCall
+  users?: Array<NativeUser>
+  error?: NativeError
 }
 
 /** What `handleStreamWebhook` knows besides the body and the signature. */

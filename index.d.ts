@@ -1,9 +1,15 @@
 // Public API of stream-video-native. Hand-written over the generated binding.d.ts:
 // the shapes that come from Rust (calls, users, events, error codes) are the
 // generated types, so a field added in Rust appears here without an edit.
-import type { CallEvent, ErrorCode, MeetingUpdate, StreamCall, StreamUser } from './binding'
+import type { CallEvent, ErrorCode, MeetingUpdate, NativeCall, NativeUser } from './binding'
 
-export type { StreamCall, StreamUser }
+/**
+ * A call as Stream returned it (generated from Rust's `CallInfo`); `custom` is
+ * the call's custom data with every number as `JSON.parse` gives it.
+ */
+export type StreamCall = Omit<NativeCall, 'customJson'> & { custom: Record<string, unknown> }
+/** A user as Stream returned it; `custom` as `JSON.parse` gives it. */
+export type StreamUser = Omit<NativeUser, 'customJson'> & { custom: Record<string, unknown> }
 
 /** Custom data stored on the call; extra keys (any JSON value) are sent too. */
 export interface CallCustomData {
@@ -128,6 +134,8 @@ export interface StreamClientOptions {
   timeoutMs?: number
   /** Retries on 429, 5xx and connection failures. Default 3; 0 disables. */
   maxRetries?: number
+  /** Requests in flight at once (so connections open); more wait their turn within their deadline. Default 128. */
+  maxConnections?: number
 }
 
 /** Made by `createStreamClient`. */

@@ -90,11 +90,18 @@ const NAPI_ARGUMENT_CODES = new Set([
   'ArrayBufferExpected',
 ])
 
+const MAX_MESSAGE_CHARS = 500
+const JWT_SHAPED = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g
+
 function toStreamError(e) {
   if (e instanceof StreamError) return e
-  // Native errors carry our code; napi's conversion errors are bad arguments; anything else is a bug.
-  const code = CODES.has(e?.code) ? e.code : NAPI_ARGUMENT_CODES.has(e?.code) ? 'STREAM_INVALID_ARGUMENT' : 'STREAM_INTERNAL'
-  return new StreamError(code, String(e?.message || e))
+  // Native errors carry our code, and their messages were sealed natively (secrets,
+  // tokens, length). napi's conversion errors are bad arguments; anything else is a
+  // bug, whose text gets the same treatment here: no JWT-shaped text, bounded length.
+  if (CODES.has(e?.code)) return new StreamError(e.code, String(e.message))
+  const code = NAPI_ARGUMENT_CODES.has(e?.code) ? 'STREAM_INVALID_ARGUMENT' : 'STREAM_INTERNAL'
+  const text = String(e?.message || e).replace(JWT_SHAPED, '[redacted]')
+  return new StreamError(code, text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text)
 }
 
 function report(operation, error) {
@@ -189,6 +196,11 @@ function webhookOptions(options = {}) {
   return { startedAt: startedAt ?? undefined, maxBodyBytes }
 }
 
+/** A call or user from Rust, its custom data (JSON text) parsed as `JSON.parse` does, numbers included. */
+function withCustom({ customJson, ...fields }) {
+  return { ...fields, custom: JSON.parse(customJson) }
+}
+
 function fromOutcome(outcome) {
   const e = outcome.error
   if (e) throw new StreamError(e.code, e.message, e)
@@ -205,6 +217,30 @@ function signalOf(options) {
     throw invalid(`options.signal must be an AbortSignal, got ${describe(signal)}`)
   }
   return signal
+}
+
+// One native canceller and one 'abort' listener per signal, however many
+// operations share it (a listener per operation would pass Node's limit of 10
+// and print MaxListenersExceededWarning). Removed when the last one settles.
+const cancellers = new WeakMap()
+
+function cancellerFor(signal) {
+  let entry = cancellers.get(signal)
+  if (entry === undefined) {
+    const native = new binding.NativeCancel()
+    entry = { native, users: 0, onAbort: () => native.cancel() }
+    signal.addEventListener('abort', entry.onAbort, { once: true })
+    cancellers.set(signal, entry)
+  }
+  entry.users++
+  return entry
+}
+
+function releaseCanceller(signal, entry) {
+  if (--entry.users === 0) {
+    signal.removeEventListener('abort', entry.onAbort)
+    cancellers.delete(signal)
+  }
 }
 
 function aborted(signal) {
@@ -270,13 +306,11 @@ function operations({ native, token, callToken, verify, webhook }) {
     try {
       signal = signalOf(options)
       if (signal?.aborted) throw aborted(signal)
-      const cancel = signal ? new binding.NativeCancel() : undefined
-      const onAbort = () => cancel.cancel()
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const canceller = signal ? cancellerFor(signal) : undefined
       try {
-        return await send(native(), cancel)
+        return await send(native(), canceller?.native)
       } finally {
-        signal?.removeEventListener('abort', onAbort)
+        if (canceller) releaseCanceller(signal, canceller)
       }
     } catch (e) {
       const error = toStreamError(e)
@@ -297,7 +331,7 @@ function operations({ native, token, callToken, verify, webhook }) {
       request('createStreamCall', options, async (client, cancel) => {
         requireString('callId', callId)
         requireString('userId', userId)
-        return fromOutcome(await client.createCall(callId, userId, customJson(data), cancel)).call
+        return withCustom(fromOutcome(await client.createCall(callId, userId, customJson(data), cancel)).call)
       }),
     addCallParticipant: (callId, userId, role = 'participant', options) =>
       request('addCallParticipant', options, async (client, cancel) => {
@@ -314,12 +348,12 @@ function operations({ native, token, callToken, verify, webhook }) {
     upsertUsers: (users, options) =>
       request('upsertUsers', options, async (client, cancel) => {
         if (!Array.isArray(users)) throw invalid(`users must be an array of users, got ${describe(users)}`)
-        return fromOutcome(await client.upsertUsers(toJson('users', users), cancel)).users
+        return fromOutcome(await client.upsertUsers(toJson('users', users), cancel)).users.map(withCustom)
       }),
   }
 }
 
-const OPTION_TYPES = { apiKey: 'string', apiSecret: 'string', baseUrl: 'string', timeoutMs: 'number', maxRetries: 'number' }
+const OPTION_TYPES = { apiKey: 'string', apiSecret: 'string', baseUrl: 'string', timeoutMs: 'number', maxRetries: 'number', maxConnections: 'number' }
 
 class StreamClient {
   #native
@@ -372,8 +406,8 @@ class StreamClient {
 
   /** Settings without the secret, for logs and debugging. */
   toJSON() {
-    const { apiKey, baseUrl, timeoutMs, maxRetries } = this.#native.settings()
-    return { apiKey, apiSecret: '[redacted]', baseUrl, timeoutMs, maxRetries }
+    const { apiKey, baseUrl, timeoutMs, maxRetries, maxConnections } = this.#native.settings()
+    return { apiKey, apiSecret: '[redacted]', baseUrl, timeoutMs, maxRetries, maxConnections }
   }
 
   [inspect.custom](_depth, options) {
@@ -395,8 +429,8 @@ function createStreamClient(options) {
         throw new StreamError('STREAM_CONFIG', `${name} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
       }
     }
-    const { apiKey, apiSecret, baseUrl, timeoutMs, maxRetries } = options
-    return new StreamClient(new binding.NativeClient({ apiKey, apiSecret, baseUrl, timeoutMs, maxRetries }))
+    const { apiKey, apiSecret, baseUrl, timeoutMs, maxRetries, maxConnections } = options
+    return new StreamClient(new binding.NativeClient({ apiKey, apiSecret, baseUrl, timeoutMs, maxRetries, maxConnections }))
   } catch (e) {
     const error = toStreamError(e)
     throw report('createStreamClient', error.code === 'STREAM_INVALID_ARGUMENT' ? new StreamError('STREAM_CONFIG', error.message) : error)
@@ -405,7 +439,7 @@ function createStreamClient(options) {
 
 // The module-level functions use the client of the current STREAM_* environment:
 // this thread's `process.env` (a worker has its own), read at each call. The
-// REST calls read all five variables; tokens and webhook checks need only the
+// REST calls read all six variables; tokens and webhook checks need only the
 // credentials, so they read two (each read of process.env costs ~0.2 µs). A
 // native client is rebuilt only when a value it was built from changed; native
 // code never reads the process-wide C environment.
@@ -415,8 +449,9 @@ const REST_VARIABLES = [
   ['baseUrl', 'STREAM_BASE_URL'],
   ['timeoutMs', 'STREAM_TIMEOUT_MS'],
   ['maxRetries', 'STREAM_MAX_RETRIES'],
+  ['maxConnections', 'STREAM_MAX_CONNECTIONS'],
 ]
-let restClient = null // { values, native } for the five variables
+let restClient = null // { values, native } for the six variables
 let signingClient = null // { apiKey, apiSecret, native }
 
 function envRestClient() {

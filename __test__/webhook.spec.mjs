@@ -84,11 +84,15 @@ test('call.session_ended → processing with the duration from the event', async
   t.is(result.attempt, null)
 })
 
-test('call.session_ended without a start uses the stored one, never negative', async (t) => {
+test('call.session_ended without a start uses the stored one; the duration is never negative or absurd', async (t) => {
   const body = JSON.stringify({ ...events.ended, call: call({ id: 's1' }) })
   t.is((await handle(body, {}, { startedAt: '2026-04-08T14:00:01Z' })).update.durationSeconds, 3600)
   t.is((await handle(body, {}, { startedAt: new Date('2026-04-08T14:30:01Z') })).update.durationSeconds, 1800)
-  t.is((await handle(body, {}, { startedAt: '2026-04-09T00:00:00Z' })).update.durationSeconds, 0)
+  t.is((await handle(body, {}, { startedAt: '2026-04-08T15:00:31Z' })).update.durationSeconds, 0, 'clock skew')
+  t.is((await handle(body, {}, { startedAt: '2026-04-09T00:00:00Z' })).update.durationSeconds, null, 'a start after the end')
+  for (const unusable of ['', 'garbage', '0001-01-01T00:00:00Z', '2026-02-01T00:00:00Z']) {
+    t.is((await handle(body, {}, { startedAt: unusable })).update.durationSeconds, null, unusable)
+  }
   const result = await handle(body)
   t.deepEqual(result.update, { kind: 'processing', status: 'processing', startedAt: null, endedAt: '2026-04-08T15:00:01Z', durationSeconds: null })
 })

@@ -25,7 +25,10 @@ use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 
 #[napi_derive::module_init]
 fn init() {
-  crate::panic::install_quiet_hook();
+  // `cargo test` runs module initialisers too; there, panics must still print.
+  if !cfg!(test) {
+    crate::panic::install_quiet_hook();
+  }
 }
 
 macro_rules! define_error_code {
@@ -51,9 +54,15 @@ fn to_js(e: Error) -> napi::Error<ErrorKind> {
   napi::Error::new(e.kind, e.message)
 }
 
-/// Runs a sync export: a panic becomes `STREAM_INTERNAL`, any error a napi error with our code.
-fn sync<T>(f: impl FnOnce() -> Result<T>) -> napi::Result<T, ErrorKind> {
-  catch(f).map_err(to_js)
+/// Runs a sync export of `client`: a panic becomes `STREAM_INTERNAL`, any
+/// error a napi error with our code, sealed by the client.
+fn sync<T>(client: &Client, f: impl FnOnce() -> Result<T>) -> napi::Result<T, ErrorKind> {
+  catch(f).map_err(|e| to_js(client.seal(e)))
+}
+
+/// Builds a client; a settings error is sealed with the secret it was given.
+fn new_client(config: Result<Config>, secret: Option<&str>) -> napi::Result<NativeClient, ErrorKind> {
+  catch(|| Ok(NativeClient { inner: Arc::new(Client::new(config?)?) })).map_err(|e| to_js(e.sealed(&[secret.unwrap_or_default()])))
 }
 
 #[napi(object)]
@@ -63,6 +72,7 @@ pub struct ClientOptions {
   pub base_url: Option<String>,
   pub timeout_ms: Option<f64>,
   pub max_retries: Option<f64>,
+  pub max_connections: Option<f64>,
 }
 
 #[napi(object)]
@@ -118,19 +128,23 @@ impl NativeCancel {
   }
 }
 
-/// Starts a REST operation on the runtime and returns a Promise of its
-/// outcome: panics are caught, `cancel` stops it, errors resolve as `error`.
-fn spawn<'env, T: Send + 'static>(
+/// Starts a REST operation of `client` on the runtime and returns a Promise of
+/// its outcome: panics are caught, `cancel` stops it, errors are sealed by the
+/// client and resolve as `error`.
+fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static>(
   env: &'env Env,
+  client: &Arc<Client>,
   cancel: Option<&NativeCancel>,
-  operation: impl Future<Output = Result<T>> + Send + 'static,
+  operation: impl FnOnce(Arc<Client>) -> F,
   into: impl FnOnce(T) -> Outcome + Send + 'static,
 ) -> napi::Result<PromiseRaw<'env, Outcome>> {
   let cancel = cancel.map_or_else(|| Arc::new(Cancel::default()), |c| c.inner.clone());
+  let client = client.clone();
+  let operation = operation(client.clone());
   env.spawn_future(async move {
     Ok(match cancel.run(catch_async(operation)).await {
       Ok(value) => into(value),
-      Err(e) => Outcome { error: Some(e.into()), ..Default::default() },
+      Err(e) => Outcome { error: Some(client.seal(e).into()), ..Default::default() },
     })
   })
 }
@@ -155,6 +169,7 @@ pub struct ClientSettings {
   pub base_url: String,
   pub timeout_ms: u32,
   pub max_retries: u32,
+  pub max_connections: u32,
 }
 
 #[napi]
@@ -173,26 +188,33 @@ impl NativeClient {
       base_url: options.base_url,
       timeout_ms: number(options.timeout_ms),
       max_retries: number(options.max_retries),
+      max_connections: number(options.max_connections),
     };
-    sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_options(&raw)?)?) }))
+    new_client(Config::from_options(&raw), raw.api_secret.as_deref())
   }
 
   /// The client for these `STREAM_*` values, as the calling thread's
   /// `process.env` holds them (errors name the variables).
   #[napi(factory)]
   pub fn from_env(env: RawConfig) -> napi::Result<Self, ErrorKind> {
-    sync(|| Ok(NativeClient { inner: Arc::new(Client::new(Config::from_env_values(&env)?)?) }))
+    new_client(Config::from_env_values(&env), env.api_secret.as_deref())
   }
 
   #[napi]
   pub fn settings(&self) -> ClientSettings {
     let c = self.inner.config();
-    ClientSettings { api_key: c.api_key.clone(), base_url: c.base_url.clone(), timeout_ms: c.timeout.as_millis() as u32, max_retries: c.max_retries }
+    ClientSettings {
+      api_key: c.api_key.clone(),
+      base_url: c.base_url.clone(),
+      timeout_ms: c.timeout.as_millis() as u32,
+      max_retries: c.max_retries,
+      max_connections: c.max_connections,
+    }
   }
 
   #[napi]
   pub fn generate_token(&self, user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
-    sync(|| self.inner.user_token(&user_id, validity_in_seconds))
+    sync(&self.inner, || self.inner.user_token(&user_id, validity_in_seconds))
   }
 
   #[napi(ts_args_type = "body: string | Uint8Array, signature: string")]
@@ -202,9 +224,10 @@ impl NativeClient {
 
   #[napi(ts_args_type = "body: string | Uint8Array, signature: string, options: WebhookOptions")]
   pub fn handle_webhook(&self, body: Unknown<'_>, signature: Unknown<'_>, options: WebhookOptions) -> napi::Result<CallEvent, ErrorKind> {
+    let client = &self.inner;
     let max = options.max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
     let event = with_signature(signature, |signature| {
-      with_body(body, |bytes| sync(|| self.inner.handle_webhook(bytes, signature.unwrap_or(""), options.started_at.as_deref(), max)))
+      with_body(body, Some(max), |bytes| sync(client, || client.handle_webhook(bytes, signature.unwrap_or(""), options.started_at.as_deref(), max)))
     })??;
     Ok(CallEvent { webhook_id: options.webhook_id, attempt: options.attempt, ..event })
   }
@@ -217,7 +240,7 @@ impl NativeClient {
     role: Option<String>,
     validity_in_seconds: Option<f64>,
   ) -> napi::Result<String, ErrorKind> {
-    sync(|| self.inner.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
+    sync(&self.inner, || self.inner.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
@@ -229,9 +252,8 @@ impl NativeClient {
     custom_json: String,
     cancel: Option<&NativeCancel>,
   ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let client = self.inner.clone();
-    let operation = async move { client.create_call(&call_id, &user_id, &custom_json).await };
-    spawn(env, cancel, operation, |call| Outcome { call: Some(call), ..Default::default() })
+    let operation = |client: Arc<Client>| async move { client.create_call(&call_id, &user_id, &custom_json).await };
+    spawn(env, &self.inner, cancel, operation, |call| Outcome { call: Some(call), ..Default::default() })
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
@@ -243,27 +265,24 @@ impl NativeClient {
     role: String,
     cancel: Option<&NativeCancel>,
   ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let client = self.inner.clone();
-    let operation = async move { client.add_member(&call_id, &user_id, &role).await };
-    spawn(env, cancel, operation, |()| Outcome::default())
+    let operation = |client: Arc<Client>| async move { client.add_member(&call_id, &user_id, &role).await };
+    spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
   pub fn end_call<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let client = self.inner.clone();
-    let operation = async move { client.end_call(&call_id).await };
-    spawn(env, cancel, operation, |()| Outcome::default())
+    let operation = |client: Arc<Client>| async move { client.end_call(&call_id).await };
+    spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
   }
 
   /// `users_json`: the users as a JSON array, checked natively.
   #[napi(ts_return_type = "Promise<Outcome>")]
   pub fn upsert_users<'env>(&self, env: &'env Env, users_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let client = self.inner.clone();
-    let operation = async move { client.upsert_users(&users_json).await };
-    spawn(env, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
+    let operation = |client: Arc<Client>| async move { client.upsert_users(&users_json).await };
+    spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
   }
 }
 
 fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-  with_signature(signature, |signature| with_body(body, |bytes| sync(|| Ok(signature.is_some_and(|s| client.verify_webhook(bytes, s))))))?
+  with_signature(signature, |signature| with_body(body, None, |bytes| sync(client, || Ok(signature.is_some_and(|s| client.verify_webhook(bytes, s))))))?
 }

@@ -9,7 +9,6 @@ use serde::Deserialize;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{self, CallEvent};
-use crate::redact::redact;
 use crate::retry::{server_hint, Failure, RetryPolicy};
 use crate::token::{self, unix_now, Key, ServerTokenCache};
 use crate::users::{self, UserInfo};
@@ -31,12 +30,15 @@ pub struct Client {
   server_token: ServerTokenCache,
   http: reqwest::Client,
   retry: RetryPolicy,
+  /// One permit per request in flight: at most `max_connections` connections
+  /// are open at once, and requests beyond that wait for a turn.
+  slots: tokio::sync::Semaphore,
 }
 
 /// The created (or existing) call, from Stream's get-or-create response. It
-/// crosses into JS as it is (`StreamCall` in `binding.d.ts`).
+/// crosses into JS as it is (`NativeCall` in `binding.d.ts`; `index.js` parses `customJson` into `custom`).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "StreamCall"))]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeCall"))]
 pub struct CallInfo {
   #[cfg_attr(not(fuzzing), napi(js_name = "type"))]
   pub call_type: String,
@@ -46,10 +48,11 @@ pub struct CallInfo {
   pub created_by_id: String,
   /// RFC 3339 time the call was created.
   pub created_at: String,
-  /// The call's custom data (a JSON object).
-  #[cfg_attr(not(fuzzing), napi(ts_type = "Record<string, unknown>"))]
-  pub custom: serde_json::Value,
-  /// `true` when this request created the call, `false` when it already existed.
+  /// The call's custom data as Stream sent it, JSON text of an object: `index.js`
+  /// turns it into `custom` with `JSON.parse`, so every number is what
+  /// `JSON.parse` makes of it (a 2^63 stays a number, never a string).
+  pub custom_json: String,
+  /// `true` when this operation created the call, `false` when it already existed.
   pub created: bool,
 }
 
@@ -71,7 +74,7 @@ struct CallResponse {
   #[serde(default)]
   created_at: String,
   #[serde(default)]
-  custom: Option<serde_json::Value>,
+  custom: Option<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -79,11 +82,21 @@ struct UserRef {
   id: String,
 }
 
+/// JSON text of an object as received, or `{}` for anything else (null, an
+/// array): custom data is always an object.
+pub fn object_json(raw: Option<Box<serde_json::value::RawValue>>) -> String {
+  match raw {
+    Some(raw) if raw.get().starts_with('{') => raw.get().into(),
+    _ => "{}".into(),
+  }
+}
+
 impl Client {
   pub fn new(config: Config) -> Result<Self> {
     let http = reqwest::Client::builder()
       .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
       .pool_idle_timeout(Duration::from_secs(55))
+      .pool_max_idle_per_host(config.max_connections as usize)
       .tcp_nodelay(true)
       // A redirect never comes from Stream: a proxy or login page answered.
       // Following it would count a page that never reached Stream as success
@@ -91,7 +104,21 @@ impl Client {
       .redirect(reqwest::redirect::Policy::none())
       .build()
       .map_err(|e| Error::config(format!("could not set up the HTTP client: {e}")))?;
-    Ok(Client { key: Key::new(&config.api_secret), server_token: ServerTokenCache::default(), retry: RetryPolicy::new(config.max_retries), http, config })
+    Ok(Client {
+      key: Key::new(&config.api_secret),
+      server_token: ServerTokenCache::default(),
+      retry: RetryPolicy::new(config.max_retries),
+      slots: tokio::sync::Semaphore::new(config.max_connections as usize),
+      http,
+      config,
+    })
+  }
+
+  /// The one door for this client's errors (see [`Error::sealed`]): its
+  /// secret and its server token never leave in a message.
+  pub fn seal(&self, error: Error) -> Error {
+    let token = self.server_token.get(&self.key, unix_now());
+    error.sealed(&[self.config.api_secret.expose(), &token])
   }
 
   pub fn config(&self) -> &Config {
@@ -120,17 +147,20 @@ impl Client {
     validate::user_id(user_id)?;
     validate_custom(custom_json)?;
     let body = format!("{{\"data\":{{\"created_by_id\":{},\"custom\":{}}}}}", json_string(user_id), custom_json);
+    let began = SystemTime::now();
     let (bytes, meta) = self.post(&call_path(call_id, ""), Some(body)).await?;
     let parsed: GetOrCreateResponse = serde_json::from_slice(&bytes).map_err(|e| meta.unreadable(&e))?;
     let call = parsed.call;
+    let created_by_id = call.created_by.map(|u| u.id).unwrap_or_default();
+    let created = parsed.created || (meta.number > 1 && created_by_id == user_id && created_since(&call.created_at, began));
     Ok(CallInfo {
       call_type: call.call_type,
       id: call.id,
       cid: call.cid,
-      created_by_id: call.created_by.map(|u| u.id).unwrap_or_default(),
+      created_by_id,
       created_at: call.created_at,
-      custom: call.custom.unwrap_or_else(|| serde_json::Value::Object(Default::default())),
-      created: parsed.created,
+      custom_json: object_json(call.custom),
+      created,
     })
   }
 
@@ -185,6 +215,8 @@ impl Client {
       }
       let remaining = deadline.saturating_duration_since(Instant::now());
       let outcome = tokio::time::timeout(remaining, async {
+        // Waiting for a free slot counts against the deadline, like the request itself.
+        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
         let response = request.send().await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -228,10 +260,27 @@ impl Client {
           retries += 1;
           tokio::time::sleep(delay).await;
         }
-        None => return Err(attempt.finish(error, &token, &self.config)),
+        None => return Err(attempt.finish(error)),
       }
     }
   }
+}
+
+/// How far Stream's clock may be behind ours when telling whether a call was
+/// created during this operation.
+const CLOCK_SKEW: Duration = Duration::from_secs(5);
+
+/// Whether `created_at` (Stream's RFC 3339 time) is no earlier than `began`,
+/// less [`CLOCK_SKEW`]. Stream's get-or-create answer says `created: false`
+/// when a retry finds the call that the lost first attempt created; it has no
+/// field that names the creating request. A call by the same creator, created
+/// since this operation began, is taken as this operation's.
+fn created_since(created_at: &str, began: SystemTime) -> bool {
+  let Ok(at) = time::OffsetDateTime::parse(created_at, &time::format_description::well_known::Rfc3339) else {
+    return false;
+  };
+  let began = time::OffsetDateTime::from(began - CLOCK_SKEW);
+  at >= began
 }
 
 /// A response body read up to a cap.
@@ -290,23 +339,27 @@ struct Attempt {
 }
 
 impl Attempt {
-  fn finish(self, mut error: Error, token: &str, config: &Config) -> Error {
+  fn finish(self, mut error: Error) -> Error {
     let attempts = match self.number {
       1 => "1 attempt".to_string(),
       n => format!("{n} attempts"),
     };
     let last = self.status.map(|s| format!(", last HTTP status {s}")).unwrap_or_default();
-    error.message = redact(&format!("{} ({attempts}{last})", error.message), &[config.api_secret.expose(), token]);
+    error.message = format!("{} ({attempts}{last})", error.message);
     error.attempts = self.number;
     error.request_id = Some(self.request_id);
     error.status = error.status.or(self.status);
     error
   }
 
-  /// A 2xx whose body is not the JSON Stream documents.
+  /// A 2xx whose body is not the JSON Stream documents. The body is described,
+  /// never quoted.
   fn unreadable(&self, cause: &serde_json::Error) -> Error {
-    let mut error =
-      Error::new(ErrorKind::Api, format!("Stream API answered HTTP {} with a body that is not the expected JSON ({cause})", self.status.unwrap_or(0)));
+    let status = self.status.unwrap_or(0);
+    let mut error = Error::new(
+      ErrorKind::Api,
+      format!("Stream API answered HTTP {status} with a body that is not the expected JSON: {}", crate::error::describe_json_error(cause)),
+    );
     error.status = self.status;
     error.attempts = self.number;
     error.request_id = Some(self.request_id.clone());
@@ -339,7 +392,13 @@ fn classify(e: &reqwest::Error, config: &Config) -> (Error, Failure) {
       })
     })
     .unwrap_or_default();
-  if e.is_timeout() {
+  if out_of_descriptors(e) {
+    let message = format!(
+      "could not open a connection to {host}: this process is out of file descriptors (too many open files); {host} was not reached. \
+       Lower maxConnections / STREAM_MAX_CONNECTIONS or raise the limit (ulimit -n)"
+    );
+    (Error::new(ErrorKind::Network, message), Failure::Connection)
+  } else if e.is_timeout() {
     let message = format!("connecting to {host} timed out ({detail})");
     (Error::new(ErrorKind::Timeout, message), Failure::ConnectTimeout)
   } else if e.is_connect() {
@@ -347,6 +406,20 @@ fn classify(e: &reqwest::Error, config: &Config) -> (Error, Failure) {
   } else {
     (Error::new(ErrorKind::Network, format!("connection to {host} failed: {detail}")), Failure::Connection)
   }
+}
+
+/// Whether the failure is this process's own lack of file descriptors
+/// (EMFILE, ENFILE; WSAEMFILE on Windows), not anything the host did.
+fn out_of_descriptors(e: &reqwest::Error) -> bool {
+  const CODES: [i32; 3] = [24, 23, 10024];
+  let mut source: Option<&dyn std::error::Error> = Some(e);
+  while let Some(s) = source {
+    if s.downcast_ref::<std::io::Error>().and_then(std::io::Error::raw_os_error).is_some_and(|code| CODES.contains(&code)) {
+      return true;
+    }
+    source = s.source();
+  }
+  false
 }
 
 /// `/api/v2/video/call/default/{id}{suffix}`.
@@ -406,6 +479,13 @@ mod tests {
     assert!(parsed.created);
     assert_eq!(parsed.call.cid, "default:c1");
     assert_eq!(parsed.call.created_by.unwrap().id, "u1");
-    assert_eq!(parsed.call.custom.unwrap(), serde_json::json!({"meetingId": "m1", "n": [1, 2]}));
+    assert_eq!(object_json(parsed.call.custom), r#"{"meetingId":"m1","n":[1,2]}"#);
+    let huge = br#"{"call":{"type":"default","id":"c","cid":"default:c","custom":{"big":18446744073709551615,"neg":-9223372036854775809,"f":1.5e300}}}"#;
+    let parsed: GetOrCreateResponse = serde_json::from_slice(huge).unwrap();
+    assert_eq!(object_json(parsed.call.custom), r#"{"big":18446744073709551615,"neg":-9223372036854775809,"f":1.5e300}"#, "kept as text, for JSON.parse");
+    for odd in ["null", "[1]", "\"x\"", "7"] {
+      let body = format!(r#"{{"call":{{"type":"default","id":"c","cid":"default:c","custom":{odd}}}}}"#);
+      assert_eq!(object_json(serde_json::from_str::<GetOrCreateResponse>(&body).unwrap().call.custom), "{}");
+    }
   }
 }

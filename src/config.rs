@@ -9,6 +9,10 @@ use crate::error::{Error, Result};
 pub const DEFAULT_BASE_URL: &str = "https://video.stream-io-api.com";
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Requests in flight (and so connections open) at once per client; more wait
+/// their turn. Far below the usual 1,024 file descriptors a process may open.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 128;
+const MAX_CONNECTIONS_LIMIT: u64 = 10_000;
 /// Upper bounds that catch unit mistakes (a timeout in microseconds, say).
 const MAX_TIMEOUT_MS: u64 = 10 * 60 * 1000;
 const MAX_RETRIES_LIMIT: u32 = 10;
@@ -48,6 +52,8 @@ pub struct Config {
   /// Deadline for one operation, all retries included.
   pub timeout: Duration,
   pub max_retries: u32,
+  /// Requests in flight at once; the others queue (within their deadline).
+  pub max_connections: u32,
 }
 
 /// Raw, unvalidated settings as they arrive from JS options or from the
@@ -62,6 +68,7 @@ pub struct RawConfig {
   pub base_url: Option<String>,
   pub timeout_ms: Option<String>,
   pub max_retries: Option<String>,
+  pub max_connections: Option<String>,
 }
 
 struct Names {
@@ -70,6 +77,7 @@ struct Names {
   base_url: &'static str,
   timeout_ms: &'static str,
   max_retries: &'static str,
+  max_connections: &'static str,
 }
 
 const ENV_NAMES: Names = Names {
@@ -78,9 +86,17 @@ const ENV_NAMES: Names = Names {
   base_url: "STREAM_BASE_URL",
   timeout_ms: "STREAM_TIMEOUT_MS",
   max_retries: "STREAM_MAX_RETRIES",
+  max_connections: "STREAM_MAX_CONNECTIONS",
 };
 
-const OPTION_NAMES: Names = Names { api_key: "apiKey", api_secret: "apiSecret", base_url: "baseUrl", timeout_ms: "timeoutMs", max_retries: "maxRetries" };
+const OPTION_NAMES: Names = Names {
+  api_key: "apiKey",
+  api_secret: "apiSecret",
+  base_url: "baseUrl",
+  timeout_ms: "timeoutMs",
+  max_retries: "maxRetries",
+  max_connections: "maxConnections",
+};
 
 impl Config {
   /// Validates settings that came from the `STREAM_*` environment variables.
@@ -113,7 +129,11 @@ fn build(raw: &RawConfig, names: &Names, missing: &str) -> Result<Config> {
     Some(v) => parse_bounded(v, names.max_retries, 0, MAX_RETRIES_LIMIT as u64)? as u32,
     None => DEFAULT_MAX_RETRIES,
   };
-  Ok(Config { api_key, api_secret, base_url, timeout: Duration::from_millis(timeout_ms), max_retries })
+  let max_connections = match non_empty(&raw.max_connections) {
+    Some(v) => parse_bounded(v, names.max_connections, 1, MAX_CONNECTIONS_LIMIT)? as u32,
+    None => DEFAULT_MAX_CONNECTIONS,
+  };
+  Ok(Config { api_key, api_secret, base_url, timeout: Duration::from_millis(timeout_ms), max_retries, max_connections })
 }
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
@@ -165,6 +185,7 @@ mod tests {
       base_url: get(ENV_NAMES.base_url),
       timeout_ms: get(ENV_NAMES.timeout_ms),
       max_retries: get(ENV_NAMES.max_retries),
+      max_connections: get(ENV_NAMES.max_connections),
     }
   }
 
@@ -176,6 +197,7 @@ mod tests {
     assert_eq!(c.base_url, DEFAULT_BASE_URL);
     assert_eq!(c.timeout, Duration::from_millis(10_000));
     assert_eq!(c.max_retries, 3);
+    assert_eq!(c.max_connections, DEFAULT_MAX_CONNECTIONS);
   }
 
   #[test]
@@ -210,6 +232,10 @@ mod tests {
       assert!(with(("STREAM_TIMEOUT_MS", bad)).unwrap_err().message.contains("STREAM_TIMEOUT_MS"));
     }
     assert!(with(("STREAM_MAX_RETRIES", "11")).is_err());
+    assert_eq!(with(("STREAM_MAX_CONNECTIONS", "8")).unwrap().max_connections, 8);
+    for bad in ["0", "10001", "-1", "2.5"] {
+      assert!(with(("STREAM_MAX_CONNECTIONS", bad)).unwrap_err().message.starts_with("STREAM_MAX_CONNECTIONS must be a whole number from 1 to 10000"));
+    }
   }
 
   #[test]

@@ -129,6 +129,34 @@ impl Error {
   }
 }
 
+/// The longest message an error may have, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
+impl Error {
+  /// The one door every message passes before it leaves this crate (for a JS
+  /// error, a log line or a `cause`): the secrets, the tokens and anything
+  /// shaped like a JWT are removed, then the text is folded onto one line and
+  /// cut to [`MAX_MESSAGE_CHARS`]. Redaction comes first, so no part of a
+  /// secret survives the cut.
+  pub fn sealed(mut self, secrets: &[&str]) -> Self {
+    self.message = one_line(&redact(&self.message, secrets), MAX_MESSAGE_CHARS);
+    self
+  }
+}
+
+/// What is wrong with JSON we could not read, without quoting any of it
+/// (serde's own message quotes the offending value, which may be anything
+/// the other side chose to echo: a token, the secret, a megabyte).
+pub fn describe_json_error(e: &serde_json::Error) -> String {
+  let what = match e.classify() {
+    serde_json::error::Category::Io => "it could not be read",
+    serde_json::error::Category::Syntax => "it is not valid JSON",
+    serde_json::error::Category::Eof => "it ends too early",
+    serde_json::error::Category::Data => "a field is missing or has the wrong type",
+  };
+  format!("{what} (line {}, column {})", e.line(), e.column())
+}
+
 /// Describes a body that is not Stream's JSON: its content type, and the
 /// `<title>` of an HTML page or the first words of plain text.
 fn summary(content_type: Option<&str>, body: &[u8], clean: impl Fn(&str, usize) -> String) -> String {

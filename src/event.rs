@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::lenient::{Object, Text, Time};
 
 // These types cross into JS as they are (the napi attributes generate
 // `binding.d.ts`): adding a field here adds it to the JS result and its types.
@@ -60,81 +61,138 @@ pub struct CallEvent {
   pub update: Option<MeetingUpdate>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawEvent {
   #[serde(rename = "type")]
-  event_type: String,
-  created_at: Option<String>,
-  call_cid: Option<String>,
-  session_id: Option<String>,
-  call: Option<RawCall>,
-  call_transcription: Option<RawAsset>,
-  call_recording: Option<RawAsset>,
+  event_type: Text,
+  created_at: Time,
+  call_cid: Text,
+  session_id: Text,
+  call: Object<RawCall>,
+  call_transcription: Object<RawAsset>,
+  call_recording: Object<RawAsset>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawCall {
   #[serde(rename = "type")]
-  call_type: Option<String>,
-  id: Option<String>,
-  custom: Option<serde_json::Map<String, serde_json::Value>>,
-  session: Option<RawSession>,
+  call_type: Text,
+  id: Text,
+  custom: Object<RawCustom>,
+  session: Object<RawSession>,
 }
 
-#[derive(Deserialize)]
+/// Of a call's custom data only `meetingId` is read; the rest is skipped unread.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawCustom {
+  #[serde(rename = "meetingId")]
+  meeting_id: Text,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawSession {
-  id: Option<String>,
-  started_at: Option<String>,
-  ended_at: Option<String>,
+  id: Text,
+  started_at: Time,
+  ended_at: Time,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawAsset {
-  url: Option<String>,
-  session_id: Option<String>,
+  url: Text,
+  session_id: Text,
 }
 
 /// Parses an event body. `stored_started_at` is the meeting's start time as the
 /// app recorded it, used for the duration when the event itself lacks one.
+///
+/// Only a body that is not a JSON object with a string `type` is an error:
+/// every other field is read when it has the expected shape and is `null`
+/// otherwise, and fields this crate does not read may hold anything.
 pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> {
-  let raw: RawEvent = serde_json::from_slice(body).map_err(|e| Error::invalid(format!("webhook body is not a valid Stream event: {e}")))?;
-  let (mut call_type, mut call_id) = match raw.call_cid.as_deref().and_then(|cid| cid.split_once(':')) {
+  let invalid = |why: String| Error::invalid(format!("webhook body is not a valid Stream event: {why}"));
+  let raw = match serde_json::from_slice::<Object<RawEvent>>(body) {
+    Ok(Object(Some(raw))) => raw,
+    Ok(Object(None)) => return Err(invalid("not a JSON object".into())),
+    Err(e) => return Err(invalid(crate::error::describe_json_error(&e))),
+  };
+  let Some(event_type) = raw.event_type.0 else {
+    return Err(invalid("`type` is not a string".into()));
+  };
+  let (mut call_type, mut call_id) = match raw.call_cid.0.as_deref().and_then(|cid| cid.split_once(':')) {
     Some((t, id)) => (Some(t.to_string()), Some(id.to_string())),
     None => (None, None),
   };
-  let call = raw.call.as_ref();
+  let call = raw.call.0.as_ref();
   if call_type.is_none() {
-    call_type = call.and_then(|c| c.call_type.clone());
+    call_type = call.and_then(|c| c.call_type.0.clone());
   }
   if call_id.is_none() {
-    call_id = call.and_then(|c| c.id.clone());
+    call_id = call.and_then(|c| c.id.0.clone());
   }
-  let session = call.and_then(|c| c.session.as_ref());
-  let asset = raw.call_recording.as_ref().or(raw.call_transcription.as_ref());
-  let session_id = raw.session_id.clone().or_else(|| asset.and_then(|a| a.session_id.clone())).or_else(|| session.and_then(|s| s.id.clone()));
-  let meeting_id = call.and_then(|c| c.custom.as_ref()).and_then(|custom| custom.get("meetingId")).and_then(|v| v.as_str()).map(str::to_string);
+  let session = call.and_then(|c| c.session.0.as_ref());
+  let asset = raw.call_recording.0.as_ref().or(raw.call_transcription.0.as_ref());
+  let session_id = raw.session_id.0.clone().or_else(|| asset.and_then(|a| a.session_id.0.clone())).or_else(|| session.and_then(|s| s.id.0.clone()));
+  let meeting_id = call.and_then(|c| c.custom.0.as_ref()).and_then(|custom| custom.meeting_id.0.clone());
 
-  let event_time = || raw.created_at.clone();
-  let update = match raw.event_type.as_str() {
+  let event_time = usable(&raw.created_at);
+  let update = match event_type.as_str() {
     "call.session_started" => {
-      Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: session.and_then(|s| s.started_at.clone()).or_else(event_time) })
+      let started_at = session.and_then(|s| usable(&s.started_at)).or(event_time.clone());
+      Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: started_at.map(|(text, _)| text) })
     }
     "call.session_ended" => {
-      let ended_at = session.and_then(|s| s.ended_at.clone()).or_else(event_time);
-      let own_start = session.and_then(|s| s.started_at.clone());
-      let start = own_start.as_deref().or(stored_started_at);
-      let duration_seconds = start.zip(ended_at.as_deref()).and_then(|(start, end)| duration_seconds(start, end));
-      Some(MeetingUpdate::Processing { status: MeetingStatus::Processing, started_at: own_start, ended_at, duration_seconds })
+      let ended_at = session.and_then(|s| usable(&s.ended_at)).or(event_time.clone());
+      let own_start = session.and_then(|s| usable(&s.started_at));
+      let start = own_start.clone().or_else(|| stored_started_at.and_then(instant));
+      let duration_seconds = start.zip(ended_at.as_ref()).and_then(|((_, start), (_, end))| duration_seconds(start, *end));
+      Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
+        started_at: own_start.map(|(text, _)| text),
+        ended_at: ended_at.map(|(text, _)| text),
+        duration_seconds,
+      })
     }
     "call.transcription_ready" => asset_url(&raw.call_transcription).map(|transcription_url| MeetingUpdate::Transcription { transcription_url }),
     "call.recording_ready" => asset_url(&raw.call_recording).map(|recording_url| MeetingUpdate::Recording { recording_url }),
     _ => None,
   };
-  Ok(CallEvent { event_type: raw.event_type, created_at: raw.created_at, call_type, call_id, session_id, webhook_id: None, attempt: None, meeting_id, update })
+  Ok(CallEvent {
+    event_type,
+    created_at: raw.created_at.0,
+    call_type,
+    call_id,
+    session_id,
+    webhook_id: None,
+    attempt: None,
+    meeting_id,
+    update,
+  })
 }
 
-fn asset_url(asset: &Option<RawAsset>) -> Option<String> {
-  asset.as_ref().and_then(|a| a.url.clone()).filter(|url| !url.is_empty())
+fn asset_url(asset: &Object<RawAsset>) -> Option<String> {
+  asset.0.as_ref().and_then(|a| a.url.0.clone()).filter(|url| !url.is_empty())
+}
+
+/// Times before this are placeholders, not real moments: Go's zero time
+/// `0001-01-01T00:00:00Z` (what an unset `time.Time` serialises to), the Unix
+/// epoch, and the like. Stream did not exist then.
+const EARLIEST_REAL_TIME_MS: i64 = 946_684_800_000; // 2000-01-01T00:00:00Z
+/// The longest duration reported; anything longer comes from a wrong clock or
+/// a placeholder time, and is `null` instead.
+pub const MAX_DURATION_SECONDS: u32 = 31 * 24 * 60 * 60;
+
+/// A time as given with its instant, when it is a real moment (RFC 3339, not a placeholder).
+fn instant(text: &str) -> Option<(String, i64)> {
+  unix_millis(text).filter(|ms| *ms >= EARLIEST_REAL_TIME_MS).map(|ms| (text.to_string(), ms))
+}
+
+fn usable(time: &Time) -> Option<(String, i64)> {
+  time.0.as_deref().and_then(instant)
 }
 
 /// Milliseconds since the epoch of an RFC 3339 date-time (`2026-04-08T14:23:35.879421674Z`,
@@ -144,11 +202,16 @@ fn unix_millis(text: &str) -> Option<i64> {
   i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
-/// Whole seconds from `start` to `end` (rounded), never negative; `None` when
-/// either is not a valid timestamp.
-fn duration_seconds(start: &str, end: &str) -> Option<u32> {
-  let millis = unix_millis(end)? - unix_millis(start)?;
-  Some(u32::try_from((millis.max(0) + 500) / 1000).unwrap_or(u32::MAX))
+/// An end up to this much before its start is clock skew between the two
+/// sources of the times (Stream's and the app's), and counts as 0 seconds.
+const MAX_SKEW_MS: i64 = 60_000;
+
+/// Whole seconds from `start` to `end` (milliseconds, rounded); `None` when
+/// the end is before the start (beyond clock skew) or the span is over
+/// [`MAX_DURATION_SECONDS`]: never negative, never absurd.
+fn duration_seconds(start_ms: i64, end_ms: i64) -> Option<u32> {
+  let millis = end_ms.checked_sub(start_ms).filter(|ms| *ms >= -MAX_SKEW_MS)?;
+  u32::try_from((millis.max(0) + 500) / 1000).ok().filter(|s| *s <= MAX_DURATION_SECONDS)
 }
 
 #[cfg(test)]
@@ -192,9 +255,9 @@ mod tests {
   }
 
   #[test]
-  fn session_ended_falls_back_to_stored_start_and_never_goes_negative() {
+  fn session_ended_falls_back_to_stored_start_and_is_never_negative() {
     let body = r#"{"type":"call.session_ended","created_at":"2026-04-08T15:00:00Z","call_cid":"default:m","call":{"id":"m"}}"#;
-    for (stored, duration) in [(Some("2026-04-08T14:00:00Z"), Some(3600)), (Some("2026-04-08T16:00:00Z"), Some(0)), (None, None), (Some("yesterday"), None)] {
+    for (stored, duration) in [(Some("2026-04-08T14:00:00Z"), Some(3600)), (Some("2026-04-08T16:00:00Z"), None), (Some("2026-04-08T15:00:30Z"), Some(0)), (None, None), (Some("yesterday"), None)] {
       let e = parse(body.as_bytes(), stored).unwrap();
       assert_eq!(
         e.update,
@@ -267,9 +330,70 @@ mod tests {
 
   #[test]
   fn malformed_bodies_are_errors() {
-    for body in [&b"not json"[..], b"{}", b"[]", b"{\"type\":5}", b"{\"type\":\"call.session_started\",\"call\":7}", b""] {
+    for body in [&b"not json"[..], b"{}", b"[]", b"{\"type\":5}", b"", b"{\"type\":\"x\""] {
       let err = parse(body, None).unwrap_err();
       assert!(err.message.starts_with("webhook body is not a valid Stream event"), "{}", err.message);
+    }
+    let err = parse(br#"{"type":"call.x","call":{"custom":{"k":"s3cret-value-s3cret"}} trailing"#, None).unwrap_err();
+    assert!(!err.message.contains("s3cret") && !err.message.contains("trailing"), "{}", err.message);
+  }
+
+  #[test]
+  fn odd_shapes_in_any_field_are_not_errors() {
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    for odd in ["7", "\"x\"", "[]", "{}", "null", "true", "-1.5", "18446744073709551616", deep.as_str()] {
+      for field in ["created_at", "call_cid", "session_id", "call", "call_transcription", "call_recording", "request_info"] {
+        let body = format!(r#"{{"type":"call.session_ended","{field}":{odd}}}"#);
+        parse(body.as_bytes(), None).unwrap_or_else(|e| panic!("{body:.200}: {}", e.message));
+      }
+      for field in ["type", "id", "custom", "session", "settings"] {
+        let body = format!(r#"{{"type":"call.session_started","call_cid":"default:x","call":{{"{field}":{odd}}}}}"#);
+        let e = parse(body.as_bytes(), None).unwrap_or_else(|e| panic!("{body:.200}: {}", e.message));
+        assert_eq!(e.call_id.as_deref(), Some("x"));
+      }
+      for field in ["meetingId", "other"] {
+        let body = format!(r#"{{"type":"call.session_started","call":{{"custom":{{"{field}":{odd}}},"session":{{"started_at":{odd}}}}}}}"#);
+        parse(body.as_bytes(), None).unwrap_or_else(|e| panic!("{body:.200}: {}", e.message));
+      }
+    }
+    let nested = format!(r#"{{"type":"call.session_started","call":{{"custom":{{"meetingId":"m","deep":{}{}}}}}}}"#, "{\"a\":".repeat(125), "{}".to_string() + &"}".repeat(125));
+    assert_eq!(parse(nested.as_bytes(), None).unwrap().meeting_id.as_deref(), Some("m"));
+  }
+
+  #[test]
+  fn unusable_times_fall_back() {
+    let ended = |started: &str, created: &str, stored: Option<&str>| {
+      let body = format!(
+        r#"{{"type":"call.session_ended","created_at":{created},"call":{{"session":{{"started_at":{started},"ended_at":"2026-04-08T15:00:00Z"}}}}}}"#
+      );
+      parse(body.as_bytes(), stored).unwrap().update
+    };
+    let processing = |started_at: Option<&str>, duration_seconds: Option<u32>| {
+      Some(MeetingUpdate::Processing {
+        status: MeetingStatus::Processing,
+        started_at: started_at.map(String::from),
+        ended_at: Some("2026-04-08T15:00:00Z".into()),
+        duration_seconds,
+      })
+    };
+    let stored = Some("2026-04-08T14:00:00Z");
+    for garbage in [r#""""#, r#""garbage""#, r#""0001-01-01T00:00:00Z""#, r#""1970-01-01T00:00:00Z""#, "null", "[1]"] {
+      assert_eq!(ended(garbage, "null", stored), processing(None, Some(3600)), "{garbage} falls back to the stored start");
+      assert_eq!(ended(garbage, "null", None), processing(None, None), "{garbage}");
+      assert_eq!(ended(garbage, "null", Some("0001-01-01T00:00:00Z")), processing(None, None), "{garbage}: a placeholder stored start");
+    }
+    // A start after the end, or a span over 31 days, has no duration.
+    assert_eq!(ended(r#""2026-04-08T16:00:00Z""#, "null", None), processing(Some("2026-04-08T16:00:00Z"), None));
+    assert_eq!(ended(r#""2026-01-01T00:00:00Z""#, "null", None), processing(Some("2026-01-01T00:00:00Z"), None));
+    assert_eq!(ended(r#""2026-03-08T15:00:00Z""#, "null", None), processing(Some("2026-03-08T15:00:00Z"), Some(MAX_DURATION_SECONDS)));
+    // Numeric times are nanoseconds since the epoch, as Stream's SDK decodes them.
+    assert_eq!(ended("1775656800000000000", "null", None), processing(Some("2026-04-08T14:00:00Z"), Some(3600)));
+    let started = |started: &str| {
+      let body = format!(r#"{{"type":"call.session_started","created_at":"2026-04-08T14:00:00Z","call":{{"session":{{"started_at":{started}}}}}}}"#);
+      parse(body.as_bytes(), None).unwrap().update
+    };
+    for garbage in [r#""""#, r#""garbage""#, r#""0001-01-01T00:00:00Z""#] {
+      assert_eq!(started(garbage), Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: Some("2026-04-08T14:00:00Z".into()) }));
     }
   }
 }
@@ -333,6 +457,37 @@ mod properties {
       let body = REAL[which].as_bytes();
       let result = parse(&body[..cut.min(body.len())], None);
       prop_assert!(cut < body.len() || result.is_ok());
+    }
+
+    /// A genuine, signed event with junk of any shape (deeply nested too) in
+    /// fields this crate does not read parses to the same result as without it.
+    #[test]
+    fn junk_in_unread_fields_never_loses_a_signed_event(
+      which in 0..REAL.len(),
+      junk in proptest::collection::vec((0usize..5, "[a-z_]{1,12}", json()), 1..6),
+      depth in 0usize..300,
+    ) {
+      let key = crate::token::Key::new(&crate::config::Secret::new("webhook-secret"));
+      let mut event: Value = serde_json::from_str(REAL[which]).unwrap();
+      let expected = parse(REAL[which].as_bytes(), None).unwrap();
+      for (place, name, value) in junk {
+        let name = format!("x_{name}");
+        let value = (0..depth).fold(value, |v, _| Value::Array(vec![v]));
+        let target = match place {
+          0 => Some(&mut event),
+          1 => event.get_mut("call"),
+          2 => event.pointer_mut("/call/custom"),
+          3 => event.pointer_mut("/call/session"),
+          _ => event.get_mut("call_recording"),
+        };
+        if let Some(Value::Object(map)) = target {
+          map.insert(name, value);
+        }
+      }
+      let body = event.to_string();
+      let signature = crate::webhook::sign(&key, body.as_bytes());
+      let opened = crate::webhook::open(&key, body.as_bytes(), &signature, 64 * 1024 * 1024).unwrap();
+      prop_assert_eq!(parse(&opened, None).unwrap(), expected);
     }
 
     #[test]

@@ -21,20 +21,40 @@ fn napi_failed(what: &str) -> napi::Error<ErrorKind> {
   napi::Error::new(ErrorKind::InvalidArgument, format!("could not read {what}"))
 }
 
+fn too_large(max: usize) -> napi::Error<ErrorKind> {
+  napi::Error::new(ErrorKind::InvalidArgument, format!("webhook body is over the {max}-byte limit"))
+}
+
 /// Runs `f` over the bytes of `body`: a string's UTF-8 encoding, or the bytes
-/// of a typed array. Anything else is `STREAM_INVALID_ARGUMENT`.
-pub fn with_body<R>(body: Unknown<'_>, f: impl FnOnce(&[u8]) -> R) -> napi::Result<R, ErrorKind> {
+/// of a typed array. Anything else is `STREAM_INVALID_ARGUMENT`. A string
+/// over `max` bytes is refused before anything is copied.
+pub fn with_body<R>(body: Unknown<'_>, max: Option<usize>, f: impl FnOnce(&[u8]) -> R) -> napi::Result<R, ErrorKind> {
   let env = body.value().env;
   let value = body.raw();
   let mut is_typed_array = false;
   let mut len = 0usize;
   unsafe {
     if sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) == sys::Status::napi_ok {
-      // `len` is in UTF-16 units (O(1) to ask); UTF-8 needs at most 3 bytes for each.
+      // `len` is in UTF-16 units (O(1) to ask), and each takes at least one UTF-8 byte.
+      if max.is_some_and(|max| len > max) {
+        return Err(too_large(max.unwrap_or_default()));
+      }
+      // UTF-8 needs at most 3 bytes per unit: small strings get that much room
+      // in the reused buffer; for a large one, the exact size is asked first
+      // (a scan, no copy), so nothing three times its size is ever allocated.
+      let mut need = len * 3;
+      if need > KEEP_BYTES {
+        if sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut need) != sys::Status::napi_ok {
+          return Err(napi_failed("body"));
+        }
+        if max.is_some_and(|max| need > max) {
+          return Err(too_large(max.unwrap_or_default()));
+        }
+      }
       return UTF8
         .with(|cell| {
           let mut buf = cell.borrow_mut();
-          let cap = len * 3 + 1;
+          let cap = need + 1;
           if buf.len() < cap {
             buf.resize(cap, 0);
           }

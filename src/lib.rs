@@ -8,6 +8,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod event;
+pub mod lenient;
 pub mod panic;
 pub mod redact;
 pub mod retry;

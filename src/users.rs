@@ -12,18 +12,18 @@ use crate::validate::MAX_USER_ID_LEN;
 /// Stream's limit for one upsert.
 pub const MAX_USERS: usize = 100;
 
-/// A user as Stream returns it. It crosses into JS as it is (`StreamUser` in
+/// A user as Stream returns it. It crosses into JS as `NativeUser` (in
 /// `binding.d.ts`); `name` and `image` are left out when Stream has none.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "StreamUser"))]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeUser"))]
 pub struct UserInfo {
   pub id: String,
   pub role: String,
   pub name: Option<String>,
   pub image: Option<String>,
-  /// A JSON object.
-  #[cfg_attr(not(fuzzing), napi(ts_type = "Record<string, unknown>"))]
-  pub custom: Value,
+  /// JSON text of the user's custom data (an object), parsed by `index.js`
+  /// into `custom` with `JSON.parse`, so numbers come out as `JSON.parse` makes them.
+  pub custom_json: String,
   /// RFC 3339
   pub created_at: String,
   pub updated_at: String,
@@ -75,7 +75,7 @@ struct RawUser {
   role: String,
   name: Option<String>,
   image: Option<String>,
-  custom: Option<Map<String, Value>>,
+  custom: Option<Box<serde_json::value::RawValue>>,
   #[serde(default)]
   created_at: String,
   #[serde(default)]
@@ -94,7 +94,7 @@ pub fn parse_response(body: &[u8], ids: &[String]) -> serde_json::Result<Vec<Use
         role: u.role,
         name: u.name,
         image: u.image,
-        custom: Value::Object(u.custom.unwrap_or_default()),
+        custom_json: crate::client::object_json(u.custom),
         created_at: u.created_at,
         updated_at: u.updated_at,
       })
@@ -145,12 +145,12 @@ mod tests {
         role: "admin".into(),
         name: Some("A".into()),
         image: Some("https://i/a.png".into()),
-        custom: serde_json::json!({"x": [1]}),
+        custom_json: r#"{"x":[1]}"#.into(),
         created_at: "t1".into(),
         updated_at: "t2".into()
       }
     );
     assert_eq!(users[1].name, None);
-    assert_eq!(users[1].custom, serde_json::json!({}));
+    assert_eq!(users[1].custom_json, "{}");
   }
 }

@@ -29,15 +29,23 @@ pub fn open<'a>(key: &Key, body: &'a [u8], signature: &str, max_bytes: usize) ->
 }
 
 /// Inflates at most `max_bytes`; a body that would inflate further is refused
-/// (no zip bombs).
+/// (no zip bombs). The body must be exactly one gzip member: bytes after it
+/// (trailing data, or a second member that Node's `zlib.gunzipSync` would
+/// append) are refused, so the bytes whose signature is checked are the only
+/// reading of the body there is.
 fn gunzip(body: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
   let mut out = Vec::new();
-  flate2::read::GzDecoder::new(body)
+  let mut decoder = flate2::bufread::GzDecoder::new(body);
+  (&mut decoder)
     .take((max_bytes as u64).saturating_add(1))
     .read_to_end(&mut out)
     .map_err(|e| Error::invalid(format!("webhook body gzip decompression failed: {e}")))?;
   if out.len() > max_bytes {
     return Err(Error::invalid(format!("decompressed webhook body is over the {max_bytes}-byte limit")));
+  }
+  let rest = decoder.into_inner();
+  if !rest.is_empty() {
+    return Err(Error::invalid(format!("webhook body has {} bytes after its gzip data", rest.len())));
   }
   Ok(out)
 }
@@ -120,6 +128,23 @@ mod tests {
     assert!(err.message.contains("decompressed webhook body is over"), "{}", err.message);
     let err = open(&key, &[0x1f, 0x8b, 1, 2, 3], "", 1024).unwrap_err();
     assert!(err.message.contains("gzip decompression failed"), "{}", err.message);
+  }
+
+  #[test]
+  fn gzip_with_anything_after_its_member_is_refused() {
+    let key = Key::new(&Secret::new("Jefe"));
+    let body = br#"{"type":"call.recording_ready"}"#;
+    let signature = sign(&key, body);
+    let member = gzip(body);
+    let second = [member.clone(), gzip(br#",{"type":"call.session_ended"}"#)].concat();
+    let trailing = [member.clone(), b"junk".to_vec()].concat();
+    let one_byte = [member.clone(), vec![0]].concat();
+    for bad in [second, trailing, one_byte] {
+      let err = open(&key, &bad, &signature, 1024).unwrap_err();
+      assert_eq!(err.kind, ErrorKind::InvalidArgument);
+      assert!(err.message.contains("after its gzip data"), "{}", err.message);
+    }
+    assert_eq!(open(&key, &member, &signature, 1024).unwrap().as_ref(), body);
   }
 
   #[test]

@@ -1,0 +1,251 @@
+//! Reading JSON we do not control without ever failing on a field's shape.
+//!
+//! Stream adds fields, client SDKs put arbitrary custom data in calls, and a
+//! signed event must never be refused for a field this crate does not need.
+//! So every field read from an event or an answer is one of these types: the
+//! value when it has the expected shape, `None` otherwise. Whatever is not
+//! read is skipped by serde_json's iterative `ignore_value`, which has no depth
+//! limit and keeps nothing (custom data nested 10,000 levels deep costs nothing).
+//!
+//! Structs built from these derive `Deserialize` with `#[serde(default)]`, so
+//! a missing field is `None` as well.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// A string when the JSON has one; `None` for any other value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text(pub Option<String>);
+
+/// An object read as `T` when the JSON has an object, `None` for any other
+/// value. `T`'s fields must be lenient too, so reading it cannot fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Object<T>(pub Option<T>);
+
+impl<T> Default for Object<T> {
+  fn default() -> Self {
+    Object(None)
+  }
+}
+
+/// A timestamp: an RFC 3339 string as it is, or a number of nanoseconds since
+/// the epoch (which Stream's own SDK decoder accepts too), written as RFC 3339.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Time(pub Option<String>);
+
+/// A whole number ≥ 0 when the JSON has one; `None` otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Count(pub Option<u64>);
+
+/// A boolean when the JSON has one; `None` otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub Option<bool>);
+
+/// A list whose items are read as `T` (each lenient); `None` when not an array.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct List<T>(pub Option<Vec<T>>);
+
+impl<T> Default for List<T> {
+  fn default() -> Self {
+    List(None)
+  }
+}
+
+/// The shape of one JSON value, with an object read as `T`.
+enum Shape<T, I> {
+  Str(String),
+  Unsigned(u64),
+  Signed(i64),
+  Float(f64),
+  Bool(bool),
+  Obj(T),
+  Arr(Vec<I>),
+  Other,
+}
+
+/// Reads a value's shape; `KEEP_ITEMS` decides whether array items are read
+/// as `I` or skipped.
+struct ShapeVisitor<T, I, const KEEP_ITEMS: bool>(PhantomData<(T, I)>);
+
+impl<'de, T: Deserialize<'de>, I: Deserialize<'de>, const KEEP_ITEMS: bool> Visitor<'de> for ShapeVisitor<T, I, KEEP_ITEMS> {
+  type Value = Shape<T, I>;
+
+  fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    f.write_str("any JSON value")
+  }
+  fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+    Ok(Shape::Str(v.to_string()))
+  }
+  fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+    Ok(Shape::Str(v))
+  }
+  fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+    Ok(Shape::Unsigned(v))
+  }
+  fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+    Ok(Shape::Signed(v))
+  }
+  fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+    Ok(Shape::Float(v))
+  }
+  fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+    Ok(Shape::Bool(v))
+  }
+  fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+    Ok(Shape::Other)
+  }
+  fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+    Ok(Shape::Other)
+  }
+  fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+    d.deserialize_any(self)
+  }
+  fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    if !KEEP_ITEMS {
+      while seq.next_element::<IgnoredAny>()?.is_some() {}
+      return Ok(Shape::Other);
+    }
+    let mut items = Vec::new();
+    while let Some(item) = seq.next_element::<I>()? {
+      items.push(item);
+    }
+    Ok(Shape::Arr(items))
+  }
+  fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+    T::deserialize(MapAccessDeserializer::new(map)).map(Shape::Obj)
+  }
+}
+
+fn shape<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Shape<T, IgnoredAny>, D::Error> {
+  d.deserialize_any(ShapeVisitor::<T, IgnoredAny, false>(PhantomData))
+}
+
+impl<'de> Deserialize<'de> for Text {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(Text(match shape::<D, IgnoredAny>(d)? {
+      Shape::Str(s) => Some(s),
+      _ => None,
+    }))
+  }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(Object(match shape::<D, T>(d)? {
+      Shape::Obj(value) => Some(value),
+      _ => None,
+    }))
+  }
+}
+
+impl<'de> Deserialize<'de> for Count {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(Count(match shape::<D, IgnoredAny>(d)? {
+      Shape::Unsigned(n) => Some(n),
+      _ => None,
+    }))
+  }
+}
+
+impl<'de> Deserialize<'de> for Flag {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(Flag(match shape::<D, IgnoredAny>(d)? {
+      Shape::Bool(b) => Some(b),
+      _ => None,
+    }))
+  }
+}
+
+impl<'de> Deserialize<'de> for Time {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(Time(match shape::<D, IgnoredAny>(d)? {
+      Shape::Str(s) => Some(s),
+      Shape::Unsigned(n) => from_nanos(i128::from(n)),
+      Shape::Signed(n) => from_nanos(i128::from(n)),
+      Shape::Float(n) if n.is_finite() && n.abs() < 1e30 => from_nanos(n as i128),
+      _ => None,
+    }))
+  }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(List(match d.deserialize_any(ShapeVisitor::<IgnoredAny, T, true>(PhantomData))? {
+      Shape::Arr(items) => Some(items),
+      _ => None,
+    }))
+  }
+}
+
+/// RFC 3339 (UTC, nanosecond precision) of nanoseconds since the epoch.
+fn from_nanos(nanos: i128) -> Option<String> {
+  let at = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
+  at.format(&time::format_description::well_known::Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+  use serde::Deserialize;
+
+  use super::*;
+
+  #[derive(Deserialize, Default, Debug, PartialEq)]
+  #[serde(default)]
+  struct Inner {
+    name: Text,
+  }
+
+  #[derive(Deserialize, Default, Debug, PartialEq)]
+  #[serde(default)]
+  struct Outer {
+    text: Text,
+    at: Time,
+    n: Count,
+    ok: Flag,
+    inner: Object<Inner>,
+    items: List<Text>,
+  }
+
+  fn read(json: &str) -> Outer {
+    serde_json::from_str(json).unwrap()
+  }
+
+  #[test]
+  fn right_shapes_are_read() {
+    let o = read(r#"{"text":"t","at":"2026-04-08T14:23:35Z","n":7,"ok":true,"inner":{"name":"x","more":[1]},"items":["a",5,"b"],"extra":{}}"#);
+    assert_eq!(o.text, Text(Some("t".into())));
+    assert_eq!(o.at, Time(Some("2026-04-08T14:23:35Z".into())));
+    assert_eq!(o.n, Count(Some(7)));
+    assert_eq!(o.ok, Flag(Some(true)));
+    assert_eq!(o.inner, Object(Some(Inner { name: Text(Some("x".into())) })));
+    assert_eq!(o.items, List(Some(vec![Text(Some("a".into())), Text(None), Text(Some("b".into()))])));
+  }
+
+  #[test]
+  fn wrong_shapes_are_none_never_errors() {
+    for v in ["null", "1", "-1", "1.5", "true", "\"s\"", "[]", "[[1],{\"a\":2}]", "{}", "{\"name\":[{}]}", "18446744073709551616"] {
+      let json = format!(r#"{{"text":{v},"at":{v},"n":{v},"ok":{v},"inner":{v},"items":{v}}}"#);
+      serde_json::from_str::<Outer>(&json).unwrap_or_else(|e| panic!("{v}: {e}"));
+    }
+    assert_eq!(read("{}"), Outer::default());
+  }
+
+  #[test]
+  fn numeric_times_are_nanoseconds() {
+    assert_eq!(read(r#"{"at":1775658215879421674}"#).at, Time(Some("2026-04-08T14:23:35.879421674Z".into())));
+    assert_eq!(read(r#"{"at":0}"#).at, Time(Some("1970-01-01T00:00:00Z".into())));
+    assert_eq!(read(r#"{"at":1e300}"#).at, Time(None));
+  }
+
+  #[test]
+  fn unread_values_have_no_depth_limit() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let json = format!(r#"{{"extra":{deep},"inner":{{"name":"x","deep":{deep}}},"text":{deep}}}"#);
+    let o = read(&json);
+    assert_eq!(o.inner.0.unwrap().name.0.as_deref(), Some("x"));
+    assert_eq!(o.text, Text(None));
+  }
+}
