@@ -73,8 +73,8 @@ export interface Fault {
   headers?: Record<string, string>
   /** Wait this long first. */
   delayMs?: number
-  /** `'connect'`: destroy the socket at once; `'mid'`: cut the response halfway. */
-  drop?: 'connect' | 'mid'
+  /** `'connect'`: destroy the socket at once; `'mid'`: cut the response halfway; `'after'`: run the real handler, then close without answering (a lost response). */
+  drop?: 'connect' | 'mid' | 'after'
   /** Never answer. */
   hang?: boolean
 }

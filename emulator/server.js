@@ -85,7 +85,9 @@ class FaultServer {
    * (+ `headers`) for a canned response, `delayMs` before answering (then the
    * real handler runs unless a response is given), `drop: 'connect'` to
    * destroy the socket at once, `drop: 'mid'` to cut a response halfway,
-   * `hang: true` to never answer.
+   * `drop: 'after'` to let the real handler run (the change happens) and then
+   * close the connection without its answer (a lost response), `hang: true`
+   * to never answer.
    */
   injectFault(fault) {
     this.faults.push({ times: 1, ...fault })
@@ -182,6 +184,10 @@ class FaultServer {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
       if (fault.hang) return
       if (fault.drop === 'connect') return req.socket.destroy()
+      if (fault.drop === 'after') {
+        await this.handle(record)
+        return req.socket.destroy()
+      }
       if (fault.drop === 'mid') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' })
         res.write('{"call":{"type":"def')
