@@ -133,3 +133,85 @@ test('a few thousand malformed requests: the emulator stays up, answers 4xx, sta
   const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url })
   t.is((await api.createStreamCall('still-up', 'u', DATA)).cid, 'default:still-up')
 })
+
+test('control endpoints validate and bound every input: 400 for anything out of range, nothing allocated', async (t) => {
+  const emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, lenient: true })
+  t.teardown(() => emulator.close())
+  const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url })
+  await api.createStreamCall('m1', 'u', DATA)
+  const control = (path, body) =>
+    fetch(`${emulator.url}/emulator/calls/default/m1/${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) })
+  const bad = [
+    { concurrency: 1e9 },
+    { concurrency: 5e6 },
+    { concurrency: 0 },
+    { concurrency: 1.5 },
+    { concurrency: 'x' },
+    { duplicates: 1e9 },
+    { duplicates: -1 },
+    { durationSeconds: 'x' },
+    { durationSeconds: -5 },
+    { durationSeconds: 1e12 },
+    { duplicate: 'yes' },
+    { shuffle: 1 },
+    { unknown: true },
+    '"x"',
+    '[1]',
+    '7',
+    'null',
+  ]
+  const started = Date.now()
+  for (const path of ['session', 'session/start', 'session/end', 'recording', 'transcription']) {
+    for (const body of bad) {
+      const response = await control(path, body)
+      t.is(response.status, 400, `${path} ${JSON.stringify(body)}`)
+      t.like(await response.json(), { code: 4, StatusCode: 400 })
+    }
+  }
+  t.true(Date.now() - started < 5000, 'answered at once')
+  t.is(emulator.deliveries.length, 0, 'nothing was delivered for a refused request')
+  const good = await control('session', { concurrency: 64, duplicates: 3, durationSeconds: 60, shuffle: true })
+  t.is(good.status, 200)
+  t.is((await good.json()).deliveries.length, 7)
+  t.throws(() => emulator.deliverEvents([], { concurrency: 1e9 }), { instanceOf: RangeError, message: /concurrency must be a whole number from 1 to 64/ })
+})
+
+test('a webhook receiver that answers forever is read up to a cap, never into memory', async (t) => {
+  const http = await import('node:http')
+  const endless = http.createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    const chunk = Buffer.alloc(64 * 1024, 0x61)
+    let sent = 0
+    const pump = () => {
+      while (!res.destroyed && sent < 2 * 1024 ** 3) {
+        sent += chunk.length
+        if (!res.write(chunk)) return res.once('drain', pump)
+      }
+    }
+    res.on('close', () => (endless.sent = sent))
+    pump()
+  })
+  await new Promise((r) => endless.listen(0, '127.0.0.1', r))
+  t.teardown(() => new Promise((r) => endless.close(r)))
+  const emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, webhookUrl: `http://127.0.0.1:${endless.address().port}/hook` })
+  t.teardown(() => emulator.close())
+  await createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url }).createStreamCall('m1', 'u', DATA)
+  const rss = process.memoryUsage().rss
+  const [delivery] = await emulator.startSession('m1')
+  t.true(delivery.delivered)
+  t.is(delivery.attempts[0].response.length, 500)
+  t.true(process.memoryUsage().rss - rss < 64 * 1024 * 1024, 'RSS stayed flat')
+  await new Promise((r) => setTimeout(r, 50))
+  t.true(endless.sent < 64 * 1024 * 1024, `the receiver pushed ${endless.sent} bytes before the emulator hung up`)
+})
+
+test('on an IPv6 host the emulator prints a URL that clients accept', async (t) => {
+  const emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, host: '::1' }).catch(() => null)
+  if (emulator === null) return t.pass('no IPv6 loopback on this machine')
+  t.teardown(() => emulator.close())
+  t.regex(emulator.url, /^http:\/\/\[::1\]:\d+$/)
+  t.truthy(new URL(emulator.url))
+  const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url })
+  t.is((await api.createStreamCall('v6', 'u', DATA)).cid, 'default:v6')
+})

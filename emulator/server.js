@@ -75,7 +75,8 @@ class FaultServer {
     })
     const address = this.server.address()
     this.port = address.port
-    this.url = `http://${host}:${address.port}`
+    // An IPv6 literal goes in brackets, or no client can parse the URL.
+    this.url = `http://${address.family === 'IPv6' || host.includes(':') ? `[${address.address}]` : host}:${address.port}`
     return this
   }
 

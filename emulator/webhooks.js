@@ -8,6 +8,62 @@ const crypto = require('node:crypto')
 const { StreamApi, callResponse } = require('./api')
 const { streamError } = require('./server')
 
+/**
+ * The options a control request (and the code API) accepts, each with its
+ * check: anything else, or a value out of range, is a 400, so no request can
+ * make the emulator allocate or loop without bound.
+ */
+const DELIVERY_OPTIONS = {
+  durationSeconds: (v) => Number.isFinite(v) && v >= 0 && v <= 7 * 24 * 3600,
+  duplicate: (v) => typeof v === 'boolean',
+  duplicates: (v) => Number.isInteger(v) && v >= 0 && v <= 1000,
+  shuffle: (v) => typeof v === 'boolean',
+  concurrency: (v) => Number.isInteger(v) && v >= 1 && v <= 64,
+}
+const RANGES = {
+  durationSeconds: 'a number of seconds from 0 to 604800',
+  duplicate: 'a boolean',
+  duplicates: 'a whole number from 0 to 1000',
+  shuffle: 'a boolean',
+  concurrency: 'a whole number from 1 to 64',
+}
+/** The most bytes of a webhook receiver's reply that are read (and kept, 500 of them). */
+const MAX_REPLY_BYTES = 64 * 1024
+
+/** The first problem with delivery options, or null. */
+function optionsProblem(options) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return 'options must be a JSON object'
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(DELIVERY_OPTIONS, key)) return `unknown option ${JSON.stringify(key.slice(0, 50))} (known: ${Object.keys(DELIVERY_OPTIONS).join(', ')})`
+    if (!DELIVERY_OPTIONS[key](value)) return `${key} must be ${RANGES[key]}`
+  }
+  return null
+}
+
+function checkOptions(options) {
+  const problem = optionsProblem(options)
+  if (problem) throw new RangeError(problem)
+}
+
+/** Reads at most `max` bytes of a reply as text, then lets the rest go. */
+async function cappedText(response, max) {
+  const reader = response.body?.getReader()
+  if (!reader) return ''
+  const chunks = []
+  let size = 0
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      size += value.length
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8')
+}
+
 const LIFECYCLE_ROUTE = /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription)$/
 
 class Emulator extends StreamApi {
@@ -64,7 +120,8 @@ class Emulator extends StreamApi {
     } catch {
       return streamError(400, 4, 'invalid JSON request body')
     }
-    if (typeof options !== 'object' || options === null) return streamError(400, 4, 'request body must be a JSON object')
+    const problem = optionsProblem(options)
+    if (problem) return streamError(400, 4, problem)
     if (!this.calls.has(`${type}:${id}`)) return streamError(404, 16, `Can't find call with id ${type}:${id}`)
     const run = {
       session: () => this.runSession(id, { ...options, type }),
@@ -188,7 +245,9 @@ class Emulator extends StreamApi {
    * randomly chosen events twice), `shuffle` (random order), `concurrency`
    * (deliveries in flight at once, default 1: in order).
    */
-  deliverEvents(events, { duplicate = false, duplicates = 0, shuffle = false, concurrency = 1 } = {}) {
+  deliverEvents(events, options = {}) {
+    checkOptions(options)
+    const { duplicate = false, duplicates = 0, shuffle = false, concurrency = 1 } = options
     let queue = events.map((event) => ({ event, webhookId: crypto.randomUUID() }))
     if (duplicate) queue = queue.flatMap((item) => [item, item])
     if (duplicates > 0) queue = queue.concat(shuffled(queue).slice(0, duplicates))
@@ -230,7 +289,7 @@ class Emulator extends StreamApi {
           body,
           signal: AbortSignal.timeout(6000),
         })
-        delivery.attempts.push({ status: response.status, response: (await response.text()).slice(0, 500) })
+        delivery.attempts.push({ status: response.status, response: (await cappedText(response, MAX_REPLY_BYTES)).slice(0, 500) })
         if (response.ok) {
           delivery.delivered = true
           break
