@@ -32,6 +32,10 @@ export declare class NativeClient {
   endCall(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   /** `users_json`: the users as a JSON array, checked natively. */
   upsertUsers(usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  /** `user_ids_json`: the ids as a JSON array, checked natively. */
+  getUsers(userIdsJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  /** `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */
+  updateUsersPartial(updatesJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 }
 
 /** A verified call event. Absent values are `null`. */

@@ -52,6 +52,13 @@ export interface StreamUserInput {
   custom?: Record<string, unknown>
 }
 
+/** A partial update of one user: `set` writes these fields, `unset` removes these; nothing else changes. */
+export interface StreamUserUpdate {
+  id: string
+  set?: Record<string, unknown>
+  unset?: string[]
+}
+
 export interface CallTokenOptions {
   /** The user's role in these calls (`role` claim); left out when not given. */
   role?: string
@@ -149,6 +156,8 @@ export class StreamClient {
   addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
   endCall(callId: string, options?: RequestOptions): Promise<void>
   upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
+  getUsers(userIds: string[], options?: RequestOptions): Promise<StreamUser[]>
+  updateUsersPartial(updates: StreamUserUpdate[], options?: RequestOptions): Promise<StreamUser[]>
   verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
   verifyWebhookSync(body: string | Uint8Array, signature: string): boolean
   handleStreamWebhook(body: string | Uint8Array, headers: WebhookHeaders, options?: WebhookOptions): Promise<WebhookResult>
@@ -173,6 +182,10 @@ export function addCallParticipant(callId: string, userId: string, role?: string
 export function endCall(callId: string, options?: RequestOptions): Promise<void>
 /** Creates or updates 1-100 users (`POST /api/v2/users`): call members must exist first. */
 export function upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
+/** The users among these 1-100 ids that exist, in the order given (`GET /api/v2/users`, node-sdk `queryUsers` with an `id $in` filter). */
+export function getUsers(userIds: string[], options?: RequestOptions): Promise<StreamUser[]>
+/** Sets and unsets fields of 1-100 existing users; every other field stays (`PATCH /api/v2/users`, node-sdk `updateUsersPartial`). */
+export function updateUsersPartial(updates: StreamUserUpdate[], options?: RequestOptions): Promise<StreamUser[]>
 /** Checks Stream's `X-Signature` (lowercase hex HMAC-SHA256 of the raw body). Malformed signatures give `false`. */
 export function verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
 export function verifyWebhookSync(body: string | Uint8Array, signature: string): boolean

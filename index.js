@@ -350,6 +350,16 @@ function operations({ native, token, callToken, verify, webhook }) {
         if (!Array.isArray(users)) throw invalid(`users must be an array of users, got ${describe(users)}`)
         return fromOutcome(await client.upsertUsers(toJson('users', users), cancel)).users.map(withCustom)
       }),
+    getUsers: (userIds, options) =>
+      request('getUsers', options, async (client, cancel) => {
+        if (!Array.isArray(userIds)) throw invalid(`userIds must be an array of user ids, got ${describe(userIds)}`)
+        return fromOutcome(await client.getUsers(toJson('userIds', userIds), cancel)).users.map(withCustom)
+      }),
+    updateUsersPartial: (updates, options) =>
+      request('updateUsersPartial', options, async (client, cancel) => {
+        if (!Array.isArray(updates)) throw invalid(`updates must be an array of { id, set, unset }, got ${describe(updates)}`)
+        return fromOutcome(await client.updateUsersPartial(toJson('updates', updates), cancel)).users.map(withCustom)
+      }),
   }
 }
 
@@ -393,6 +403,12 @@ class StreamClient {
   }
   upsertUsers(users, options) {
     return this.#ops.upsertUsers(users, options)
+  }
+  getUsers(userIds, options) {
+    return this.#ops.getUsers(userIds, options)
+  }
+  updateUsersPartial(updates, options) {
+    return this.#ops.updateUsersPartial(updates, options)
   }
   verifyWebhook(body, signature) {
     return this.#ops.verifyWebhook(body, signature)

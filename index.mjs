@@ -7,6 +7,8 @@ export const {
   generateCallToken,
   generateCallTokenSync,
   upsertUsers,
+  getUsers,
+  updateUsersPartial,
   createStreamCall,
   addCallParticipant,
   endCall,

@@ -76,6 +76,11 @@ const ANSWERS = {
     status: 201,
     body: { users: { u: { id: 'u', role: 'user', name: 'U', image: 'i', custom: {}, created_at: 't', updated_at: 't' } }, duration: '1ms' },
   },
+  updateUsersPartial: {
+    status: 200,
+    body: { users: { u: { id: 'u', role: 'user', name: 'U', image: 'i', custom: {}, created_at: 't', updated_at: 't' } }, duration: '1ms' },
+  },
+  getUsers: { status: 200, body: { users: [{ id: 'u', role: 'user', name: 'U', custom: { a: 1 }, created_at: 't', updated_at: 't' }], duration: '1ms' } },
   error: { status: 400, body: { code: 4, message: 'bad', StatusCode: 400, duration: '1ms', more_info: 'x', details: [], unrecoverable: true } },
 }
 
@@ -100,6 +105,8 @@ test.serial('no secret, server JWT or megabyte ever reaches a message or a log l
   const ops = {
     createStreamCall: () => api.createStreamCall('c', 'u', DATA),
     upsertUsers: () => api.upsertUsers([{ id: 'u' }]),
+    updateUsersPartial: () => api.updateUsersPartial([{ id: 'u', set: { name: 'x' } }]),
+    getUsers: () => api.getUsers(['u']),
     addCallParticipant: () => api.addCallParticipant('c', 'u'),
     endCall: () => api.endCall('c'),
   }

@@ -228,3 +228,64 @@ test.serial('a signal that never aborts changes nothing and keeps no process ali
   t.is(stdout.trim(), 'done')
   t.true(Date.now() - since < 5000, 'the process exited on its own')
 })
+
+test.serial('getUsers sends what node-sdk queryUsers sends for an id filter, and resolves to the users that exist', async (t) => {
+  const emulator = t.context.stream
+  await client(t).upsertUsers(USERS)
+  emulator.requests.length = 0
+  const ids = ['guest-1', 'nobody', 'host-1']
+  const sdk = new SdkClient(API_KEY, API_SECRET, { basePath: emulator.url })
+  const sdkAnswer = await sdk.queryUsers({ payload: { filter_conditions: { id: { $in: ids } }, limit: ids.length } })
+  const users = await client(t).getUsers(ids)
+  const [theirs, ours] = emulator.requests
+  t.is(ours.method, 'GET')
+  t.is(ours.method, theirs.method)
+  t.is(ours.path, theirs.path)
+  t.deepEqual(ours.query, theirs.query)
+  t.deepEqual(JSON.parse(ours.query.payload), { filter_conditions: { id: { $in: ids } }, limit: 3 })
+  t.is(ours.body, theirs.body)
+  for (const header of ['content-type', 'stream-auth-type']) t.is(ours.headers[header], theirs.headers[header], header)
+  t.deepEqual(
+    users.map((u) => u.id),
+    ['guest-1', 'host-1'],
+  )
+  t.deepEqual(users[1].custom, { plan: 'pro', seats: [1, 2] })
+  t.is(sdkAnswer.users.length, 2)
+  const err = await t.throwsAsync(client(t).getUsers([]))
+  t.like(err, { code: 'STREAM_INVALID_ARGUMENT', message: 'userIds must hold 1 to 100 ids, got 0' })
+})
+
+test.serial('updateUsersPartial sends what node-sdk sends and changes only the fields it names', async (t) => {
+  const emulator = t.context.stream
+  await client(t).upsertUsers(USERS)
+  emulator.requests.length = 0
+  const updates = [{ id: 'host-1', set: { name: 'Renamed' } }, { id: 'guest-1', unset: ['image'] }]
+  const sdk = new SdkClient(API_KEY, API_SECRET, { basePath: emulator.url })
+  await sdk.updateUsersPartial({ users: structuredClone(updates) })
+  const users = await client(t).updateUsersPartial(updates)
+  const [theirs, ours] = emulator.requests
+  t.is(ours.method, 'PATCH')
+  t.is(ours.method, theirs.method)
+  t.is(ours.path, '/api/v2/users')
+  t.deepEqual(ours.query, theirs.query)
+  t.deepEqual(JSON.parse(ours.body), JSON.parse(theirs.body))
+  t.deepEqual(JSON.parse(ours.body), { users: updates })
+  for (const header of ['content-type', 'stream-auth-type']) t.is(ours.headers[header], theirs.headers[header], header)
+  t.like(users[0], { id: 'host-1', name: 'Renamed', role: 'admin', custom: { plan: 'pro', seats: [1, 2] } })
+  t.false('image' in users[1])
+  const cases = [
+    [[{ id: 'a' }], /^updates\[0\] must have set or unset$/],
+    [[{ id: 'a', name: 'x' }], /only id, set and unset are sent/],
+    [[{ id: 'a', set: { id: 'b' } }], /cannot change the id/],
+    [{ id: 'a' }, /^updates must be an array/],
+  ]
+  emulator.requests.length = 0
+  for (const [input, message] of cases) {
+    const err = await t.throwsAsync(client(t).updateUsersPartial(input))
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT')
+    t.regex(err.message, message)
+  }
+  t.is(emulator.requests.length, 0, 'nothing was sent')
+  const missing = await t.throwsAsync(client(t).updateUsersPartial([{ id: 'ghost', set: { name: 'x' } }]))
+  t.like(missing, { code: 'STREAM_API', status: 400, streamCode: 4 })
+})

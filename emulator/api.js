@@ -156,7 +156,8 @@ class StreamApi extends FaultServer {
     }
     const route = CALL_ROUTE.exec(record.path)
     const isUsers = record.path === '/api/v2/users'
-    if (record.method !== 'POST' || (!route && !isUsers)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    const allowed = isUsers ? ['GET', 'POST', 'PATCH'] : ['POST']
+    if ((!route && !isUsers) || !allowed.includes(record.method)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     if (record.query.api_key !== this.apiKey) return streamError(401, 2, 'api_key not valid')
     if (record.headers['stream-auth-type'] !== 'jwt') return streamError(401, 5, 'stream-auth-type must be jwt')
     const authError = checkServerToken(record.headers.authorization, this.apiSecret)
@@ -164,6 +165,8 @@ class StreamApi extends FaultServer {
     const { value: body, error } = parseJson(record.body)
     if (error) return error
     const now = new Date().toISOString()
+    if (isUsers && record.method === 'GET') return this.#queryUsers(record.query.payload)
+    if (isUsers && record.method === 'PATCH') return this.#updateUsersPartial(body, now)
     if (isUsers) return this.#upsertUsers(body, now)
     const [, type, rawId, action] = route
     const id = decodeId(rawId)
@@ -222,6 +225,60 @@ class StreamApi extends FaultServer {
       answer[id] = userResponse(stored)
     }
     return { status: 201, body: { users: answer, duration: '0.35ms' } }
+  }
+
+  /** `GET /api/v2/users?payload={"filter_conditions":{"id":{"$in":[…]}}}`: the known users among those ids. */
+  #queryUsers(payloadText) {
+    let payload
+    try {
+      payload = JSON.parse(payloadText ?? '')
+    } catch {
+      return streamError(400, 4, 'QueryUsers failed with error: "payload is a required JSON query parameter"')
+    }
+    const ids = payload?.filter_conditions?.id?.$in
+    if (!Array.isArray(ids) || ids.length > MAX_USERS_PER_UPSERT || !ids.every((id) => typeof id === 'string')) {
+      return streamError(400, 4, 'QueryUsers failed with error: "the emulator supports filter_conditions {id: {$in: [up to 100 ids]}}"')
+    }
+    const limit = Number.isInteger(payload.limit) ? payload.limit : 100
+    const users = ids
+      .filter((id) => this.users.has(id))
+      .slice(0, limit)
+      .map((id) => userResponse(this.users.get(id)))
+    return { status: 200, body: { users, duration: '0.3ms' } }
+  }
+
+  /**
+   * `PATCH /api/v2/users` `{users: [{id, set, unset}]}`: `name`, `image` and
+   * `role` are fields; `custom` in `set` merges into the custom data, and any
+   * other key is a custom field. A user that does not exist is an error (the
+   * public references do not say what Stream answers; this is Stream's error shape).
+   */
+  #updateUsersPartial(body, now) {
+    const updates = body.users
+    if (!Array.isArray(updates) || updates.length === 0 || updates.length > MAX_USERS_PER_UPSERT) {
+      return streamError(400, 4, `UpdateUsersPartial failed with error: "users must hold 1 to ${MAX_USERS_PER_UPSERT} updates"`)
+    }
+    const missing = updates.map((u) => u?.id).filter((id) => typeof id !== 'string' || !this.users.has(id))
+    if (missing.length) return streamError(400, 4, `UpdateUsersPartial failed with error: "users don't exist: [${missing.join(', ')}]"`)
+    const FIELDS = ['name', 'image', 'role']
+    const answer = {}
+    for (const { id, set = {}, unset = [] } of updates) {
+      const user = this.users.get(id)
+      const custom = { ...user.custom }
+      for (const [key, value] of Object.entries(set)) {
+        if (FIELDS.includes(key)) user[key] = value
+        else if (key === 'custom' && typeof value === 'object' && value !== null) Object.assign(custom, value)
+        else custom[key] = value
+      }
+      for (const key of unset) {
+        if (FIELDS.includes(key)) delete user[key]
+        else delete custom[key]
+      }
+      user.custom = custom
+      user.updatedAt = now
+      answer[id] = userResponse(user)
+    }
+    return { status: 200, body: { users: answer, duration: '0.3ms' } }
   }
 
   /** Stream's rule: call members must be existing users. */

@@ -281,6 +281,20 @@ impl NativeClient {
     let operation = |client: Arc<Client>| async move { client.upsert_users(&users_json).await };
     spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
   }
+
+  /// `user_ids_json`: the ids as a JSON array, checked natively.
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn get_users<'env>(&self, env: &'env Env, user_ids_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let operation = |client: Arc<Client>| async move { client.get_users(&user_ids_json).await };
+    spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
+  }
+
+  /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn update_users_partial<'env>(&self, env: &'env Env, updates_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let operation = |client: Arc<Client>| async move { client.update_users_partial(&updates_json).await };
+    spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
+  }
 }
 
 fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {

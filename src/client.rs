@@ -189,10 +189,32 @@ impl Client {
     token::call_token(&self.key, user_id, call_ids, role, validity, unix_now())
   }
 
-  /// Sends `POST {base}{path}?api_key=…` with retries inside one overall
-  /// deadline and returns the 2xx body.
+  /// Reads the users of `user_ids` that exist (`GET /api/v2/users?payload=…`,
+  /// node-sdk's `queryUsers` with an `id $in` filter), in the order given.
+  pub async fn get_users(&self, user_ids_json: &str) -> Result<Vec<UserInfo>> {
+    let (payload, ids) = users::query_payload(user_ids_json)?;
+    let query = format!("payload={}&", percent_encode(&payload));
+    let (bytes, meta) = self.send(reqwest::Method::GET, USERS_PATH, &query, None).await?;
+    users::parse_query_response(&bytes, &ids).map_err(|e| meta.unreadable(&e))
+  }
+
+  /// Sets and unsets fields of existing users (`PATCH /api/v2/users`, node-sdk's
+  /// `updateUsersPartial`); every other field is left as it is.
+  pub async fn update_users_partial(&self, updates_json: &str) -> Result<Vec<UserInfo>> {
+    let (body, ids) = users::partial_body(updates_json)?;
+    let (bytes, meta) = self.send(reqwest::Method::PATCH, USERS_PATH, "", Some(body)).await?;
+    users::parse_response(&bytes, &ids).map_err(|e| meta.unreadable(&e))
+  }
+
   async fn post(&self, path: &str, body: Option<String>) -> Result<(bytes::Bytes, Attempt)> {
-    let url = format!("{}{path}?api_key={}", self.config.base_url, percent_encode(&self.config.api_key));
+    self.send(reqwest::Method::POST, path, "", body).await
+  }
+
+  /// Sends `{method} {base}{path}?{query}api_key=…` (`query` is empty or ends
+  /// with `&`; node-sdk puts `api_key` last) with retries inside one overall
+  /// deadline and returns the 2xx body.
+  async fn send(&self, method: reqwest::Method, path: &str, query: &str, body: Option<String>) -> Result<(bytes::Bytes, Attempt)> {
+    let url = format!("{}{path}?{query}api_key={}", self.config.base_url, percent_encode(&self.config.api_key));
     let started = Instant::now();
     let deadline = started + self.config.timeout;
     let mut attempt = Attempt::default();
@@ -204,7 +226,7 @@ impl Client {
       let token = self.server_token.get(&self.key, unix_now());
       let mut request = self
         .http
-        .post(&url)
+        .request(method.clone(), &url)
         .header(AUTHORIZATION, token.as_str())
         .header("stream-auth-type", "jwt")
         .header(CONTENT_TYPE, "application/json")

@@ -63,6 +63,83 @@ pub fn upsert_body(users_json: &str) -> Result<(String, Vec<String>)> {
   Ok((body, ids))
 }
 
+/// Checks `user_ids_json` (a JSON array of 1 to 100 user ids) and returns
+/// node-sdk's `queryUsers` payload for them (`{"filter_conditions":{"id":{"$in":[…]}},"limit":n}`)
+/// with the distinct ids in order.
+pub fn query_payload(user_ids_json: &str) -> Result<(String, Vec<String>)> {
+  let ids: Vec<Value> = serde_json::from_str(user_ids_json).map_err(|_| Error::invalid("userIds must be an array of user ids"))?;
+  if ids.is_empty() || ids.len() > MAX_USERS {
+    return Err(Error::invalid(format!("userIds must hold 1 to {MAX_USERS} ids, got {}", ids.len())));
+  }
+  let mut distinct: Vec<String> = Vec::new();
+  for (i, id) in ids.into_iter().enumerate() {
+    match id {
+      Value::String(id) if !id.is_empty() && id.chars().count() <= MAX_USER_ID_LEN => {
+        if !distinct.contains(&id) {
+          distinct.push(id)
+        }
+      }
+      _ => return Err(Error::invalid(format!("userIds[{i}] must be a string of 1 to {MAX_USER_ID_LEN} characters"))),
+    }
+  }
+  let payload = serde_json::json!({ "filter_conditions": { "id": { "$in": distinct } }, "limit": distinct.len() });
+  Ok((payload.to_string(), distinct))
+}
+
+/// Checks `updates_json` (a JSON array of `{ id, set?, unset? }`) and returns
+/// Stream's request body `{"users":[…]}` with the distinct ids in order.
+pub fn partial_body(updates_json: &str) -> Result<(String, Vec<String>)> {
+  let updates: Vec<Value> = serde_json::from_str(updates_json).map_err(|_| Error::invalid("updates must be an array of { id, set, unset }"))?;
+  if updates.is_empty() || updates.len() > MAX_USERS {
+    return Err(Error::invalid(format!("updates must hold 1 to {MAX_USERS} users, got {}", updates.len())));
+  }
+  let mut ids = Vec::new();
+  for (i, update) in updates.iter().enumerate() {
+    let Value::Object(fields) = update else {
+      return Err(Error::invalid(format!("updates[{i}] must be an object like {{ id, set, unset }}")));
+    };
+    let id = match fields.get("id") {
+      Some(Value::String(id)) if !id.is_empty() && id.chars().count() <= MAX_USER_ID_LEN => id.clone(),
+      _ => return Err(Error::invalid(format!("updates[{i}].id must be a string of 1 to {MAX_USER_ID_LEN} characters"))),
+    };
+    if let Some(key) = fields.keys().find(|k| !matches!(k.as_str(), "id" | "set" | "unset")) {
+      return Err(Error::invalid(format!("updates[{i}] has {key:?}; only id, set and unset are sent")));
+    }
+    if fields.get("set").is_some_and(|v| !v.is_object()) {
+      return Err(Error::invalid(format!("updates[{i}].set must be an object of fields to set")));
+    }
+    if fields.get("set").and_then(|set| set.get("id")).is_some() {
+      return Err(Error::invalid(format!("updates[{i}].set cannot change the id")));
+    }
+    match fields.get("unset") {
+      None => {}
+      Some(Value::Array(names)) if names.iter().all(|n| n.as_str().is_some_and(|n| !n.is_empty() && n != "id")) => {}
+      Some(_) => return Err(Error::invalid(format!("updates[{i}].unset must be an array of field names (not id)"))),
+    }
+    if !fields.contains_key("set") && !fields.contains_key("unset") {
+      return Err(Error::invalid(format!("updates[{i}] must have set or unset")));
+    }
+    if ids.contains(&id) {
+      return Err(Error::invalid(format!("updates[{i}].id {id:?} appears twice")));
+    }
+    ids.push(id);
+  }
+  let body = serde_json::to_string(&serde_json::json!({ "users": updates })).expect("JSON values always serialize");
+  Ok((body, ids))
+}
+
+#[derive(Deserialize)]
+struct QueryResponse {
+  users: Vec<RawUser>,
+}
+
+/// The users of a `queryUsers` answer, in the order of `ids`; ids Stream does not know are left out.
+pub fn parse_query_response(body: &[u8], ids: &[String]) -> serde_json::Result<Vec<UserInfo>> {
+  let parsed: QueryResponse = serde_json::from_slice(body)?;
+  let mut by_id: HashMap<String, RawUser> = parsed.users.into_iter().map(|u| (u.id.clone(), u)).collect();
+  Ok(ids.iter().filter_map(|id| by_id.remove(id)).map(RawUser::into_info).collect())
+}
+
 #[derive(Deserialize)]
 struct UpsertResponse {
   users: HashMap<String, RawUser>,
@@ -85,21 +162,21 @@ struct RawUser {
 /// The users of Stream's answer, in the order of `ids`.
 pub fn parse_response(body: &[u8], ids: &[String]) -> serde_json::Result<Vec<UserInfo>> {
   let mut parsed: UpsertResponse = serde_json::from_slice(body)?;
-  Ok(
-    ids
-      .iter()
-      .filter_map(|id| parsed.users.remove(id))
-      .map(|u| UserInfo {
-        id: u.id,
-        role: u.role,
-        name: u.name,
-        image: u.image,
-        custom_json: crate::client::object_json(u.custom),
-        created_at: u.created_at,
-        updated_at: u.updated_at,
-      })
-      .collect(),
-  )
+  Ok(ids.iter().filter_map(|id| parsed.users.remove(id)).map(RawUser::into_info).collect())
+}
+
+impl RawUser {
+  fn into_info(self) -> UserInfo {
+    UserInfo {
+      id: self.id,
+      role: self.role,
+      name: self.name,
+      image: self.image,
+      custom_json: crate::client::object_json(self.custom),
+      created_at: self.created_at,
+      updated_at: self.updated_at,
+    }
+  }
 }
 
 #[cfg(test)]
@@ -131,6 +208,33 @@ mod tests {
     assert_eq!(message(r#"[{"id":"a","role":5}]"#), "users[0].role must be a string");
     assert_eq!(message(r#"[{"id":"a","custom":[]}]"#), "users[0].custom must be an object");
     assert_eq!(upsert_body("[]").unwrap_err().kind, ErrorKind::InvalidArgument);
+  }
+
+  #[test]
+  fn query_payload_is_node_sdks() {
+    let (payload, ids) = query_payload(r#"["a","b","a"]"#).unwrap();
+    assert_eq!(payload, r#"{"filter_conditions":{"id":{"$in":["a","b"]}},"limit":2}"#);
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(query_payload("[]").unwrap_err().message, "userIds must hold 1 to 100 ids, got 0");
+    assert_eq!(query_payload(r#"["a",5]"#).unwrap_err().message, "userIds[1] must be a string of 1 to 255 characters");
+    let body = br#"{"users":[{"id":"b","role":"user","custom":{"n":1}},{"id":"x","role":"user"}],"duration":"1ms"}"#;
+    let users = parse_query_response(body, &ids).unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].custom_json, r#"{"n":1}"#);
+  }
+
+  #[test]
+  fn partial_updates_are_checked_and_sent_as_given() {
+    let (body, ids) = partial_body(r#"[{"id":"a","set":{"name":"A","custom":{"x":1}},"unset":["image"]}]"#).unwrap();
+    assert_eq!(body, r#"{"users":[{"id":"a","set":{"custom":{"x":1},"name":"A"},"unset":["image"]}]}"#);
+    assert_eq!(ids, ["a"]);
+    let message = |json: &str| partial_body(json).unwrap_err().message;
+    assert_eq!(message(r#"[{"id":"a"}]"#), "updates[0] must have set or unset");
+    assert_eq!(message(r#"[{"id":"a","set":[]}]"#), "updates[0].set must be an object of fields to set");
+    assert_eq!(message(r#"[{"id":"a","set":{"id":"b"}}]"#), "updates[0].set cannot change the id");
+    assert_eq!(message(r#"[{"id":"a","unset":["id"]}]"#), "updates[0].unset must be an array of field names (not id)");
+    assert_eq!(message(r#"[{"id":"a","name":"x"}]"#), r#"updates[0] has "name"; only id, set and unset are sent"#);
+    assert_eq!(message(r#"[{"id":"a","set":{}},{"id":"a","set":{}}]"#), r#"updates[1].id "a" appears twice"#);
   }
 
   #[test]
