@@ -183,7 +183,16 @@ test.serial('numbers round-trip through the emulator as JSON.parse gives them, i
 })
 
 test.serial('any number Stream writes reaches JS exactly as JSON.parse reads it', async (t) => {
-  const literals = ['18446744073709551615', '9223372036854775808', '-9223372036854775809', '100000000000000000000000', '1e400', '-0', '0.30000000000000004', '1E-7']
+  const literals = [
+    '18446744073709551615',
+    '9223372036854775808',
+    '-9223372036854775809',
+    '100000000000000000000000',
+    '1e400',
+    '-0',
+    '0.30000000000000004',
+    '1E-7',
+  ]
   const customText = `{${literals.map((l, i) => `"v${i}":${l}`).join(',')},"deep":[[[${literals.join(',')}]]]}`
   const srv = await server(() => ({
     status: 201,

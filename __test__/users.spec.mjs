@@ -259,7 +259,10 @@ test.serial('updateUsersPartial sends what node-sdk sends and changes only the f
   const emulator = t.context.stream
   await client(t).upsertUsers(USERS)
   emulator.requests.length = 0
-  const updates = [{ id: 'host-1', set: { name: 'Renamed' } }, { id: 'guest-1', unset: ['image'] }]
+  const updates = [
+    { id: 'host-1', set: { name: 'Renamed' } },
+    { id: 'guest-1', unset: ['image'] },
+  ]
   const sdk = new SdkClient(API_KEY, API_SECRET, { basePath: emulator.url })
   await sdk.updateUsersPartial({ users: structuredClone(updates) })
   const users = await client(t).updateUsersPartial(updates)

@@ -261,9 +261,12 @@ try {
   const CALLS = quick ? 2000 : 10000
   const data = { meetingId: 'm', agentId: 'a', agentName: 'Bench' }
   const client = native.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, timeoutMs: 30000, maxRetries: 0 })
+  // The same client without the connection limit (as before maxConnections existed), to price the limit.
+  const unlimited = native.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, timeoutMs: 30000, maxRetries: 0, maxConnections: 10000 })
   const sdkHttp = new StreamClient(API_KEY, API_SECRET, { basePath: url, timeout: 30000 })
   const contenders = {
     'stream-video-native createStreamCall': (id) => client.createStreamCall(id, 'u', data),
+    'stream-video-native, no connection limit': (id) => unlimited.createStreamCall(id, 'u', data),
     '@stream-io/node-sdk call.getOrCreate': (id) => sdkHttp.video.call('default', id).getOrCreate({ data: { created_by_id: 'u', custom: data } }),
   }
   async function load(fn, count, concurrency) {
@@ -325,6 +328,12 @@ try {
   const ours = 'stream-video-native createStreamCall'
   const theirs = '@stream-io/node-sdk call.getOrCreate'
   ratio('P4', 'throughput at concurrency 64, createStreamCall / getOrCreate', results[`${ours}@64`].rps / results[`${theirs}@64`].rps, 1.5)
+  ratio(
+    'P4',
+    'throughput at concurrency 64, default maxConnections (128) / no limit (10000)',
+    results[`${ours}@64`].rps / results['stream-video-native, no connection limit@64'].rps,
+    0.95,
+  )
   for (const c of [1, 64]) {
     ratio('P4', `p99 latency at concurrency ${c}, getOrCreate / createStreamCall`, results[`${theirs}@${c}`].p99 / results[`${ours}@${c}`].p99, 1)
   }

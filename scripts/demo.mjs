@@ -38,15 +38,18 @@ try {
   const store = pg ? `PostgreSQL ${pg.url} (started in ${(pg.startMs / 1000).toFixed(1)} s)` : `SQLite ${stack.databasePath}`
   console.log(`Stream emulator ${stack.emulator.url}  ·  app ${stack.appUrl}  ·  ${store}`)
 
-  step(1, 'host-1 signs in; POST /api/meetings → upsertUsers (host, agent) + createStreamCall + addCallParticipant (agent) + generateStreamToken')
-  const created = await (await host('/api/meetings', { method: 'POST', body: JSON.stringify({ agentId: 'agent-456', agentName: 'Sales Assistant' }) })).json()
+  step(
+    1,
+    'host-1 signs in; POST /api/meetings → getUsers + upsertUsers of the missing ones (host, agent from AGENT_ID) + createStreamCall + addCallParticipant (agent) + generateStreamToken',
+  )
+  const created = await (await host('/api/meetings', { method: 'POST', body: '{}' })).json()
   const { meeting, token } = created
   show('call', `default:${meeting.callId}`)
   show('custom data', JSON.stringify(stack.emulator.calls.get(`default:${meeting.callId}`).custom))
   show('user token', claims(token))
   await status(meeting.id)
 
-  step(2, 'the host invites guest-1 (upsertUsers + addCallParticipant); guest-1 signs in and gets a call token')
+  step(2, 'the host invites guest-1 (created only if missing, never renamed; addCallParticipant); guest-1 signs in and gets a call token')
   await host(`/api/meetings/${meeting.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'guest-1', name: 'Guest One' }) })
   show('Stream users', [...stack.emulator.users.keys()].join(', '))
   show('members', [...stack.emulator.calls.get(`default:${meeting.callId}`).members.keys()].join(', '))

@@ -63,6 +63,9 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
     STREAM_API_KEY: apiKey,
     STREAM_API_SECRET: apiSecret,
     STREAM_BASE_URL: emulator.url,
+    // The meeting agent is server configuration (examples/nextjs/lib/users.ts).
+    AGENT_ID: 'agent-456',
+    AGENT_NAME: 'Sales Assistant',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_PATH: databasePath }),
     // The example's demo sign-in (a stand-in for an auth library) and its cookie key, shared by the instances.
     DEMO_LOGIN: '1',

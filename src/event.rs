@@ -161,17 +161,7 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     "call.recording_ready" => asset_url(&raw.call_recording).map(|recording_url| MeetingUpdate::Recording { recording_url }),
     _ => None,
   };
-  Ok(CallEvent {
-    event_type,
-    created_at: raw.created_at.0,
-    call_type,
-    call_id,
-    session_id,
-    webhook_id: None,
-    attempt: None,
-    meeting_id,
-    update,
-  })
+  Ok(CallEvent { event_type, created_at: raw.created_at.0, call_type, call_id, session_id, webhook_id: None, attempt: None, meeting_id, update })
 }
 
 fn asset_url(asset: &Object<RawAsset>) -> Option<String> {
@@ -257,7 +247,13 @@ mod tests {
   #[test]
   fn session_ended_falls_back_to_stored_start_and_is_never_negative() {
     let body = r#"{"type":"call.session_ended","created_at":"2026-04-08T15:00:00Z","call_cid":"default:m","call":{"id":"m"}}"#;
-    for (stored, duration) in [(Some("2026-04-08T14:00:00Z"), Some(3600)), (Some("2026-04-08T16:00:00Z"), None), (Some("2026-04-08T15:00:30Z"), Some(0)), (None, None), (Some("yesterday"), None)] {
+    for (stored, duration) in [
+      (Some("2026-04-08T14:00:00Z"), Some(3600)),
+      (Some("2026-04-08T16:00:00Z"), None),
+      (Some("2026-04-08T15:00:30Z"), Some(0)),
+      (None, None),
+      (Some("yesterday"), None),
+    ] {
       let e = parse(body.as_bytes(), stored).unwrap();
       assert_eq!(
         e.update,
@@ -356,16 +352,19 @@ mod tests {
         parse(body.as_bytes(), None).unwrap_or_else(|e| panic!("{body:.200}: {}", e.message));
       }
     }
-    let nested = format!(r#"{{"type":"call.session_started","call":{{"custom":{{"meetingId":"m","deep":{}{}}}}}}}"#, "{\"a\":".repeat(125), "{}".to_string() + &"}".repeat(125));
+    let nested = format!(
+      r#"{{"type":"call.session_started","call":{{"custom":{{"meetingId":"m","deep":{}{}}}}}}}"#,
+      "{\"a\":".repeat(125),
+      "{}".to_string() + &"}".repeat(125)
+    );
     assert_eq!(parse(nested.as_bytes(), None).unwrap().meeting_id.as_deref(), Some("m"));
   }
 
   #[test]
   fn unusable_times_fall_back() {
     let ended = |started: &str, created: &str, stored: Option<&str>| {
-      let body = format!(
-        r#"{{"type":"call.session_ended","created_at":{created},"call":{{"session":{{"started_at":{started},"ended_at":"2026-04-08T15:00:00Z"}}}}}}"#
-      );
+      let body =
+        format!(r#"{{"type":"call.session_ended","created_at":{created},"call":{{"session":{{"started_at":{started},"ended_at":"2026-04-08T15:00:00Z"}}}}}}"#);
       parse(body.as_bytes(), stored).unwrap().update
     };
     let processing = |started_at: Option<&str>, duration_seconds: Option<u32>| {

@@ -24,7 +24,7 @@ test.after.always(async (t) => {
 let done
 
 const json = async (response) => ({ status: response.status, body: await response.json() })
-const MEETING = { agentId: 'agent-456', agentName: 'Sales Assistant' }
+const MEETING = {}
 
 async function createMeeting(as, input = MEETING) {
   return json(await as('/api/meetings', { method: 'POST', body: JSON.stringify(input) }))
@@ -189,10 +189,63 @@ test.serial('a malformed body gets 400; unknown events and unknown calls get 200
 test.serial('bad meeting input is 400 and leaves no row behind', async (t) => {
   const { host } = t.context
   const before = (await json(await host('/api/meetings'))).body.meetings.length
-  t.is((await createMeeting(host, { agentId: 'a' })).status, 400)
-  t.is((await createMeeting(host, { agentId: '', agentName: 'x' })).status, 400, 'an empty agent id is refused by upsertUsers')
-  t.is((await json(await host('/api/meetings', { method: 'POST', body: '{}' }))).status, 400)
+  t.is((await createMeeting(host, { agentId: 'a' })).status, 400, 'the agent is not the request’s to choose')
+  t.is((await createMeeting(host, { agentName: 'x' })).status, 400)
+  t.is((await json(await host('/api/meetings', { method: 'POST', body: '[]' }))).status, 400)
+  t.is((await json(await host('/api/meetings', { method: 'POST', body: 'not json' }))).status, 400)
   t.is((await json(await host('/api/meetings'))).body.meetings.length, before)
+})
+
+test.serial('the app touches only what it owns: no profile replaced, nobody renamed or re-flagged', async (t) => {
+  const { stack, host } = t.context
+  const { emulator } = stack
+  // Profiles the users set themselves (through a client SDK, say).
+  const profile = (id) => ({ id, role: 'user', name: `${id}'s own name`, image: `https://img.example/${id}.png`, custom: { bio: 'mine' } })
+  const seed = (id) => {
+    const now = new Date().toISOString()
+    emulator.users.set(id, { ...profile(id), createdAt: now, updatedAt: now })
+  }
+  const mine = (id) => {
+    const { role, name, image, custom } = emulator.users.get(id)
+    return { id, role, name, image, custom }
+  }
+  seed('host-1')
+  seed('victim')
+  const created = await createMeeting(host)
+  t.is(created.status, 201)
+  t.deepEqual(mine('host-1'), profile('host-1'), 'creating a meeting leaves the host’s profile alone')
+  t.like(emulator.users.get('agent-456'), { name: 'Sales Assistant', custom: { agent: true } })
+
+  t.is((await createMeeting(host, { agentId: 'victim', agentName: 'Pwned' })).status, 400, 'the body cannot pick the agent')
+  t.deepEqual(mine('victim'), profile('victim'))
+
+  const { id } = created.body.meeting
+  const invite = (body) => host(`/api/meetings/${id}/guests`, { method: 'POST', body: JSON.stringify(body) })
+  t.is((await invite({ userId: 'victim', name: 'Renamed' })).status, 201)
+  t.deepEqual(mine('victim'), profile('victim'), 'inviting an existing user renames nobody')
+  t.true(emulator.calls.get(`default:${created.body.meeting.callId}`).members.has('victim'), 'but adds them to the call')
+  t.is((await invite({ userId: 'agent-456', name: 'Not an agent' })).status, 400)
+  t.like(emulator.users.get('agent-456'), { name: 'Sales Assistant', custom: { agent: true } })
+  t.is((await invite({ userId: 'brand-new', name: 'New Guest' })).status, 201)
+  t.like(emulator.users.get('brand-new'), { name: 'New Guest', custom: {} }, 'a missing user is created')
+  t.false(
+    emulator.requests.some((r) => r.path === '/api/v2/users' && r.method === 'POST' && /victim|host-1/.test(r.body)),
+    'no upsert ever named them',
+  )
+})
+
+test.serial('an upstream failure reaches the browser as a code and a request id, never upstream text', async (t) => {
+  const { stack, host } = t.context
+  const { meeting } = (await createMeeting(host)).body
+  const upstream = `internal detail ${stack.apiSecret} eyJhbGciOiJIUzI1NiJ9.eyJzZXJ2ZXIiOnRydWV9.c2ln`
+  stack.emulator.injectFault({ path: '/members', status: 500, body: { code: -1, message: upstream, StatusCode: 500 }, times: 10 })
+  const response = await host(`/api/meetings/${meeting.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'g-fail' }) })
+  stack.emulator.faults.length = 0
+  const text = await response.text()
+  t.is(response.status, 502)
+  t.false(text.includes('internal detail') || text.includes(stack.apiSecret) || text.includes('eyJ'), text)
+  t.like(JSON.parse(text), { error: 'STREAM_API', status: 500 })
+  t.regex(JSON.parse(text).requestId, /^[0-9a-f-]{36}$/)
 })
 
 function permutations(items) {
