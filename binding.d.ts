@@ -27,8 +27,13 @@ export declare class NativeClient {
   verifyWebhook(body: string | Uint8Array, signature: string): boolean
   handleWebhook(body: string | Uint8Array, signature: string, options: WebhookOptions): CallEvent
   generateCallToken(userId: string, callIds: Array<string>, role?: string | undefined | null, validityInSeconds?: number | undefined | null): string
-  createCall(callId: string, userId: string, customJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  createCall(callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   addMember(callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  /** `options_json`: the caller's options (without `signal`) as JSON, checked natively. */
+  callAction(callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  getCall(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  listRecordings(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+  listTranscriptions(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   endCall(callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
   /** `users_json`: the users as a JSON array, checked natively. */
   upsertUsers(usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
@@ -37,6 +42,9 @@ export declare class NativeClient {
   /** `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */
   updateUsersPartial(updatesJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 }
+
+/** What `call_action` switches on or off (`CallAction` in `binding.d.ts`). */
+export type CallAction = 'StartRecording' | 'StopRecording' | 'StartTranscription' | 'StopTranscription' | 'StartClosedCaptions' | 'StopClosedCaptions'
 
 /** A verified call event. Absent values are `null`. */
 export interface CallEvent {
@@ -56,8 +64,64 @@ export interface CallEvent {
    * find the meeting by `callId` for the others.
    */
   meetingId: string | null
+  /**
+   * The user the event is about: the participant of `session_participant_*`
+   * events, else the event's `user` (who accepted, was blocked, muted, …).
+   */
+  userId: string | null
+  /**
+   * The participant's own session (`participant.user_session_id`): one user
+   * joining twice has two.
+   */
+  userSessionId: string | null
+  /** `call.session_participant_left`: how long the participant stayed. */
+  durationSeconds: number | null
+  /** Recording, transcription and caption events: the egress that produced them. */
+  egressId: string | null
+  /** Recording events: `composite`, `individual` or `raw`. */
+  recordingType: string | null
+  /** `*_failed` events: what went wrong, when Stream says. */
+  error: string | null
+  /** Member events: the members' user ids. */
+  memberIds: Array<string> | null
   /** `null` for event types a meeting store does not act on. */
   update: MeetingUpdate | null
+}
+
+/** Every `call.*` event type `handleStreamWebhook` knows (node-sdk 0.7.64's list). */
+export declare function callEventTypes(): Array<string>
+
+/** One recording of a call (`GET …/recordings`). Absent times are `null`. */
+export interface CallRecording {
+  url: string
+  filename: string
+  sessionId: string
+  /** `composite`, `individual` or `raw`. */
+  recordingType: string
+  /** RFC 3339 */
+  startTime: string | null
+  endTime: string | null
+}
+
+/** The call's current session, when there is one. */
+export interface CallSession {
+  id: string
+  /** RFC 3339; `null` until it started. */
+  startedAt: string | null
+  /** RFC 3339; `null` while it runs. */
+  endedAt: string | null
+  /** People in the session now. */
+  participantCount: number
+}
+
+/** One transcript of a call (`GET …/transcriptions`), a JSONL file. */
+export interface CallTranscription {
+  url: string
+  filename: string
+  sessionId: string
+  /** RFC 3339 */
+  startTime: string | null
+  endTime: string | null
 }
 
 export interface ClientOptions {
@@ -128,6 +192,26 @@ export interface NativeCall {
   created: boolean
 }
 
+/**
+ * A call as `getCall` reads it: what `createStreamCall` returns (but
+ * `created`) plus what is running and the current session.
+ */
+export interface NativeCallState {
+  type: string
+  id: string
+  cid: string
+  createdById: string
+  createdAt: string
+  /** JSON text of the custom data, parsed in JS (see `NativeCall`). */
+  customJson: string
+  recording: boolean
+  transcribing: boolean
+  captioning: boolean
+  /** RFC 3339; `null` unless the call was ended. */
+  endedAt: string | null
+  session: CallSession | null
+}
+
 export interface NativeError {
   code: ErrorCode
   message: string
@@ -157,12 +241,16 @@ export interface NativeUser {
 }
 
 /**
- * Result of an HTTP operation: `error` when it failed, else `call` for
- * `createCall`, `users` for `upsertUsers` and nothing for the others.
+ * Result of an HTTP operation: `error` when it failed, else the field of
+ * its result (`call`, `users`, `state`, `recordings`, `transcriptions`), or
+ * nothing for the operations that resolve to nothing.
  */
 export interface Outcome {
   call?: NativeCall
   users?: Array<NativeUser>
+  state?: NativeCallState
+  recordings?: Array<CallRecording>
+  transcriptions?: Array<CallTranscription>
   error?: NativeError
 }
 

@@ -837,5 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeCancel = nativeBinding.NativeCancel
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.CallAction = nativeBinding.CallAction
+module.exports.callEventTypes = nativeBinding.callEventTypes
 module.exports.ErrorCode = nativeBinding.ErrorCode
 module.exports.MeetingStatus = nativeBinding.MeetingStatus

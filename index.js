@@ -247,6 +247,17 @@ function aborted(signal) {
   return new StreamError('STREAM_ABORTED', 'the operation was aborted', {}, { cause: signal.reason })
 }
 
+/**
+ * The options of a REST function besides `signal`, as JSON for the native
+ * side, which checks them and names any that is wrong; `undefined` when there
+ * are none. (`request` has already checked that `options` is an object.)
+ */
+function restOptions(options) {
+  if (options === undefined || options === null) return undefined
+  const { signal: _signal, ...rest } = options
+  return Object.keys(rest).length === 0 ? undefined : toJson('options', rest)
+}
+
 function optionalNumber(name, value) {
   if (value !== undefined && typeof value !== 'number') throw invalid(`${name} must be a number, got ${describe(value)}`)
 }
@@ -331,7 +342,8 @@ function operations({ native, token, callToken, verify, webhook }) {
       request('createStreamCall', options, async (client, cancel) => {
         requireString('callId', callId)
         requireString('userId', userId)
-        return withCustom(fromOutcome(await client.createCall(callId, userId, customJson(data), cancel)).call)
+        const settings = options?.settings === undefined ? undefined : toJson('options.settings', options.settings)
+        return withCustom(fromOutcome(await client.createCall(callId, userId, customJson(data), settings, cancel)).call)
       }),
     addCallParticipant: (callId, userId, role = 'participant', options) =>
       request('addCallParticipant', options, async (client, cancel) => {
@@ -339,6 +351,32 @@ function operations({ native, token, callToken, verify, webhook }) {
         requireString('userId', userId)
         requireString('role', role)
         fromOutcome(await client.addMember(callId, userId, role, cancel))
+      }),
+    ...Object.fromEntries(
+      Object.entries(binding.CallAction).map(([Action, action]) => {
+        const name = Action[0].toLowerCase() + Action.slice(1) // StartRecording → startRecording
+        const run = (callId, options) =>
+          request(name, options, async (client, cancel) => {
+            requireString('callId', callId)
+            fromOutcome(await client.callAction(callId, action, restOptions(options), cancel))
+          })
+        return [name, run]
+      }),
+    ),
+    getCall: (callId, options) =>
+      request('getCall', options, async (client, cancel) => {
+        requireString('callId', callId)
+        return withCustom(fromOutcome(await client.getCall(callId, cancel)).state)
+      }),
+    listRecordings: (callId, options) =>
+      request('listRecordings', options, async (client, cancel) => {
+        requireString('callId', callId)
+        return fromOutcome(await client.listRecordings(callId, cancel)).recordings
+      }),
+    listTranscriptions: (callId, options) =>
+      request('listTranscriptions', options, async (client, cancel) => {
+        requireString('callId', callId)
+        return fromOutcome(await client.listTranscriptions(callId, cancel)).transcriptions
       }),
     endCall: (callId, options) =>
       request('endCall', options, async (client, cancel) => {
@@ -380,44 +418,20 @@ class StreamClient {
     })
   }
 
-  generateStreamToken(userId, validityInSeconds) {
-    return this.#ops.generateStreamToken(userId, validityInSeconds)
-  }
-  generateStreamTokenSync(userId, validityInSeconds) {
-    return this.#ops.generateStreamTokenSync(userId, validityInSeconds)
-  }
-  generateCallToken(userId, callIds, options) {
-    return this.#ops.generateCallToken(userId, callIds, options)
-  }
-  generateCallTokenSync(userId, callIds, options) {
-    return this.#ops.generateCallTokenSync(userId, callIds, options)
-  }
-  createStreamCall(callId, userId, data, options) {
-    return this.#ops.createStreamCall(callId, userId, data, options)
-  }
-  addCallParticipant(callId, userId, role, options) {
-    return this.#ops.addCallParticipant(callId, userId, role, options)
-  }
-  endCall(callId, options) {
-    return this.#ops.endCall(callId, options)
-  }
-  upsertUsers(users, options) {
-    return this.#ops.upsertUsers(users, options)
-  }
-  getUsers(userIds, options) {
-    return this.#ops.getUsers(userIds, options)
-  }
-  updateUsersPartial(updates, options) {
-    return this.#ops.updateUsersPartial(updates, options)
-  }
-  verifyWebhook(body, signature) {
-    return this.#ops.verifyWebhook(body, signature)
-  }
-  verifyWebhookSync(body, signature) {
-    return this.#ops.verifyWebhookSync(body, signature)
-  }
-  handleStreamWebhook(body, headers, options) {
-    return this.#ops.handleStreamWebhook(body, headers, options)
+  // One method per public operation (generateStreamToken, createStreamCall, startRecording, …),
+  // each the client's own operation: the list is the operations themselves, never written out twice.
+  static {
+    for (const name of Object.keys(operations({}))) {
+      Object.defineProperty(StreamClient.prototype, name, {
+        value: {
+          [name](...args) {
+            return this.#ops[name](...args)
+          },
+        }[name],
+        writable: true,
+        configurable: true,
+      })
+    }
   }
 
   /** Settings without the secret, for logs and debugging. */
@@ -500,8 +514,12 @@ const defaults = operations({
   webhook: (...args) => envSigningClient().handleWebhook(...args),
 })
 
+/** Every `call.*` event type `handleStreamWebhook` knows (from Rust: node-sdk 0.7.64's list). */
+const CALL_EVENT_TYPES = Object.freeze(binding.callEventTypes())
+
 module.exports = {
   ...defaults,
+  CALL_EVENT_TYPES,
   createStreamClient,
   StreamClient,
   StreamError,

@@ -12,11 +12,12 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
+use crate::calls::{CallRecording, CallState, CallTranscription};
 use crate::cancel::Cancel;
-use crate::client::{CallInfo, Client};
+use crate::client::{CallAction, CallInfo, Client};
 use crate::config::{Config, RawConfig};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::CallEvent;
+use crate::event::{CallEvent, CALL_EVENT_TYPES};
 use crate::js_bytes::{with_body, with_signature};
 use crate::panic::{catch, catch_async};
 use crate::users::UserInfo;
@@ -98,13 +99,17 @@ impl From<Error> for NativeError {
   }
 }
 
-/// Result of an HTTP operation: `error` when it failed, else `call` for
-/// `createCall`, `users` for `upsertUsers` and nothing for the others.
+/// Result of an HTTP operation: `error` when it failed, else the field of
+/// its result (`call`, `users`, `state`, `recordings`, `transcriptions`), or
+/// nothing for the operations that resolve to nothing.
 #[derive(Default)]
 #[napi(object)]
 pub struct Outcome {
   pub call: Option<CallInfo>,
   pub users: Option<Vec<UserInfo>>,
+  pub state: Option<CallState>,
+  pub recordings: Option<Vec<CallRecording>>,
+  pub transcriptions: Option<Vec<CallTranscription>>,
   pub error: Option<NativeError>,
 }
 
@@ -250,9 +255,10 @@ impl NativeClient {
     call_id: String,
     user_id: String,
     custom_json: String,
+    settings_json: Option<String>,
     cancel: Option<&NativeCancel>,
   ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.create_call(&call_id, &user_id, &custom_json).await };
+    let operation = |client: Arc<Client>| async move { client.create_call(&call_id, &user_id, &custom_json, settings_json.as_deref()).await };
     spawn(env, &self.inner, cancel, operation, |call| Outcome { call: Some(call), ..Default::default() })
   }
 
@@ -267,6 +273,38 @@ impl NativeClient {
   ) -> napi::Result<PromiseRaw<'env, Outcome>> {
     let operation = |client: Arc<Client>| async move { client.add_member(&call_id, &user_id, &role).await };
     spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
+  }
+
+  /// `options_json`: the caller's options (without `signal`) as JSON, checked natively.
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn call_action<'env>(
+    &self,
+    env: &'env Env,
+    call_id: String,
+    action: CallAction,
+    options_json: Option<String>,
+    cancel: Option<&NativeCancel>,
+  ) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let operation = |client: Arc<Client>| async move { client.call_action(&call_id, action, options_json.as_deref()).await };
+    spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
+  }
+
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn get_call<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let operation = |client: Arc<Client>| async move { client.get_call(&call_id).await };
+    spawn(env, &self.inner, cancel, operation, |state| Outcome { state: Some(state), ..Default::default() })
+  }
+
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn list_recordings<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let operation = |client: Arc<Client>| async move { client.list_recordings(&call_id).await };
+    spawn(env, &self.inner, cancel, operation, |recordings| Outcome { recordings: Some(recordings), ..Default::default() })
+  }
+
+  #[napi(ts_return_type = "Promise<Outcome>")]
+  pub fn list_transcriptions<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    let operation = |client: Arc<Client>| async move { client.list_transcriptions(&call_id).await };
+    spawn(env, &self.inner, cancel, operation, |transcriptions| Outcome { transcriptions: Some(transcriptions), ..Default::default() })
   }
 
   #[napi(ts_return_type = "Promise<Outcome>")]
@@ -295,6 +333,12 @@ impl NativeClient {
     let operation = |client: Arc<Client>| async move { client.update_users_partial(&updates_json).await };
     spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
   }
+}
+
+/// Every `call.*` event type `handleStreamWebhook` knows (node-sdk 0.7.64's list).
+#[napi]
+pub fn call_event_types() -> Vec<&'static str> {
+  CALL_EVENT_TYPES.to_vec()
 }
 
 fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::Deserialize;
 
+use crate::calls::{self, CallRecording, CallState, CallTranscription};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{self, CallEvent};
@@ -33,6 +34,18 @@ pub struct Client {
   /// One permit per request in flight: at most `max_connections` connections
   /// are open at once, and requests beyond that wait for a turn.
   slots: tokio::sync::Semaphore,
+}
+
+/// What `call_action` switches on or off (`CallAction` in `binding.d.ts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(string_enum))]
+pub enum CallAction {
+  StartRecording,
+  StopRecording,
+  StartTranscription,
+  StopTranscription,
+  StartClosedCaptions,
+  StopClosedCaptions,
 }
 
 /// The created (or existing) call, from Stream's get-or-create response. It
@@ -142,11 +155,18 @@ impl Client {
   /// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`
   /// (a JSON object holding at least `meetingId`, `agentId` and `agentName`)
   /// as the call's custom data.
-  pub async fn create_call(&self, call_id: &str, user_id: &str, custom_json: &str) -> Result<CallInfo> {
+  ///
+  /// `settings_json` (`createStreamCall`'s `settings`) becomes the call's
+  /// `settings_override`, as node-sdk sends it.
+  pub async fn create_call(&self, call_id: &str, user_id: &str, custom_json: &str, settings_json: Option<&str>) -> Result<CallInfo> {
     validate::call_id(call_id)?;
     validate::user_id(user_id)?;
     validate_custom(custom_json)?;
-    let body = format!("{{\"data\":{{\"created_by_id\":{},\"custom\":{}}}}}", json_string(user_id), custom_json);
+    let settings = match calls::settings_override(settings_json)? {
+      Some(settings) => format!(",\"settings_override\":{settings}"),
+      None => String::new(),
+    };
+    let body = format!("{{\"data\":{{\"created_by_id\":{},\"custom\":{}{settings}}}}}", json_string(user_id), custom_json);
     let began = SystemTime::now();
     let (bytes, meta) = self.post(&call_path(call_id, ""), Some(body)).await?;
     let parsed: GetOrCreateResponse = serde_json::from_slice(&bytes).map_err(|e| meta.unreadable(&e))?;
@@ -170,6 +190,43 @@ impl Client {
     validate::role(role)?;
     let body = format!("{{\"update_members\":[{{\"user_id\":{},\"role\":{}}}]}}", json_string(user_id), json_string(role));
     self.post(&call_path(call_id, "/members"), Some(body)).await.map(drop)
+  }
+
+  /// Switches recording, transcription or captions on or off (`options_json`:
+  /// the caller's options, checked here).
+  pub async fn call_action(&self, call_id: &str, action: CallAction, options_json: Option<&str>) -> Result<()> {
+    validate::call_id(call_id)?;
+    let (suffix, body) = match action {
+      CallAction::StartRecording | CallAction::StopRecording => {
+        let start = action == CallAction::StartRecording;
+        let (kind, body) = calls::recording_request(options_json, start)?;
+        (format!("/recordings/{kind}/{}", if start { "start" } else { "stop" }), body)
+      }
+      CallAction::StartTranscription => ("/start_transcription".into(), calls::start_transcription_body(options_json)?),
+      CallAction::StopTranscription => ("/stop_transcription".into(), calls::stop_transcription_body(options_json)?),
+      CallAction::StartClosedCaptions => ("/start_closed_captions".into(), calls::start_captions_body(options_json)?),
+      CallAction::StopClosedCaptions => ("/stop_closed_captions".into(), calls::stop_captions_body(options_json)?),
+    };
+    self.post(&call_path(call_id, &suffix), Some(body)).await.map(drop)
+  }
+
+  /// The call with what is running and its current session (`GET /call/default/{id}`, node-sdk's `call.get()`).
+  pub async fn get_call(&self, call_id: &str) -> Result<CallState> {
+    validate::call_id(call_id)?;
+    let (bytes, meta) = self.send(reqwest::Method::GET, &call_path(call_id, ""), "", None).await?;
+    calls::parse_call_state(&bytes).map_err(|e| meta.unreadable(&e))
+  }
+
+  pub async fn list_recordings(&self, call_id: &str) -> Result<Vec<CallRecording>> {
+    validate::call_id(call_id)?;
+    let (bytes, meta) = self.send(reqwest::Method::GET, &call_path(call_id, "/recordings"), "", None).await?;
+    calls::parse_recordings(&bytes).map_err(|e| meta.unreadable(&e))
+  }
+
+  pub async fn list_transcriptions(&self, call_id: &str) -> Result<Vec<CallTranscription>> {
+    validate::call_id(call_id)?;
+    let (bytes, meta) = self.send(reqwest::Method::GET, &call_path(call_id, "/transcriptions"), "", None).await?;
+    calls::parse_transcriptions(&bytes).map_err(|e| meta.unreadable(&e))
   }
 
   pub async fn end_call(&self, call_id: &str) -> Result<()> {

@@ -1,6 +1,8 @@
-//! Stream call events, parsed into what a meeting store must do. Only the four
-//! events the app acts on produce an update; any other event type is returned
-//! with `update: None` (new event types are not errors). A genuine event that
+//! Stream call events, parsed into what a meeting store must do. Every
+//! `call.*` type node-sdk knows ([`CALL_EVENT_TYPES`]) comes back with its
+//! common fields and its own typed ones (participants, egress, members); only
+//! the four events the meeting store acts on produce an update, any other
+//! event type is returned with `update: None` (new event types are not errors). A genuine event that
 //! lacks an optional field is not an error either: the update says what is
 //! known (a session that ended at an unknown time is still over), and an
 //! asset event without a URL has nothing to apply.
@@ -8,7 +10,7 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::lenient::{Object, Text, Time};
+use crate::lenient::{Count, List, Object, Text, TextOr, Time};
 
 // These types cross into JS as they are (the napi attributes generate
 // `binding.d.ts`): adding a field here adds it to the JS result and its types.
@@ -38,6 +40,63 @@ pub enum MeetingUpdate {
   Recording { recording_url: String },
 }
 
+/// Every `call.*` event type in `@stream-io/node-sdk` 0.7.64's models.
+pub const CALL_EVENT_TYPES: [&str; 53] = [
+  "call.accepted",
+  "call.blocked_user",
+  "call.closed_caption",
+  "call.closed_captions_failed",
+  "call.closed_captions_started",
+  "call.closed_captions_stopped",
+  "call.created",
+  "call.deleted",
+  "call.dtmf",
+  "call.ended",
+  "call.frame_recording_failed",
+  "call.frame_recording_ready",
+  "call.frame_recording_started",
+  "call.frame_recording_stopped",
+  "call.hls_broadcasting_failed",
+  "call.hls_broadcasting_started",
+  "call.hls_broadcasting_stopped",
+  "call.kicked_user",
+  "call.live_started",
+  "call.member_added",
+  "call.member_removed",
+  "call.member_updated",
+  "call.member_updated_permission",
+  "call.missed",
+  "call.moderation_blur",
+  "call.moderation_warning",
+  "call.notification",
+  "call.permission_request",
+  "call.permissions_updated",
+  "call.reaction_new",
+  "call.recording_failed",
+  "call.recording_ready",
+  "call.recording_started",
+  "call.recording_stopped",
+  "call.rejected",
+  "call.ring",
+  "call.rtmp_broadcast_failed",
+  "call.rtmp_broadcast_started",
+  "call.rtmp_broadcast_stopped",
+  "call.session_ended",
+  "call.session_participant_count_updated",
+  "call.session_participant_joined",
+  "call.session_participant_left",
+  "call.session_started",
+  "call.stats_report_ready",
+  "call.transcription_failed",
+  "call.transcription_ready",
+  "call.transcription_started",
+  "call.transcription_stopped",
+  "call.unblocked_user",
+  "call.updated",
+  "call.user_feedback_submitted",
+  "call.user_muted",
+];
+
 /// A verified call event. Absent values are `null`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(not(fuzzing), napi_derive::napi(object, use_nullable = true))]
@@ -57,6 +116,22 @@ pub struct CallEvent {
   /// `call.custom.meetingId`; only session events carry the call object, so
   /// find the meeting by `callId` for the others.
   pub meeting_id: Option<String>,
+  /// The user the event is about: the participant of `session_participant_*`
+  /// events, else the event's `user` (who accepted, was blocked, muted, …).
+  pub user_id: Option<String>,
+  /// The participant's own session (`participant.user_session_id`): one user
+  /// joining twice has two.
+  pub user_session_id: Option<String>,
+  /// `call.session_participant_left`: how long the participant stayed.
+  pub duration_seconds: Option<u32>,
+  /// Recording, transcription and caption events: the egress that produced them.
+  pub egress_id: Option<String>,
+  /// Recording events: `composite`, `individual` or `raw`.
+  pub recording_type: Option<String>,
+  /// `*_failed` events: what went wrong, when Stream says.
+  pub error: Option<String>,
+  /// Member events: the members' user ids.
+  pub member_ids: Option<Vec<String>>,
   /// `null` for event types a meeting store does not act on.
   pub update: Option<MeetingUpdate>,
 }
@@ -72,6 +147,41 @@ struct RawEvent {
   call: Object<RawCall>,
   call_transcription: Object<RawAsset>,
   call_recording: Object<RawAsset>,
+  participant: Object<RawParticipant>,
+  user: Object<RawUser>,
+  duration_seconds: Count,
+  egress_id: Text,
+  recording_type: Text,
+  error: Text,
+  members: List<Member>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawParticipant {
+  user: Object<RawUser>,
+  user_session_id: Text,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawUser {
+  id: Text,
+  user_id: Text,
+}
+
+/// A member as events list them: a `MemberResponse` object (`user_id`) or, in
+/// `call.member_removed`, the user id itself.
+struct Member(Option<String>);
+
+impl<'de> Deserialize<'de> for Member {
+  fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+    Ok(Member(match TextOr::<RawUser>::deserialize(d)? {
+      TextOr::Text(id) => Some(id),
+      TextOr::Object(user) => user.user_id.0.or(user.id.0),
+      TextOr::Neither => None,
+    }))
+  }
 }
 
 #[derive(Deserialize, Default)]
@@ -105,6 +215,7 @@ struct RawSession {
 struct RawAsset {
   url: Text,
   session_id: Text,
+  recording_type: Text,
 }
 
 /// Parses an event body. `stored_started_at` is the meeting's start time as the
@@ -161,7 +272,27 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     "call.recording_ready" => asset_url(&raw.call_recording).map(|recording_url| MeetingUpdate::Recording { recording_url }),
     _ => None,
   };
-  Ok(CallEvent { event_type, created_at: raw.created_at.0, call_type, call_id, session_id, webhook_id: None, attempt: None, meeting_id, update })
+  let participant = raw.participant.0;
+  let user_id = participant.as_ref().and_then(|p| p.user.0.as_ref()).and_then(|u| u.id.0.clone()).or_else(|| raw.user.0.and_then(|u| u.id.0));
+  let recording_type = raw.recording_type.0.or_else(|| raw.call_recording.0.and_then(|r| r.recording_type.0));
+  Ok(CallEvent {
+    event_type,
+    created_at: raw.created_at.0,
+    call_type,
+    call_id,
+    session_id,
+    webhook_id: None,
+    attempt: None,
+    meeting_id,
+    user_id,
+    user_session_id: participant.and_then(|p| p.user_session_id.0),
+    duration_seconds: raw.duration_seconds.0.map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
+    egress_id: raw.egress_id.0,
+    recording_type,
+    error: raw.error.0,
+    member_ids: raw.members.0.map(|members| members.into_iter().filter_map(|m| m.0).collect()),
+    update,
+  })
 }
 
 fn asset_url(asset: &Object<RawAsset>) -> Option<String> {
@@ -313,6 +444,33 @@ mod tests {
     ] {
       assert_eq!(unix_millis(bad), None, "{bad}");
     }
+  }
+
+  #[test]
+  fn participant_egress_and_member_events_carry_their_own_fields() {
+    let joined = parse(
+      br#"{"type":"call.session_participant_joined","created_at":"2026-04-08T14:30:00Z","call_cid":"default:m","session_id":"s1",
+        "participant":{"user":{"id":"guest-1","name":"G"},"user_session_id":"us-1","role":"user","joined_at":"2026-04-08T14:30:00Z"}}"#,
+      None,
+    )
+    .unwrap();
+    assert_eq!((joined.user_id.as_deref(), joined.user_session_id.as_deref(), joined.session_id.as_deref()), (Some("guest-1"), Some("us-1"), Some("s1")));
+    assert_eq!((joined.duration_seconds, joined.update), (None, None));
+    let left =
+      parse(br#"{"type":"call.session_participant_left","call_cid":"default:m","participant":{"user":{"id":"guest-1"}},"duration_seconds":95}"#, None).unwrap();
+    assert_eq!(left.duration_seconds, Some(95));
+    let failed =
+      parse(br#"{"type":"call.recording_failed","call_cid":"default:m","egress_id":"e1","recording_type":"raw","error":"disk full"}"#, None).unwrap();
+    assert_eq!((failed.egress_id.as_deref(), failed.recording_type.as_deref(), failed.error.as_deref()), (Some("e1"), Some("raw"), Some("disk full")));
+    let ready = parse(tests_payloads::RECORDING.as_bytes(), None).unwrap();
+    assert_eq!((ready.egress_id.as_deref(), ready.recording_type.as_deref()), (Some("e2"), Some("composite")));
+    let added = parse(br#"{"type":"call.member_added","call_cid":"default:m","members":[{"user_id":"a","user":{"id":"a"}},{"user_id":"b"},7]}"#, None).unwrap();
+    assert_eq!(added.member_ids, Some(vec!["a".to_string(), "b".to_string()]));
+    let removed = parse(br#"{"type":"call.member_removed","call_cid":"default:m","members":["a","c"]}"#, None).unwrap();
+    assert_eq!(removed.member_ids, Some(vec!["a".to_string(), "c".to_string()]));
+    let accepted = parse(br#"{"type":"call.accepted","call_cid":"default:m","user":{"id":"callee"}}"#, None).unwrap();
+    assert_eq!(accepted.user_id.as_deref(), Some("callee"));
+    assert_eq!(CALL_EVENT_TYPES.len(), 53);
   }
 
   #[test]

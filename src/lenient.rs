@@ -54,6 +54,24 @@ impl<T> Default for List<T> {
   }
 }
 
+/// A value that is either a string or an object read as `T` (the two ways
+/// Stream lists members, say); anything else is `Neither`.
+pub enum TextOr<T> {
+  Text(String),
+  Object(T),
+  Neither,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for TextOr<T> {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    Ok(match shape::<D, T>(d)? {
+      Shape::Str(s) => TextOr::Text(s),
+      Shape::Obj(value) => TextOr::Object(value),
+      _ => TextOr::Neither,
+    })
+  }
+}
+
 /// The shape of one JSON value, with an object read as `T`.
 enum Shape<T, I> {
   Str(String),

@@ -3,6 +3,7 @@
 //! management, webhook signatures) as a Node.js addon. Pure Rust modules do the
 //! work; `binding` is the thin napi edge.
 
+pub mod calls;
 pub mod cancel;
 pub mod client;
 pub mod config;
