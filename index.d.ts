@@ -1,13 +1,20 @@
 // Public API of stream-video-native. Hand-written over the generated binding.d.ts:
 // the shapes that come from Rust (calls, users, events, error codes) are the
 // generated types, so a field added in Rust appears here without an edit.
-import type { CallEvent, ErrorCode, MeetingUpdate, NativeCall, NativeUser } from './binding'
+import type { CallEvent, CallRecording, CallSession, CallTranscription, ErrorCode, MeetingUpdate, NativeCall, NativeCallState, NativeUser } from './binding'
+
+export type { CallRecording, CallSession, CallTranscription }
 
 /**
  * A call as Stream returned it (generated from Rust's `CallInfo`); `custom` is
  * the call's custom data with every number as `JSON.parse` gives it.
  */
 export type StreamCall = Omit<NativeCall, 'customJson'> & { custom: Record<string, unknown> }
+/**
+ * A call as `getCall` reads it: what `createStreamCall` returns (but `created`),
+ * plus `recording`, `transcribing`, `captioning`, `endedAt` and the current `session`.
+ */
+export type StreamCallState = Omit<NativeCallState, 'customJson'> & { custom: Record<string, unknown> }
 /** A user as Stream returned it; `custom` as `JSON.parse` gives it. */
 export type StreamUser = Omit<NativeUser, 'customJson'> & { custom: Record<string, unknown> }
 
@@ -40,6 +47,97 @@ export class StreamError extends Error {
 export interface RequestOptions {
   /** Cancels the request in flight and any retry wait; rejects with `STREAM_ABORTED`. */
   signal?: AbortSignal
+}
+
+export type RecordingType = 'composite' | 'individual' | 'raw'
+/** `auto-on` starts it when a session starts. */
+export type SettingMode = 'available' | 'disabled' | 'auto-on'
+/** The languages Stream lists for transcription and captions. */
+export type TranscriptionLanguage =
+  | 'auto'
+  | 'en'
+  | 'fr'
+  | 'es'
+  | 'de'
+  | 'it'
+  | 'nl'
+  | 'pt'
+  | 'pl'
+  | 'ca'
+  | 'cs'
+  | 'da'
+  | 'el'
+  | 'fi'
+  | 'id'
+  | 'ja'
+  | 'ru'
+  | 'sv'
+  | 'ta'
+  | 'th'
+  | 'tr'
+  | 'hu'
+  | 'ro'
+  | 'zh'
+  | 'ar'
+  | 'tl'
+  | 'he'
+  | 'hi'
+  | 'hr'
+  | 'ko'
+  | 'ms'
+  | 'no'
+  | 'uk'
+  | 'bg'
+  | 'et'
+  | 'sl'
+  | 'sk'
+export type RecordingQuality =
+  | '360p'
+  | '480p'
+  | '720p'
+  | '1080p'
+  | '1440p'
+  | 'portrait-360x640'
+  | 'portrait-480x854'
+  | 'portrait-720x1280'
+  | 'portrait-1080x1920'
+  | 'portrait-1440x2560'
+
+/** The call's settings at creation, sent as Stream's `settings_override`. */
+export interface CallSettings {
+  /** `mode` is required by Stream. */
+  recording?: { mode: SettingMode; quality?: RecordingQuality; audioOnly?: boolean }
+  transcription?: { mode?: SettingMode; language?: TranscriptionLanguage; closedCaptionMode?: SettingMode }
+}
+
+export interface CreateCallOptions extends RequestOptions {
+  settings?: CallSettings
+}
+export interface StartRecordingOptions extends RequestOptions {
+  /** Default `composite`. */
+  recordingType?: RecordingType
+  /** The name of an external storage configured in Stream's dashboard. */
+  externalStorage?: string
+}
+export interface StopRecordingOptions extends RequestOptions {
+  /** Default `composite`. */
+  recordingType?: RecordingType
+}
+export interface StartTranscriptionOptions extends RequestOptions {
+  language?: TranscriptionLanguage
+  enableClosedCaptions?: boolean
+  externalStorage?: string
+}
+export interface StopTranscriptionOptions extends RequestOptions {
+  stopClosedCaptions?: boolean
+}
+export interface StartClosedCaptionsOptions extends RequestOptions {
+  language?: TranscriptionLanguage
+  enableTranscription?: boolean
+  externalStorage?: string
+}
+export interface StopClosedCaptionsOptions extends RequestOptions {
+  stopTranscription?: boolean
 }
 
 /** A user to create or update; any other field is sent as given. */
@@ -115,22 +213,115 @@ export interface RecordingReadyEvent extends WebhookEventBase {
   update: UpdateOf<'recording'>
 }
 
+/** Every `call.*` event type node-sdk 0.7.64 knows (`CALL_EVENT_TYPES` at run time). */
+export type CallEventType =
+  | 'call.accepted'
+  | 'call.blocked_user'
+  | 'call.closed_caption'
+  | 'call.closed_captions_failed'
+  | 'call.closed_captions_started'
+  | 'call.closed_captions_stopped'
+  | 'call.created'
+  | 'call.deleted'
+  | 'call.dtmf'
+  | 'call.ended'
+  | 'call.frame_recording_failed'
+  | 'call.frame_recording_ready'
+  | 'call.frame_recording_started'
+  | 'call.frame_recording_stopped'
+  | 'call.hls_broadcasting_failed'
+  | 'call.hls_broadcasting_started'
+  | 'call.hls_broadcasting_stopped'
+  | 'call.kicked_user'
+  | 'call.live_started'
+  | 'call.member_added'
+  | 'call.member_removed'
+  | 'call.member_updated'
+  | 'call.member_updated_permission'
+  | 'call.missed'
+  | 'call.moderation_blur'
+  | 'call.moderation_warning'
+  | 'call.notification'
+  | 'call.permission_request'
+  | 'call.permissions_updated'
+  | 'call.reaction_new'
+  | 'call.recording_failed'
+  | 'call.recording_ready'
+  | 'call.recording_started'
+  | 'call.recording_stopped'
+  | 'call.rejected'
+  | 'call.ring'
+  | 'call.rtmp_broadcast_failed'
+  | 'call.rtmp_broadcast_started'
+  | 'call.rtmp_broadcast_stopped'
+  | 'call.session_ended'
+  | 'call.session_participant_count_updated'
+  | 'call.session_participant_joined'
+  | 'call.session_participant_left'
+  | 'call.session_started'
+  | 'call.stats_report_ready'
+  | 'call.transcription_failed'
+  | 'call.transcription_ready'
+  | 'call.transcription_started'
+  | 'call.transcription_stopped'
+  | 'call.unblocked_user'
+  | 'call.updated'
+  | 'call.user_feedback_submitted'
+  | 'call.user_muted'
+
+export const CALL_EVENT_TYPES: readonly CallEventType[]
+
+export type MeetingWebhookEvent = SessionStartedEvent | SessionEndedEvent | TranscriptionReadyEvent | RecordingReadyEvent
+
+/** A participant joined (`userId`, `userSessionId`, `sessionId`) or left (also `durationSeconds`). */
+export interface ParticipantEvent extends WebhookEventBase {
+  type: 'call.session_participant_joined' | 'call.session_participant_left'
+  userId: string | null
+  update: null
+}
+
+/** Recording, transcription and caption lifecycle: `egressId`, `recordingType` (recordings), `error` (`*_failed`). */
+export interface EgressEvent extends WebhookEventBase {
+  type:
+    | 'call.recording_started'
+    | 'call.recording_stopped'
+    | 'call.recording_failed'
+    | 'call.transcription_started'
+    | 'call.transcription_stopped'
+    | 'call.transcription_failed'
+    | 'call.closed_captions_started'
+    | 'call.closed_captions_stopped'
+    | 'call.closed_captions_failed'
+  update: null
+}
+
+/** Members added, removed or updated: `memberIds`. */
+export interface MemberEvent extends WebhookEventBase {
+  type: 'call.member_added' | 'call.member_removed' | 'call.member_updated' | 'call.member_updated_permission'
+  memberIds: string[] | null
+  update: null
+}
+
+/** Any other known event type: the common fields (and `userId` where the event names a user). */
+export interface OtherCallEvent extends WebhookEventBase {
+  type: Exclude<CallEventType, MeetingWebhookEvent['type'] | ParticipantEvent['type'] | EgressEvent['type'] | MemberEvent['type']>
+  update: null
+}
+
 /**
- * Any other event type, or a transcription/recording event without a URL:
- * verified and kept, nothing to update.
+ * An event type Stream adds later, or a transcription/recording event without
+ * a URL: verified and kept, nothing to update.
  */
 export interface OtherWebhookEvent extends WebhookEventBase {
   type: string
   update: null
 }
 
-export type MeetingWebhookEvent = SessionStartedEvent | SessionEndedEvent | TranscriptionReadyEvent | RecordingReadyEvent
-
 /**
  * A verified Stream call event. Check `update` first (`null` for events this
  * package does not act on), then switch on `type`: TypeScript narrows `update`.
  */
-export type WebhookResult = MeetingWebhookEvent | OtherWebhookEvent
+export type WebhookResult = MeetingWebhookEvent | ParticipantEvent | EgressEvent | MemberEvent | OtherCallEvent | OtherWebhookEvent
 
 export interface StreamClientOptions {
   apiKey: string
@@ -145,14 +336,44 @@ export interface StreamClientOptions {
   maxConnections?: number
 }
 
+/** The REST operations, the same on a `StreamClient` and as module functions. */
+interface CallOperations {
+  /** Get-or-create the `default` call `callId`, created by `userId`, with `data` as custom data and `options.settings` as its settings. */
+  createStreamCall(callId: string, userId: string, data: CallCustomData, options?: CreateCallOptions): Promise<StreamCall>
+  /** `call.startRecording({ recording_type, recording_external_storage })`. */
+  startRecording(callId: string, options?: StartRecordingOptions): Promise<void>
+  stopRecording(callId: string, options?: StopRecordingOptions): Promise<void>
+  /** `call.startTranscription({ language, enable_closed_captions, transcription_external_storage })`. */
+  startTranscription(callId: string, options?: StartTranscriptionOptions): Promise<void>
+  stopTranscription(callId: string, options?: StopTranscriptionOptions): Promise<void>
+  /** `call.startClosedCaptions({ language, enable_transcription, external_storage })`. */
+  startClosedCaptions(callId: string, options?: StartClosedCaptionsOptions): Promise<void>
+  stopClosedCaptions(callId: string, options?: StopClosedCaptionsOptions): Promise<void>
+  /** `call.get()`: the call, what is running, its current session. */
+  getCall(callId: string, options?: RequestOptions): Promise<StreamCallState>
+  /** `call.listRecordings()`. */
+  listRecordings(callId: string, options?: RequestOptions): Promise<CallRecording[]>
+  /** `call.listTranscriptions()`: JSONL transcripts. */
+  listTranscriptions(callId: string, options?: RequestOptions): Promise<CallTranscription[]>
+}
+
 /** Made by `createStreamClient`. */
 export class StreamClient {
+  createStreamCall: CallOperations['createStreamCall']
+  startRecording: CallOperations['startRecording']
+  stopRecording: CallOperations['stopRecording']
+  startTranscription: CallOperations['startTranscription']
+  stopTranscription: CallOperations['stopTranscription']
+  startClosedCaptions: CallOperations['startClosedCaptions']
+  stopClosedCaptions: CallOperations['stopClosedCaptions']
+  getCall: CallOperations['getCall']
+  listRecordings: CallOperations['listRecordings']
+  listTranscriptions: CallOperations['listTranscriptions']
   private constructor()
   generateStreamToken(userId: string, validityInSeconds?: number): Promise<string>
   generateStreamTokenSync(userId: string, validityInSeconds?: number): string
   generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
   generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
-  createStreamCall(callId: string, userId: string, data: CallCustomData, options?: RequestOptions): Promise<StreamCall>
   addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
   endCall(callId: string, options?: RequestOptions): Promise<void>
   upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
@@ -174,8 +395,16 @@ export function generateStreamTokenSync(userId: string, validityInSeconds?: numb
  */
 export function generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
 export function generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
-/** Get-or-create the `default` call `callId`, created by `userId`, with `data` as custom data. */
-export function createStreamCall(callId: string, userId: string, data: CallCustomData, options?: RequestOptions): Promise<StreamCall>
+export const createStreamCall: CallOperations['createStreamCall']
+export const startRecording: CallOperations['startRecording']
+export const stopRecording: CallOperations['stopRecording']
+export const startTranscription: CallOperations['startTranscription']
+export const stopTranscription: CallOperations['stopTranscription']
+export const startClosedCaptions: CallOperations['startClosedCaptions']
+export const stopClosedCaptions: CallOperations['stopClosedCaptions']
+export const getCall: CallOperations['getCall']
+export const listRecordings: CallOperations['listRecordings']
+export const listTranscriptions: CallOperations['listTranscriptions']
 /** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`. */
 export function addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
 /** Marks the call ended. */

@@ -8,10 +8,23 @@
 const crypto = require('node:crypto')
 const { FaultServer, streamError } = require('./server')
 
-const CALL_ROUTE = /^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)(\/members|\/mark_ended)?$/
+const CALL_ROUTE = /^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)(\/.*)?$/
 const USER_CONNECT_ROUTE = /^\/emulator\/users\/([^/]+)\/connect$/
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const MAX_USERS_PER_UPSERT = 100
+const RECORDING_TYPES = ['composite', 'individual', 'raw']
+const MODES = ['available', 'disabled', 'auto-on']
+/**
+ * What each egress (recording, transcription, captions) is called in Stream's
+ * errors and events. Starting one that runs (or stopping one that does not)
+ * is answered 400 with code 4 in Stream's error shape: the public references
+ * do not say what Stream answers there, so this is the emulator's choice.
+ */
+const EGRESS = {
+  recording: { start: 'StartRecording', stop: 'StopRecording', running: 'being recorded' },
+  transcription: { start: 'StartTranscription', stop: 'StopTranscription', running: 'being transcribed' },
+  captions: { start: 'StartClosedCaptions', stop: 'StopClosedCaptions', running: 'being captioned' },
+}
 
 function base64urlJson(part) {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
@@ -66,6 +79,49 @@ function parseJson(text) {
   }
 }
 
+/** What is wrong with a `settings_override` (its modes, as Stream's enums), or null. */
+function settingsProblem(override) {
+  if (override === undefined || override === null) return null
+  if (typeof override !== 'object') return 'settings_override must be an object'
+  const { recording, transcription } = override
+  if (recording !== undefined && !MODES.includes(recording?.mode)) return `settings_override.recording.mode must be one of ${MODES.join(', ')}`
+  for (const key of ['mode', 'closed_caption_mode']) {
+    if (transcription?.[key] !== undefined && !MODES.includes(transcription[key])) return `settings_override.transcription.${key} must be one of ${MODES.join(', ')}`
+  }
+  return null
+}
+
+/** The recording and transcription settings a call was created with. */
+function settingsOf(override) {
+  const settings = { recording: override?.recording, transcription: override?.transcription }
+  for (const [key, value] of Object.entries(settings)) {
+    if (value === undefined || value === null) delete settings[key]
+  }
+  return settings
+}
+
+/**
+ * The files the emulator's recordings and transcriptions point at: a
+ * transcript in Stream's JSONL format (one speech segment per line), or a
+ * recording (a few bytes behind an MP4 `ftyp` box; no real video).
+ */
+function mediaFile(path) {
+  const name = path.split('/').at(-1)
+  if (name.endsWith('.jsonl')) {
+    const at = (s) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
+    const lines = [
+      { type: 'speech', start_time: at(1), stop_time: at(4), speaker_id: 'host-1', text: 'Hello, and welcome.' },
+      { type: 'speech', start_time: at(5), stop_time: at(9), speaker_id: 'agent-456', text: 'Thanks. I will take notes.' },
+    ]
+    return { status: 200, body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, headers: { 'content-type': 'application/jsonl' } }
+  }
+  if (name.endsWith('.mp4')) {
+    const ftyp = Buffer.from('0000001c667479706d703432000000006d7034316d703432697336', 'hex')
+    return { status: 200, body: Buffer.concat([ftyp, Buffer.from(`emulated recording ${path}`)]), headers: { 'content-type': 'video/mp4' } }
+  }
+  return streamError(404, 16, `no media file at ${path}`)
+}
+
 function decodeId(raw) {
   try {
     return decodeURIComponent(raw)
@@ -103,15 +159,44 @@ function callResponse(call) {
     created_at: call.createdAt,
     updated_at: call.updatedAt,
     custom: call.custom,
-    current_session_id: '',
-    recording: false,
-    transcribing: false,
+    current_session_id: call.session?.id ?? '',
+    recording: call.live.recording.size > 0,
+    transcribing: call.live.transcribing,
+    captioning: call.live.captioning,
     backstage: false,
     blocked_user_ids: [],
-    settings: {},
+    settings: {
+      recording: { mode: call.settings.recording?.mode ?? 'available', quality: call.settings.recording?.quality ?? '720p', audio_only: false },
+      transcription: {
+        mode: call.settings.transcription?.mode ?? 'available',
+        language: call.settings.transcription?.language ?? 'auto',
+        closed_caption_mode: call.settings.transcription?.closed_caption_mode ?? 'available',
+      },
+    },
+    session: call.session ? sessionResponse(call) : undefined,
     egress: { broadcasting: false, hls: null, rtmps: [] },
     ingress: { rtmp: { address: '' } },
     ended_at: call.endedAt || undefined,
+  }
+}
+
+function sessionResponse(call) {
+  const { session } = call
+  return {
+    id: session.id,
+    started_at: session.startedAt,
+    ended_at: session.endedAt ?? undefined,
+    participants: [...call.participants.values()].map((p) => ({
+      user: { id: p.userId, role: 'user', custom: {} },
+      user_session_id: p.userSessionId,
+      role: 'user',
+      joined_at: p.joinedAt,
+    })),
+    participants_count_by_role: { user: call.participants.size },
+    anonymous_participant_count: 0,
+    accepted_by: {},
+    missed_by: {},
+    rejected_by: {},
   }
 }
 
@@ -148,15 +233,14 @@ class StreamApi extends FaultServer {
   /** Hooks for the call lifecycle (webhooks.js). */
   onCallCreated() {}
   onCallEnded() {}
+  onEgress() {}
 
   handle(record) {
     if (record.path.startsWith('/emulator/')) return this.control(record)
-    if (record.method === 'GET' && record.path.startsWith('/media/')) {
-      return { status: 200, body: `emulated media file ${record.path}\n` }
-    }
+    if (record.method === 'GET' && record.path.startsWith('/media/')) return mediaFile(record.path)
     const route = CALL_ROUTE.exec(record.path)
     const isUsers = record.path === '/api/v2/users'
-    const allowed = isUsers ? ['GET', 'POST', 'PATCH'] : ['POST']
+    const allowed = isUsers ? ['GET', 'POST', 'PATCH'] : ['GET', 'POST']
     if ((!route && !isUsers) || !allowed.includes(record.method)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     if (record.query.api_key !== this.apiKey) return streamError(401, 2, 'api_key not valid')
     if (record.headers['stream-auth-type'] !== 'jwt') return streamError(401, 5, 'stream-auth-type must be jwt')
@@ -172,10 +256,66 @@ class StreamApi extends FaultServer {
     const id = decodeId(rawId)
     if (!ID_PATTERN.test(type) || id === null || !ID_PATTERN.test(id)) return streamError(400, 4, `call type and id must match ${ID_PATTERN}`)
     const cid = `${type}:${id}`
-    if (!action) return this.#getOrCreate(type, id, cid, body, now)
+    const route_ = `${record.method} ${action ?? ''}`
+    if (route_ === 'POST ') return this.#getOrCreate(type, id, cid, body, now)
+    const handler = this.#callRoute(route_)
+    if (!handler) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     const call = this.calls.get(cid)
     if (!call) return streamError(404, 16, `Can't find call with id ${cid}`)
-    return action === '/members' ? this.#updateMembers(call, body, now) : this.#markEnded(call, now)
+    return handler(call, body, now)
+  }
+
+  /** The handler of a call's sub-route (`METHOD /suffix`), or null. */
+  #callRoute(route) {
+    const recording = /^POST \/recordings\/([^/]+)\/(start|stop)$/.exec(route)
+    if (recording) return (call, body) => this.#recording(call, recording[1], recording[2], body)
+    return (
+      {
+        'GET ': (call) => ({ status: 200, body: { call: callResponse(call), members: [...call.members.values()].map(memberResponse), own_capabilities: [], duration: '0.3ms' } }),
+        'POST /members': (call, body, now) => this.#updateMembers(call, body, now),
+        'POST /mark_ended': (call, _body, now) => this.#markEnded(call, now),
+        'POST /start_transcription': (call, body) => this.#egress(call, 'transcription', 'start', body),
+        'POST /stop_transcription': (call, body) => this.#egress(call, 'transcription', 'stop', body),
+        'POST /start_closed_captions': (call, body) => this.#egress(call, 'captions', 'start', body),
+        'POST /stop_closed_captions': (call, body) => this.#egress(call, 'captions', 'stop', body),
+        'GET /recordings': (call) => ({ status: 200, body: { recordings: call.recordings, duration: '0.2ms' } }),
+        'GET /transcriptions': (call) => ({ status: 200, body: { transcriptions: call.transcriptions, duration: '0.2ms' } }),
+      }[route] ?? null
+    )
+  }
+
+  #recording(call, type, action, body) {
+    if (!RECORDING_TYPES.includes(type)) return streamError(400, 4, `${EGRESS.recording[action]} failed with error: "recording_type must be one of ${RECORDING_TYPES.join(', ')}"`)
+    if (action === 'start' && body.recording_external_storage !== undefined && typeof body.recording_external_storage !== 'string') {
+      return streamError(400, 4, 'StartRecording failed with error: "recording_external_storage must be a string"')
+    }
+    return this.#egress(call, 'recording', action, body, type)
+  }
+
+  /** Starts or stops an egress; the lifecycle layer sends its events (`onEgress`). */
+  #egress(call, kind, action, body, recordingType) {
+    const names = EGRESS[kind]
+    const running = kind === 'recording' ? call.live.recording.has(recordingType) : kind === 'transcription' ? call.live.transcribing : call.live.captioning
+    if (action === 'start' && running) return streamError(400, 4, `${names.start} failed with error: "call ${call.cid} is already ${names.running}"`)
+    if (action === 'stop' && !running) return streamError(400, 4, `${names.stop} failed with error: "call ${call.cid} is not ${names.running}"`)
+    this.setEgress(call, kind, action === 'start', { recordingType, body })
+    return { status: 200, body: { duration: '0.4ms' } }
+  }
+
+  /**
+   * Switches an egress on or off in the call's state and tells the lifecycle
+   * layer (`onEgress`), which sends the events and makes the files.
+   */
+  setEgress(call, kind, on, { recordingType = 'composite', body = {} } = {}) {
+    if (kind === 'recording') call.live.recording[on ? 'add' : 'delete'](recordingType)
+    else if (kind === 'transcription') call.live.transcribing = on
+    else call.live.captioning = on
+    // Transcription can carry captions along, and the other way round, as Stream's flags say.
+    if (on && kind === 'transcription' && body.enable_closed_captions === true && !call.live.captioning) this.setEgress(call, 'captions', true)
+    if (on && kind === 'captions' && body.enable_transcription === true && !call.live.transcribing) this.setEgress(call, 'transcription', true)
+    if (!on && kind === 'transcription' && body.stop_closed_captions === true && call.live.captioning) this.setEgress(call, 'captions', false)
+    if (!on && kind === 'captions' && body.stop_transcription === true && call.live.transcribing) this.setEgress(call, 'transcription', false)
+    this.onEgress(call, kind, on, recordingType)
   }
 
   /**
@@ -300,6 +440,8 @@ class StreamApi extends FaultServer {
     let call = this.calls.get(cid)
     const created = !call
     if (created) {
+      const problem = settingsProblem(data.settings_override)
+      if (problem) return streamError(400, 4, `GetOrCreateCall failed with error: "${problem}"`)
       if (typeof data.created_by_id !== 'string' || !data.created_by_id) {
         return streamError(400, 4, 'GetOrCreateCall failed with error: "data.created_by_id or data.created_by is required for server-side calls"')
       }
@@ -314,6 +456,11 @@ class StreamApi extends FaultServer {
         endedAt: null,
         members: new Map(),
         session: null,
+        settings: settingsOf(data.settings_override),
+        live: { recording: new Set(), transcribing: false, captioning: false },
+        participants: new Map(),
+        recordings: [],
+        transcriptions: [],
       }
       this.calls.set(cid, call)
       this.onCallCreated(call)

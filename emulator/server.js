@@ -203,8 +203,9 @@ class FaultServer {
 
   #send(res, status, body, headers = {}, rateLimitHeaders = true) {
     if (res.headersSent || res.destroyed) return
-    const text = typeof body === 'string' ? body : JSON.stringify(body)
-    const isJson = typeof body !== 'string'
+    const raw = typeof body === 'string' || Buffer.isBuffer(body)
+    const text = raw ? body : JSON.stringify(body)
+    const isJson = !raw
     const rateLimit = rateLimitHeaders
       ? { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '999', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60) }
       : {}

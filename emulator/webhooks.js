@@ -5,6 +5,7 @@
 // request, and driven from code or from control endpoints over HTTP.
 
 const crypto = require('node:crypto')
+const zlib = require('node:zlib')
 const { StreamApi, callResponse } = require('./api')
 const { streamError } = require('./server')
 
@@ -64,11 +65,29 @@ async function cappedText(response, max) {
   return Buffer.concat(chunks).subarray(0, max).toString('utf8')
 }
 
-const LIFECYCLE_ROUTE = /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription)$/
+const LIFECYCLE_ROUTE = /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription|participants\/[^/]+\/(?:join|leave))$/
+/** Stream's webhook retry policy: these answers (and network errors, timeouts) are tried again. */
+const RETRIED_STATUSES = (status) => status === 408 || status === 429 || status >= 500
 
 class Emulator extends StreamApi {
-  constructor({ webhookUrl = null, autoSession = false, webhookRetries = 2, webhookRetryDelayMs = 200, ...options } = {}) {
+  constructor({
+    webhookUrl = null,
+    autoSession = false,
+    webhookRetries = 2,
+    webhookRetryDelayMs = 200,
+    webhookTimeoutMs = 6000,
+    webhookGzip = false,
+    ...options
+  } = {}) {
     super(options)
+    /** Per-attempt timeout of a delivery, as Stream's (6 s). */
+    this.webhookTimeoutMs = webhookTimeoutMs
+    /** Send bodies gzip-compressed (`Content-Encoding: gzip`), as Stream does when compression is on; the signature covers the plain JSON. */
+    this.webhookGzip = webhookGzip
+    /** `(event) => boolean`: deliveries it says `true` for are recorded as `dropped` and never sent (lost webhooks). */
+    this.dropWebhook = null
+    /** Events of an operation under way, sent together, in order, when it ends. */
+    this.batch = null
     /** Where call events are POSTed, signed like Stream's (null: nowhere). */
     this.webhookUrl = webhookUrl
     /** Start a session when a call is created and end it (plus recording and transcription) on mark_ended. */
@@ -95,7 +114,136 @@ class Emulator extends StreamApi {
   }
 
   onCallEnded(call) {
-    if (this.autoSession && call.session && !call.session.endedAt) this.#track(this.finishSession(call.id, { type: call.type }))
+    if (!call.session || call.session.endedAt) return
+    // A session with people or egress in it closes them; autoSession's plain session ends as it always did.
+    if (call.participants.size > 0 || call.live.recording.size > 0 || call.live.transcribing || call.live.captioning) {
+      this.#track(this.closeSession(call.id, { type: call.type }))
+    } else if (this.autoSession) {
+      this.#track(this.finishSession(call.id, { type: call.type }))
+    }
+  }
+
+  /**
+   * Egress switched on or off (the REST routes, auto-on settings, a session
+   * that closes): `_started`, or `_stopped` then `_ready` with the file that
+   * `listRecordings` / `listTranscriptions` then list. Inside a batch the
+   * events join it; otherwise they are sent at once.
+   */
+  onEgress(call, kind, on, recordingType) {
+    call.egress ??= {}
+    const key = kind === 'recording' ? `recording:${recordingType}` : kind
+    const now = new Date().toISOString()
+    if (on) call.egress[key] = { id: crypto.randomUUID(), startedAt: now }
+    const egress = call.egress[key] ?? { id: crypto.randomUUID(), startedAt: now }
+    const base = { created_at: now, call_cid: call.cid, egress_id: egress.id }
+    const prefix = { recording: 'call.recording', transcription: 'call.transcription', captions: 'call.closed_captions' }[kind]
+    const events = [{ type: `${prefix}_${on ? 'started' : 'stopped'}`, ...base, ...(kind === 'recording' ? { recording_type: recordingType } : {}) }]
+    if (!on && kind !== 'captions') {
+      const file = this.#file(call, kind === 'recording' ? `${recordingType}.mp4` : 'transcript.jsonl', egress.startedAt, now)
+      if (kind === 'recording') {
+        call.recordings.push({ ...file, recording_type: recordingType })
+        events.push({ type: 'call.recording_ready', ...base, recording_type: recordingType, call_recording: { ...file, recording_type: recordingType } })
+      } else {
+        call.transcriptions.push(file)
+        events.push({ type: 'call.transcription_ready', ...base, call_transcription: file })
+      }
+    }
+    if (!on) delete call.egress[key]
+    if (this.batch) this.batch.push(...events)
+    else this.#track(this.deliverEvents(events))
+  }
+
+  #file(call, suffix, startedAt, endedAt) {
+    const filename = `${call.id}_${call.session?.id ?? 'no-session'}_${suffix}`
+    return {
+      filename,
+      url: `${this.url}/media/${call.type}/${call.id}/${filename}`,
+      start_time: startedAt,
+      end_time: endedAt,
+      session_id: call.session?.id ?? '',
+    }
+  }
+
+  /** Collects the events `run` causes (egress included) and sends them in order, in one go. */
+  #batched(run, delivery = {}) {
+    if (this.batch) {
+      run(this.batch) // inside another operation's batch: it sends them
+      return Promise.resolve([])
+    }
+    const events = []
+    this.batch = events
+    try {
+      run(events)
+    } finally {
+      this.batch = null
+    }
+    return this.deliverEvents(events, delivery)
+  }
+
+  /** A session starts: `call.session_started`, then whatever its settings put on `auto-on`. */
+  #openSession(call, events, startedAt = new Date().toISOString()) {
+    call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
+    call.participants.clear()
+    events.push(this.#sessionEvent('call.session_started', call, startedAt))
+    const { recording, transcription } = call.settings
+    if (recording?.mode === 'auto-on' && !call.live.recording.has('composite')) this.setEgress(call, 'recording', true)
+    if (transcription?.mode === 'auto-on' && !call.live.transcribing) this.setEgress(call, 'transcription', true)
+    if (transcription?.closed_caption_mode === 'auto-on' && !call.live.captioning) this.setEgress(call, 'captions', true)
+  }
+
+  /**
+   * `userId` joins the call: a session starts first if none is running (with
+   * its `auto-on` egress), then `call.session_participant_joined`.
+   */
+  join(id, userId, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    return this.#batched((events) => {
+      if (!call.session || call.session.endedAt) this.#openSession(call, events)
+      if (call.participants.has(userId)) return
+      const participant = { userId, userSessionId: crypto.randomUUID(), joinedAt: new Date().toISOString() }
+      call.participants.set(userId, participant)
+      events.push(this.#participantEvent('call.session_participant_joined', call, participant))
+    }, delivery)
+  }
+
+  /** `userId` leaves: `call.session_participant_left` with how long they stayed. The session goes on (the app ends the call). */
+  leave(id, userId, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    const participant = call.participants.get(userId)
+    if (!participant) return Promise.resolve([])
+    return this.#batched((events) => {
+      call.participants.delete(userId)
+      events.push(this.#participantEvent('call.session_participant_left', call, participant))
+    }, delivery)
+  }
+
+  /** Closes a running session: everyone leaves, running egress stops (with its files), `call.session_ended`. */
+  closeSession(id, { type, ...delivery } = {}) {
+    const call = this.#call(id, type)
+    return this.#batched((events) => {
+      for (const participant of [...call.participants.values()]) {
+        call.participants.delete(participant.userId)
+        events.push(this.#participantEvent('call.session_participant_left', call, participant))
+      }
+      for (const recordingType of [...call.live.recording]) this.setEgress(call, 'recording', false, { recordingType })
+      if (call.live.transcribing) this.setEgress(call, 'transcription', false)
+      if (call.live.captioning) this.setEgress(call, 'captions', false)
+      call.session.endedAt = new Date().toISOString()
+      events.push(this.#sessionEvent('call.session_ended', call))
+    }, delivery)
+  }
+
+  #participantEvent(eventType, call, participant) {
+    const now = new Date()
+    const event = {
+      type: eventType,
+      created_at: now.toISOString(),
+      call_cid: call.cid,
+      session_id: call.session.id,
+      participant: { user: { id: participant.userId, role: 'user', custom: {} }, user_session_id: participant.userSessionId, role: 'user', joined_at: participant.joinedAt },
+    }
+    if (eventType === 'call.session_participant_left') event.duration_seconds = Math.round((now - new Date(participant.joinedAt)) / 1000)
+    return event
   }
 
   /**
@@ -114,6 +262,7 @@ class Emulator extends StreamApi {
     const match = LIFECYCLE_ROUTE.exec(record.path)
     if (record.method !== 'POST' || !match) return super.control(record)
     const [, type, id, action] = match
+    const participant = /^participants\/([^/]+)\/(join|leave)$/.exec(action)
     let options = {}
     try {
       options = record.body ? JSON.parse(record.body) : {}
@@ -123,6 +272,10 @@ class Emulator extends StreamApi {
     const problem = optionsProblem(options)
     if (problem) return streamError(400, 4, problem)
     if (!this.calls.has(`${type}:${id}`)) return streamError(404, 16, `Can't find call with id ${type}:${id}`)
+    if (participant) {
+      const userId = decodeURIComponent(participant[1])
+      return { status: 200, body: { deliveries: await this[participant[2]](id, userId, { ...options, type }) } }
+    }
     const run = {
       session: () => this.runSession(id, { ...options, type }),
       'session/start': () => this.startSession(id, { ...options, type }),
@@ -139,12 +292,11 @@ class Emulator extends StreamApi {
     return call
   }
 
-  /** Starts a session `durationSeconds` in the past (default: now) and sends call.session_started. */
+  /** Starts a session `durationSeconds` in the past (default: now) and sends call.session_started (and any `auto-on` egress). */
   startSession(id, { type, durationSeconds = 0, ...delivery } = {}) {
     const call = this.#call(id, type)
     const startedAt = new Date(Date.now() - durationSeconds * 1000).toISOString()
-    call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
-    return this.deliverEvents([this.#sessionEvent('call.session_started', call)], delivery)
+    return this.#batched((events) => this.#openSession(call, events, startedAt), delivery)
   }
 
   /** Ends the session (starting one first if needed) and sends call.session_ended. */
@@ -234,9 +386,11 @@ class Emulator extends StreamApi {
       session_id: call.session?.id ?? '',
     }
     const event = { type: eventType, created_at: new Date().toISOString(), call_cid: call.cid, egress_id: crypto.randomUUID() }
-    return recording
-      ? { ...event, recording_type: 'composite', call_recording: { ...asset, recording_type: 'composite' } }
-      : { ...event, call_transcription: asset }
+    // Listed by listRecordings / listTranscriptions too, once per file.
+    const list = recording ? call.recordings : call.transcriptions
+    const listed = recording ? { ...asset, recording_type: 'composite' } : asset
+    if (!list.some((f) => f.filename === file && f.session_id === asset.session_id)) list.push(listed)
+    return recording ? { ...event, recording_type: 'composite', call_recording: listed } : { ...event, call_transcription: asset }
   }
 
   /**
@@ -268,35 +422,50 @@ class Emulator extends StreamApi {
     )
   }
 
-  /** POSTs one event like Stream: signed, X-Webhook-Id stable across retries, retried on non-2xx. */
+  /**
+   * POSTs one event as Stream's webhooks do: signed over the JSON, gzip-compressed
+   * when `webhookGzip` is on, `X-Webhook-Id` the same on every attempt and
+   * `X-Webhook-Attempt` counting from 1, each attempt bounded by
+   * `webhookTimeoutMs`. Timeouts, network errors, 408, 429 and 5xx are tried
+   * again (`webhookRetries` times); any other answer is final.
+   */
   async #deliver(event, webhookId) {
     const body = JSON.stringify(event)
-    const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false }
+    const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false, dropped: false }
     this.deliveries.push(delivery)
     if (!this.webhookUrl) return delivery
+    if (this.dropWebhook?.(event)) {
+      delivery.dropped = true
+      return delivery
+    }
     const signature = crypto.createHmac('sha256', this.apiSecret).update(body).digest('hex')
+    const payload = this.webhookGzip ? zlib.gzipSync(body) : body
     for (let attempt = 1; attempt <= this.webhookRetries + 1; attempt++) {
+      let retry = true
       try {
         const response = await fetch(this.webhookUrl, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
+            ...(this.webhookGzip ? { 'content-encoding': 'gzip' } : {}),
             'x-signature': signature,
             'x-webhook-id': webhookId,
             'x-webhook-attempt': String(attempt),
             'x-api-key': this.apiKey,
           },
-          body,
-          signal: AbortSignal.timeout(6000),
+          body: payload,
+          signal: AbortSignal.timeout(this.webhookTimeoutMs),
         })
         delivery.attempts.push({ status: response.status, response: (await cappedText(response, MAX_REPLY_BYTES)).slice(0, 500) })
         if (response.ok) {
           delivery.delivered = true
           break
         }
+        retry = RETRIED_STATUSES(response.status)
       } catch (e) {
-        delivery.attempts.push({ error: e.cause?.code || e.name })
+        delivery.attempts.push({ error: e.name === 'TimeoutError' ? 'timeout' : e.cause?.code || e.name })
       }
+      if (!retry) break
       if (attempt <= this.webhookRetries) await new Promise((r) => setTimeout(r, this.webhookRetryDelayMs * attempt))
     }
     return delivery

@@ -120,3 +120,60 @@ upsertUsers([{ name: 'no id' }])
 // @ts-expect-error callIds is a list
 generateCallTokenSync('u', 'meeting-1')
 console.log(notAString)
+
+import {
+  CALL_EVENT_TYPES,
+  getCall,
+  getUsers,
+  listRecordings,
+  listTranscriptions,
+  startClosedCaptions,
+  startRecording,
+  startTranscription,
+  stopClosedCaptions,
+  stopRecording,
+  stopTranscription,
+  updateUsersPartial,
+  type CallEventType,
+  type CallRecording,
+  type CallTranscription,
+  type StreamCallState,
+} from 'stream-video-native'
+
+export async function aiMeeting(client: StreamClient, body: string, signature: string): Promise<void> {
+  const signal = AbortSignal.timeout(5000)
+  const data: CallCustomData = { meetingId: 'm', agentId: 'a', agentName: 'n' }
+  await createStreamCall('m1', 'host', data, {
+    signal,
+    settings: { recording: { mode: 'auto-on', quality: '720p' }, transcription: { mode: 'auto-on', language: 'en', closedCaptionMode: 'available' } },
+  })
+  await startRecording('m1', { recordingType: 'individual', signal })
+  await stopRecording('m1')
+  await startTranscription('m1', { language: 'de', enableClosedCaptions: true })
+  await stopTranscription('m1', { stopClosedCaptions: true })
+  await startClosedCaptions('m1', { language: 'fr', enableTranscription: false })
+  await stopClosedCaptions('m1', { stopTranscription: true, signal })
+  const state: StreamCallState = await getCall('m1')
+  const live: boolean = state.recording || state.transcribing || state.captioning
+  const people: number = state.session?.participantCount ?? 0
+  const endedAt: string | null = state.endedAt
+  const recordings: CallRecording[] = await listRecordings('m1', { signal })
+  const transcripts: CallTranscription[] = (await client.listTranscriptions('m1')).concat(await listTranscriptions('m1'))
+  const fromClient: StreamCallState = await client.getCall('m1')
+  await client.startRecording('m1')
+  const first: string | undefined = recordings[0]?.url ?? transcripts[0]?.url
+  const users: StreamUser[] = (await getUsers(['host'])).concat(await updateUsersPartial([{ id: 'host', set: { name: 'H' }, unset: ['image'] }]))
+  const known: readonly CallEventType[] = CALL_EVENT_TYPES
+  const event = await handleStreamWebhook(body, { signature })
+  if (event.type === 'call.session_participant_left') {
+    const who: string | null = event.userId
+    const stayed: number | null = event.durationSeconds
+    void who
+    void stayed
+  }
+  if (event.type === 'call.member_added') {
+    const ids: string[] | null = event.memberIds
+    void ids
+  }
+  void [live, people, endedAt, first, users, known, fromClient]
+}

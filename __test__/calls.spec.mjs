@@ -1,0 +1,312 @@
+// What an AI-meeting app asks of Stream besides creating calls: recording,
+// transcription and captions on and off, settings at creation, the call's
+// state, its recordings and transcripts. Each function's wire (method, path,
+// query, headers, JSON body) is compared with what @stream-io/node-sdk sends.
+import { readFileSync } from 'node:fs'
+import { StreamClient as SdkClient } from '@stream-io/node-sdk'
+import test from 'ava'
+import * as stream from 'stream-video-native'
+import { API_KEY, API_SECRET, DATA, useEmulator } from './helpers.mjs'
+
+const { createStreamClient, StreamError, CALL_EVENT_TYPES } = stream
+useEmulator(test)
+test.serial.beforeEach((t) => t.context.stream.reset())
+
+const client = (t) => createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: t.context.stream.url })
+const sdk = (t) => new SdkClient(API_KEY, API_SECRET, { basePath: t.context.stream.url })
+
+/** Runs node-sdk's call, then ours, and checks that the two requests are the same on the wire. */
+async function sameWire(t, theirs, ours, { method, path, body }) {
+  const emulator = t.context.stream
+  emulator.requests.length = 0
+  await theirs()
+  await ours()
+  t.is(emulator.requests.length, 2)
+  const [a, b] = emulator.requests
+  t.is(b.method, method)
+  t.is(b.method, a.method)
+  t.is(b.path, path)
+  t.is(b.path, a.path)
+  t.deepEqual(b.query, a.query)
+  t.deepEqual(b.query, { api_key: API_KEY })
+  const parse = (text) => (text === '' ? undefined : JSON.parse(text))
+  t.deepEqual(parse(b.body), parse(a.body))
+  t.deepEqual(parse(b.body), body)
+  for (const header of ['content-type', 'stream-auth-type']) t.is(b.headers[header], a.headers[header], header)
+}
+
+const path = (id, suffix = '') => `/api/v2/video/call/default/${id}${suffix}`
+
+test.serial('startRecording and stopRecording: node-sdk’s wire, every recording type, external storage', async (t) => {
+  await client(t).createStreamCall('rec', 'host', DATA)
+  const call = sdk(t).video.call('default', 'rec')
+  const api = client(t)
+  await sameWire(
+    t,
+    () => call.startRecording({ recording_type: 'composite' }),
+    async () => {
+      await t.context.stream.calls.get('default:rec').live.recording.clear()
+      await api.startRecording('rec')
+    },
+    { method: 'POST', path: path('rec', '/recordings/composite/start'), body: {} },
+  )
+  await sameWire(
+    t,
+    () => call.stopRecording({ recording_type: 'composite' }),
+    async () => {
+      t.context.stream.calls.get('default:rec').live.recording.add('composite')
+      await api.stopRecording('rec')
+    },
+    { method: 'POST', path: path('rec', '/recordings/composite/stop'), body: {} },
+  )
+  for (const type of ['individual', 'raw']) {
+    await sameWire(
+      t,
+      () => call.startRecording({ recording_type: type, recording_external_storage: 'my-s3' }),
+      async () => {
+        t.context.stream.calls.get('default:rec').live.recording.clear()
+        await api.startRecording('rec', { recordingType: type, externalStorage: 'my-s3' })
+      },
+      { method: 'POST', path: path('rec', `/recordings/${type}/start`), body: { recording_external_storage: 'my-s3' } },
+    )
+  }
+})
+
+test.serial('transcription and closed captions: node-sdk’s wire for start and stop, with every option', async (t) => {
+  await client(t).createStreamCall('tx', 'host', DATA)
+  const call = sdk(t).video.call('default', 'tx')
+  const api = client(t)
+  const live = () => t.context.stream.calls.get('default:tx').live
+  const reset = (transcribing, captioning) => Object.assign(live(), { transcribing, captioning })
+  await sameWire(
+    t,
+    () => call.startTranscription({ language: 'de', enable_closed_captions: true, transcription_external_storage: 'bucket' }),
+    async () => {
+      reset(false, false)
+      await api.startTranscription('tx', { language: 'de', enableClosedCaptions: true, externalStorage: 'bucket' })
+    },
+    {
+      method: 'POST',
+      path: path('tx', '/start_transcription'),
+      body: { language: 'de', enable_closed_captions: true, transcription_external_storage: 'bucket' },
+    },
+  )
+  await sameWire(
+    t,
+    () => call.stopTranscription({ stop_closed_captions: true }),
+    async () => {
+      reset(true, true)
+      await api.stopTranscription('tx', { stopClosedCaptions: true })
+    },
+    { method: 'POST', path: path('tx', '/stop_transcription'), body: { stop_closed_captions: true } },
+  )
+  reset(false, false)
+  await sameWire(
+    t,
+    () => call.startClosedCaptions({ language: 'fr', enable_transcription: false, external_storage: 'bucket' }),
+    async () => {
+      reset(false, false)
+      await api.startClosedCaptions('tx', { language: 'fr', enableTranscription: false, externalStorage: 'bucket' })
+    },
+    { method: 'POST', path: path('tx', '/start_closed_captions'), body: { language: 'fr', enable_transcription: false, external_storage: 'bucket' } },
+  )
+  await sameWire(
+    t,
+    () => call.stopClosedCaptions({ stop_transcription: false }),
+    async () => {
+      reset(false, true)
+      await api.stopClosedCaptions('tx', { stopTranscription: false })
+    },
+    { method: 'POST', path: path('tx', '/stop_closed_captions'), body: { stop_transcription: false } },
+  )
+  // No options at all: an empty body, as node-sdk sends.
+  reset(false, false)
+  await sameWire(
+    t,
+    () => call.startTranscription({}),
+    async () => {
+      reset(false, false)
+      await api.startTranscription('tx')
+    },
+    { method: 'POST', path: path('tx', '/start_transcription'), body: {} },
+  )
+})
+
+test.serial('getCall, listRecordings and listTranscriptions: node-sdk’s GETs, typed answers', async (t) => {
+  const api = client(t)
+  await api.createStreamCall('reads', 'host', { ...DATA, big: 2 ** 63 })
+  const call = sdk(t).video.call('default', 'reads')
+  await sameWire(
+    t,
+    () => call.get(),
+    () => api.getCall('reads'),
+    { method: 'GET', path: path('reads'), body: undefined },
+  )
+  await sameWire(
+    t,
+    () => call.listRecordings(),
+    () => api.listRecordings('reads'),
+    { method: 'GET', path: path('reads', '/recordings'), body: undefined },
+  )
+  await sameWire(
+    t,
+    () => call.listTranscriptions(),
+    () => api.listTranscriptions('reads'),
+    {
+      method: 'GET',
+      path: path('reads', '/transcriptions'),
+      body: undefined,
+    },
+  )
+  const state = await api.getCall('reads')
+  t.like(state, {
+    type: 'default',
+    id: 'reads',
+    cid: 'default:reads',
+    createdById: 'host',
+    recording: false,
+    transcribing: false,
+    captioning: false,
+    endedAt: null,
+    session: null,
+  })
+  t.is(state.custom.big, 2 ** 63)
+  t.false('created' in state)
+  const emulator = t.context.stream
+  await emulator.join('reads', 'host')
+  await api.startRecording('reads')
+  await api.startTranscription('reads', { enableClosedCaptions: true })
+  const live = await api.getCall('reads')
+  t.like(live, { recording: true, transcribing: true, captioning: true })
+  t.like(live.session, { participantCount: 1, endedAt: null })
+  t.regex(live.session.startedAt, /^\d{4}-/)
+  await api.stopRecording('reads')
+  await api.stopTranscription('reads', { stopClosedCaptions: true })
+  await api.endCall('reads')
+  const [recording] = await api.listRecordings('reads')
+  t.like(recording, { recordingType: 'composite', sessionId: live.session.id })
+  t.deepEqual(Object.keys(recording).sort(), ['endTime', 'filename', 'recordingType', 'sessionId', 'startTime', 'url'])
+  const [transcript] = await api.listTranscriptions('reads')
+  t.deepEqual(Object.keys(transcript).sort(), ['endTime', 'filename', 'sessionId', 'startTime', 'url'])
+  t.regex(transcript.startTime, /^\d{4}-\d\d-\d\dT/)
+  t.regex((await api.getCall('reads')).endedAt, /^\d{4}-/)
+})
+
+test.serial('createStreamCall with settings sends settings_override exactly as node-sdk does', async (t) => {
+  const settings = {
+    recording: { mode: 'auto-on', quality: '1080p', audioOnly: false },
+    transcription: { mode: 'auto-on', language: 'en', closedCaptionMode: 'available' },
+  }
+  const wire = {
+    recording: { mode: 'auto-on', quality: '1080p', audio_only: false },
+    transcription: { mode: 'auto-on', language: 'en', closed_caption_mode: 'available' },
+  }
+  const data = { created_by_id: 'host', custom: DATA, settings_override: wire }
+  await sameWire(
+    t,
+    () =>
+      sdk(t)
+        .video.call('default', 'with-settings')
+        .getOrCreate({ data: structuredClone(data) }),
+    async () => {
+      t.context.stream.calls.clear()
+      await client(t).createStreamCall('with-settings', 'host', DATA, { settings })
+    },
+    { method: 'POST', path: path('with-settings'), body: { data } },
+  )
+  // Only what is given is sent.
+  await sameWire(
+    t,
+    () =>
+      sdk(t)
+        .video.call('default', 'partial')
+        .getOrCreate({ data: { created_by_id: 'host', custom: DATA, settings_override: { transcription: { language: 'fr' } } } }),
+    () => client(t).createStreamCall('partial', 'host', DATA, { settings: { transcription: { language: 'fr' } } }),
+    {
+      method: 'POST',
+      path: path('partial'),
+      body: { data: { created_by_id: 'host', custom: DATA, settings_override: { transcription: { language: 'fr' } } } },
+    },
+  )
+})
+
+test.serial('bad input names the parameter and sends nothing', async (t) => {
+  const api = client(t)
+  const cases = [
+    [() => api.startRecording('x', { recordingType: 'mp4' }), /^options\.recordingType must be one of 'composite', 'individual', 'raw'$/],
+    [() => api.stopRecording('x', { recordingType: 5 }), /^options\.recordingType must be one of/],
+    [() => api.startRecording('x', { externalStorage: '' }), /^options\.externalStorage must be a string of 1 to 255 characters$/],
+    [() => api.startRecording('x', { recordingtype: 'raw' }), /^options\.recordingtype is not an option here \(known: recordingType, externalStorage\)$/],
+    [() => api.startTranscription('x', { language: 'klingon' }), /^options\.language must be one of 'auto', 'en'/],
+    [() => api.startTranscription('x', { enableClosedCaptions: 'yes' }), /^options\.enableClosedCaptions must be a boolean$/],
+    [() => api.stopTranscription('x', { stopClosedCaptions: 1 }), /^options\.stopClosedCaptions must be a boolean$/],
+    [() => api.startClosedCaptions('x', { language: 'EN' }), /^options\.language must be one of/],
+    [() => api.stopClosedCaptions('x', { stopTranscription: 'no' }), /^options\.stopTranscription must be a boolean$/],
+    [() => api.startRecording('bad id!'), /^callId must be 1-64 characters/],
+    [() => api.getCall(42), /^callId must be a string, got number$/],
+    [() => api.listRecordings('x'.repeat(65)), /^callId must be 1-64/],
+    [() => api.startRecording('x', 'composite'), /^options must be an object/],
+    [
+      () => api.createStreamCall('x', 'u', DATA, { settings: { recording: { mode: 'on' } } }),
+      /^options\.settings\.recording\.mode must be one of 'available', 'disabled', 'auto-on'$/,
+    ],
+    [() => api.createStreamCall('x', 'u', DATA, { settings: { recording: { quality: '720p' } } }), /^options\.settings\.recording\.mode is required/],
+    [
+      () => api.createStreamCall('x', 'u', DATA, { settings: { recording: { mode: 'auto-on', quality: '4k' } } }),
+      /^options\.settings\.recording\.quality must be one of '360p'/,
+    ],
+    [
+      () => api.createStreamCall('x', 'u', DATA, { settings: { transcription: { closedCaptionMode: true } } }),
+      /^options\.settings\.transcription\.closedCaptionMode must be one of/,
+    ],
+    [() => api.createStreamCall('x', 'u', DATA, { settings: 'auto-on' }), /^options\.settings must be an object$/],
+    [() => api.createStreamCall('x', 'u', DATA, { settings: { video: {} } }), /^options\.settings\.video is not an option here/],
+  ]
+  for (const [run, message] of cases) {
+    const err = await t.throwsAsync(run(), { instanceOf: StreamError })
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT', String(message))
+    t.regex(err.message, message)
+  }
+  t.is(t.context.stream.requests.length, 0, 'nothing was sent')
+})
+
+test.serial('the languages and event types are exactly node-sdk’s', async (t) => {
+  const models = readFileSync(new URL('../node_modules/@stream-io/node-sdk/dist/src/gen/models/index.d.ts', import.meta.url), 'utf8')
+  const theirTypes = [...new Set(models.match(/'call\.[a-z_.]*'/g).map((s) => s.slice(1, -1)))].sort()
+  t.is(theirTypes.length, 53)
+  t.deepEqual([...CALL_EVENT_TYPES].sort(), theirTypes)
+  t.true(Object.isFrozen(CALL_EVENT_TYPES))
+  const union = /export interface StartTranscriptionRequest \{[^}]*language\?: ([^;]+);/.exec(models)[1]
+  const theirLanguages = union.split('|').map((s) => s.trim().slice(1, -1))
+  const err = await t.throwsAsync(client(t).startTranscription('x', { language: '?' }))
+  const ours = [...err.message.matchAll(/'([^']+)'/g)].map((m) => m[1])
+  t.deepEqual(ours, theirLanguages)
+})
+
+test.serial('the module-level functions and the client share the operations', async (t) => {
+  Object.assign(process.env, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET, STREAM_BASE_URL: t.context.stream.url })
+  await stream.createStreamCall('module', 'host', DATA, { settings: { recording: { mode: 'available' } } })
+  await stream.startRecording('module', { signal: AbortSignal.timeout(5000) })
+  t.true((await stream.getCall('module')).recording)
+  await stream.stopRecording('module')
+  t.is((await stream.listRecordings('module')).length, 1)
+  t.deepEqual(await stream.listTranscriptions('module'), [])
+  const controller = new AbortController()
+  controller.abort()
+  const err = await t.throwsAsync(stream.startTranscription('module', { signal: controller.signal }))
+  t.is(err.code, 'STREAM_ABORTED')
+  for (const name of [
+    'startRecording',
+    'stopRecording',
+    'startTranscription',
+    'stopTranscription',
+    'startClosedCaptions',
+    'stopClosedCaptions',
+    'getCall',
+    'listRecordings',
+    'listTranscriptions',
+  ]) {
+    t.is(typeof stream[name], 'function', name)
+    t.is(typeof client(t)[name], 'function', name)
+  }
+})
