@@ -151,3 +151,168 @@ test('the CLI runs the emulator until SIGINT', async (t) => {
   cli.kill('SIGINT')
   t.is(await exited, 0)
 })
+
+test('a session with participants and auto-on settings: joins, leaves, egress events, files that download', async (t) => {
+  const { emulator, hook, api } = await setup(t)
+  await api.createStreamCall('ai-1', 'host', DATA, {
+    settings: { recording: { mode: 'auto-on' }, transcription: { mode: 'auto-on', closedCaptionMode: 'auto-on' } },
+  })
+  await emulator.join('ai-1', 'host')
+  await emulator.join('ai-1', 'agent-456')
+  t.like(await api.getCall('ai-1'), { recording: true, transcribing: true, captioning: true, session: { participantCount: 2 } })
+  await emulator.leave('ai-1', 'host')
+  await api.endCall('ai-1')
+  await emulator.settled()
+  const types = hook.received.map((r) => r.event.type)
+  t.deepEqual(types.slice(0, 5), [
+    'call.session_started',
+    'call.recording_started',
+    'call.transcription_started',
+    'call.closed_captions_started',
+    'call.session_participant_joined',
+  ])
+  t.deepEqual(types.slice(5), [
+    'call.session_participant_joined',
+    'call.session_participant_left',
+    'call.session_participant_left',
+    'call.recording_stopped',
+    'call.recording_ready',
+    'call.transcription_stopped',
+    'call.transcription_ready',
+    'call.closed_captions_stopped',
+    'call.session_ended',
+  ])
+  const events = hook.received.map((r) => r.event)
+  const joined = events.find((e) => e.type === 'call.session_participant_joined')
+  t.like(joined, { userId: 'host', callId: 'ai-1', update: null })
+  t.truthy(joined.userSessionId)
+  t.like(
+    events.find((e) => e.type === 'call.session_participant_left' && e.userId === 'host'),
+    { durationSeconds: 0 },
+  )
+  const ready = events.find((e) => e.type === 'call.recording_ready')
+  t.like(ready, { recordingType: 'composite', update: { kind: 'recording' } })
+  t.is(ready.egressId, events.find((e) => e.type === 'call.recording_started').egressId, 'one egress from start to file')
+  const transcript = events.find((e) => e.type === 'call.transcription_ready').update.transcriptionUrl
+  const lines = (await (await fetch(transcript)).text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  t.true(lines.length >= 1 && lines.every((l) => l.type === 'speech' && typeof l.text === 'string' && l.speaker_id && l.start_time && l.stop_time))
+  const video = await fetch(ready.update.recordingUrl)
+  t.is(video.headers.get('content-type'), 'video/mp4')
+  t.is(
+    Buffer.from(await video.arrayBuffer())
+      .subarray(4, 8)
+      .toString(),
+    'ftyp',
+  )
+  t.like(await api.getCall('ai-1'), { recording: false, transcribing: false, captioning: false })
+  t.is((await api.listRecordings('ai-1'))[0].url, ready.update.recordingUrl)
+  t.is((await api.listTranscriptions('ai-1'))[0].url, transcript)
+})
+
+test('starting what already runs (or stopping what does not) gets Stream’s error shape', async (t) => {
+  const { api } = await setup(t)
+  await api.createStreamCall('twice', 'host', DATA)
+  await api.startRecording('twice')
+  const again = await t.throwsAsync(api.startRecording('twice'))
+  t.like(again, { code: 'STREAM_API', status: 400, streamCode: 4, attempts: 1 })
+  t.regex(again.message, /StartRecording failed with error: "call default:twice is already being recorded"/)
+  await api.startRecording('twice', { recordingType: 'individual' })
+  const stop = await t.throwsAsync(api.stopTranscription('twice'))
+  t.regex(stop.message, /StopTranscription failed with error: "call default:twice is not being transcribed"/)
+  await api.startClosedCaptions('twice')
+  t.regex((await t.throwsAsync(api.startClosedCaptions('twice'))).message, /already being captioned/)
+  t.regex((await t.throwsAsync(api.getCall('nope'))).message, /Can't find call with id default:nope/)
+})
+
+test('Stream’s delivery policy: same id, attempts from 1, retried on 408/429/5xx and timeouts, not on other 4xx', async (t) => {
+  let answers = []
+  const seen = []
+  const server = http.createServer((req, res) => {
+    req.resume()
+    seen.push({ id: req.headers['x-webhook-id'], attempt: req.headers['x-webhook-attempt'] })
+    const next = answers.shift() ?? 200
+    if (next === 'hang') return // never answers: the per-attempt timeout ends it
+    res.writeHead(next).end()
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => new Promise((r) => server.close(r)))
+  const emulator = await startEmulator({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    webhookUrl: `http://127.0.0.1:${server.address().port}/hook`,
+    webhookRetryDelayMs: 10,
+    webhookTimeoutMs: 300,
+  })
+  t.teardown(() => emulator.close())
+  await createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url }).createStreamCall('policy', 'u', DATA)
+  const deliver = async (...statuses) => {
+    answers = statuses
+    seen.length = 0
+    const [delivery] = await emulator.startSession('policy')
+    return delivery
+  }
+  for (const retried of [408, 429, 500, 503, 'hang']) {
+    const d = await deliver(retried, 200)
+    t.true(d.delivered, String(retried))
+    t.deepEqual(
+      seen.map((s) => s.attempt),
+      ['1', '2'],
+      String(retried),
+    )
+    t.is(new Set(seen.map((s) => s.id)).size, 1, 'X-Webhook-Id stays the same')
+  }
+  t.is((await deliver('hang', 200)).attempts[0].error, 'timeout')
+  for (const final of [400, 401, 404, 413]) {
+    const d = await deliver(final, 200)
+    t.false(d.delivered)
+    t.is(seen.length, 1, `${final} is not retried`)
+  }
+  const lost = await deliver(500, 500, 500, 500)
+  t.false(lost.delivered)
+  t.is(lost.attempts.length, 3, 'three attempts in all')
+})
+
+test('gzip-compressed deliveries carry Content-Encoding and are signed over the JSON', async (t) => {
+  const { emulator, hook, api } = await setup(t, {}, { webhookGzip: true })
+  await api.createStreamCall('gz', 'host', DATA)
+  const [delivery] = await emulator.startSession('gz')
+  t.true(delivery.delivered)
+  const [received] = hook.received
+  t.is(received.headers['content-encoding'], 'gzip')
+  t.is(received.event.type, 'call.session_started')
+  t.is(received.event.callId, 'gz')
+})
+
+test('dropped deliveries are recorded and never sent (lost webhooks)', async (t) => {
+  const { emulator, hook, api } = await setup(t)
+  await api.createStreamCall('drop', 'host', DATA)
+  emulator.dropWebhook = (event) => event.type === 'call.recording_ready'
+  const deliveries = await emulator.runSession('drop')
+  t.deepEqual(
+    deliveries.map((d) => [d.type, d.dropped, d.delivered]),
+    [
+      ['call.session_started', false, true],
+      ['call.session_ended', false, true],
+      ['call.recording_ready', true, false],
+      ['call.transcription_ready', false, true],
+    ],
+  )
+  t.is(hook.received.length, 3)
+})
+
+test('participants over the control endpoint', async (t) => {
+  const { emulator, hook, api } = await setup(t)
+  await api.createStreamCall('ctl', 'host', DATA)
+  const post = (path) => fetch(`${emulator.url}/emulator/calls/default/ctl/participants/${path}`, { method: 'POST' })
+  t.is((await post('guest-1/join')).status, 200)
+  t.is((await post('guest-1/leave')).status, 200)
+  t.is((await post('guest-1/wave')).status, 404)
+  await emulator.settled()
+  t.deepEqual(
+    hook.received.map((r) => r.event.type),
+    ['call.session_started', 'call.session_participant_joined', 'call.session_participant_left'],
+  )
+})

@@ -20,13 +20,23 @@ const stack = await startStack({ ...(serve ? { appPort: 3000, emulatorPort: 4100
 // The package's own calls below go to the same emulator, with the same credentials as the app.
 Object.assign(process.env, { STREAM_API_KEY: stack.apiKey, STREAM_API_SECRET: stack.apiSecret, STREAM_BASE_URL: stack.emulator.url })
 
-const step = (n, text) => console.log(`\n[${n}/7] ${text}`)
+const step = (n, text) => console.log(`\n[${n}/8] ${text}`)
 const show = (label, value) => console.log(`      ${label.padEnd(16)} ${value}`)
 const claims = (token) => JSON.stringify(JSON.parse(Buffer.from(token.split('.')[1], 'base64url')))
 // Signed in through the example's demo sign-in (your auth library in a real app).
 const host = await stack.signIn('host-1')
 const meetingRow = async (id) => (await host(`/api/meetings/${id}`)).json()
 const transitions = []
+const pick = async (promise, keys) => {
+  const value = await promise
+  return Object.fromEntries(keys.map((k) => [k, value[k]]))
+}
+async function waitFor(check) {
+  for (const until = Date.now() + 15_000; !(await check()); ) {
+    if (Date.now() > until) throw new Error('timed out waiting for the meeting to finish')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
 async function status(id) {
   const row = await meetingRow(id)
   if (transitions.at(-1) !== row.status) transitions.push(row.status)
@@ -56,24 +66,43 @@ try {
   const guest = await stack.signIn('guest-1')
   show('guest token', claims((await (await guest(`/api/meetings/${meeting.id}/token`, { method: 'POST' })).json()).token))
 
-  step(3, 'Stream sends call.session_started (the session began 95 s ago)')
-  await stack.emulator.startSession(meeting.callId, { durationSeconds: 95 })
-  await status(meeting.id)
+  step(3, 'host-1, the agent and guest-1 join: the session starts, recording and transcription start by themselves (auto-on)')
+  const emulator = stack.emulator
+  for (const who of ['host-1', 'agent-456', 'guest-1']) await emulator.join(meeting.callId, who)
+  await emulator.settled()
+  const row = await status(meeting.id)
+  show('people', row.participants.map((p) => p.userId).join(', '))
+  show('getCall', JSON.stringify(await pick(stream.getCall(meeting.callId), ['recording', 'transcribing'])))
 
-  step(4, 'endCall(callId) → mark_ended; Stream sends call.session_ended')
-  await stream.endCall(meeting.callId)
-  await stack.emulator.endSession(meeting.callId)
-  await status(meeting.id)
+  step(4, 'the host stops the recording, then restarts it (stopRecording / startRecording from the meeting page)')
+  for (const action of ['stop', 'start']) {
+    const answer = await (await host(`/api/meetings/${meeting.id}/recording`, { method: 'POST', body: JSON.stringify({ action }) })).json()
+    show(action, `recording: ${answer.recording}`)
+  }
 
-  step(5, 'Stream sends call.recording_ready and call.transcription_ready')
-  await stack.emulator.recordingReady(meeting.callId)
-  await stack.emulator.transcriptionReady(meeting.callId)
+  step(5, 'guest-1 and host-1 leave; the app ends the call with the last human; Stream stops both and sends the files')
+  await emulator.leave(meeting.callId, 'guest-1')
+  await emulator.leave(meeting.callId, 'host-1')
+  await waitFor(async () => (await meetingRow(meeting.id)).processingDone)
   const done = await status(meeting.id)
   show('recording', done.recordingUrl)
   show('transcript', done.transcriptionUrl)
+  show('events sent', [...new Set(emulator.deliveries.map((d) => d.type))].join(', '))
 
-  step(6, 'verifyWebhook / the route on a tampered body')
-  const delivered = stack.emulator.deliveries.at(-1)
+  step(6, 'a second meeting whose webhooks are all lost, repaired by POST /api/meetings/:id/backfill (getCall, listRecordings, listTranscriptions)')
+  const other = (await (await host('/api/meetings', { method: 'POST', body: '{}' })).json()).meeting
+  emulator.dropWebhook = (event) => event.call_cid === `default:${other.callId}`
+  await emulator.join(other.callId, 'host-1')
+  await emulator.leave(other.callId, 'host-1')
+  await emulator.closeSession(other.callId)
+  await emulator.settled()
+  emulator.dropWebhook = null
+  show('before', JSON.stringify(await pick(meetingRow(other.id), ['status', 'recordingUrl'])))
+  const repaired = await (await host(`/api/meetings/${other.id}/backfill`, { method: 'POST' })).json()
+  show('after backfill', JSON.stringify({ status: repaired.status, recording: repaired.recordingUrl !== null, transcript: repaired.transcriptionUrl !== null }))
+
+  step(7, 'verifyWebhook / the route on a tampered body')
+  const delivered = stack.emulator.deliveries.findLast((d) => d.delivered && d.type === 'call.transcription_ready')
   const signature = crypto.createHmac('sha256', stack.apiSecret).update(delivered.body).digest('hex')
   show('genuine', await stream.verifyWebhook(delivered.body, signature))
   show('tampered', await stream.verifyWebhook(delivered.body.replace('transcript', 'tampered'), signature))
@@ -84,7 +113,7 @@ try {
   })
   show('route answered', `${rejected.status} (nothing written)`)
 
-  step(7, 'Stream re-delivers a webhook it already sent')
+  step(8, 'Stream re-delivers a webhook it already sent')
   const again = await fetch(`${stack.appUrl}/api/webhook/stream`, {
     method: 'POST',
     body: delivered.body,

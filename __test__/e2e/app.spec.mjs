@@ -249,6 +249,107 @@ test.serial('an upstream failure reaches the browser as a code and a request id,
   t.regex(JSON.parse(text).requestId, /^[0-9a-f-]{36}$/)
 })
 
+/** Polls `check` (an async predicate) every 50 ms for up to 10 s. */
+async function eventually(check) {
+  const until = Date.now() + 10_000
+  for (;;) {
+    const value = await check()
+    if (value || Date.now() > until) return value
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+test.serial('the AI-meeting flow: auto-on recording and transcript, people in and out, the host’s switch, the call ends with the last human', async (t) => {
+  const { stack, host } = t.context
+  const { emulator } = stack
+  const { meeting } = (await createMeeting(host)).body
+  const call = emulator.calls.get(`default:${meeting.callId}`)
+  t.like(call.settings, { recording: { mode: 'auto-on' }, transcription: { mode: 'auto-on' } }, 'created with recording and transcription on')
+  t.is((await json(await host(`/api/meetings/${meeting.id}/guests`, { method: 'POST', body: JSON.stringify({ userId: 'guest-ai' }) }))).status, 201)
+
+  await emulator.join(meeting.callId, 'host-1')
+  await emulator.join(meeting.callId, 'agent-456')
+  await emulator.join(meeting.callId, 'guest-ai')
+  t.like(call.live, { transcribing: true })
+  t.true(call.live.recording.has('composite'), 'auto-on started the recording with the session')
+  let row = await getMeeting(host, meeting.id)
+  t.is(row.status, 'active')
+  t.deepEqual(row.participants.map((p) => p.userId).sort(), ['agent-456', 'guest-ai', 'host-1'])
+
+  // The host stops and restarts the recording, as the page's button does (a form post).
+  const toggle = (action) =>
+    host(`/api/meetings/${meeting.id}/recording`, {
+      method: 'POST',
+      body: `action=${action}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    })
+  t.is((await toggle('stop')).status, 303)
+  t.false(call.live.recording.has('composite'))
+  t.is((await toggle('start')).status, 303)
+  t.true(call.live.recording.has('composite'))
+  t.like(await json(await host(`/api/meetings/${meeting.id}/recording`, { method: 'POST', body: JSON.stringify({ action: 'start' }) })), {
+    status: 502,
+    body: { error: 'STREAM_API', status: 400 },
+  })
+  t.is((await json(await host(`/api/meetings/${meeting.id}/recording`, { method: 'POST', body: '{"action":"pause"}' }))).status, 400)
+  const page = await (await host(`/meetings/${meeting.id}`)).text()
+  t.regex(page, /Stop recording/)
+  t.regex(page, /data-user="guest-ai"/)
+
+  await emulator.leave(meeting.callId, 'guest-ai')
+  t.is(call.endedAt, null, 'a human is still there')
+  await emulator.leave(meeting.callId, 'host-1')
+  t.truthy(await eventually(() => call.endedAt), 'the app ended the call when the last human left')
+  await emulator.settled()
+  row = await eventually(async () => {
+    const r = await getMeeting(host, meeting.id)
+    return r.processingDone ? r : null
+  })
+  t.truthy(row, 'recording and transcript both ready')
+  t.is(row.status, 'processing')
+  t.regex(row.recordingUrl, /\.mp4$/)
+  t.regex(row.transcriptionUrl, /\.jsonl$/)
+  t.true(
+    row.participants.every((p) => p.leftAt !== null),
+    'everyone left, the agent when the session closed',
+  )
+  t.is((await fetch(row.transcriptionUrl)).status, 200)
+  t.regex(await (await host(`/meetings/${meeting.id}`)).text(), /data-processing="done"/)
+})
+
+test.serial('a meeting whose webhooks were all lost is repaired by the backfill route', async (t) => {
+  const { stack, host } = t.context
+  const { emulator } = stack
+  const { meeting } = (await createMeeting(host)).body
+  emulator.dropWebhook = (event) => event.call_cid === `default:${meeting.callId}`
+  try {
+    await emulator.join(meeting.callId, 'host-1')
+    await new Promise((r) => setTimeout(r, 1100))
+    await emulator.leave(meeting.callId, 'host-1')
+    await emulator.closeSession(meeting.callId)
+    await emulator.settled()
+  } finally {
+    emulator.dropWebhook = null
+  }
+  const lost = emulator.deliveries.filter((d) => d.cid === `default:${meeting.callId}`)
+  t.true(lost.length >= 6 && lost.every((d) => d.dropped), `${lost.length} deliveries dropped`)
+  t.like(await getMeeting(host, meeting.id), { status: 'scheduled', recordingUrl: null, transcriptionUrl: null }, 'nothing arrived')
+
+  const repaired = await json(await host(`/api/meetings/${meeting.id}/backfill`, { method: 'POST' }))
+  t.is(repaired.status, 200)
+  const call = emulator.calls.get(`default:${meeting.callId}`)
+  t.like(repaired.body, { status: 'processing', startedAt: call.session.startedAt, endedAt: call.session.endedAt })
+  t.true(repaired.body.durationSeconds >= 1)
+  t.is(repaired.body.recordingUrl, call.recordings.at(-1).url)
+  t.is(repaired.body.transcriptionUrl, call.transcriptions.at(-1).url)
+  t.like(await getMeeting(host, meeting.id), { processingDone: true })
+  // Running it again, or a late webhook, changes nothing.
+  t.deepEqual((await json(await host(`/api/meetings/${meeting.id}/backfill`, { method: 'POST' }))).body, repaired.body)
+  const stranger = await t.context.stack.signIn('mallory')
+  t.is((await stranger(`/api/meetings/${meeting.id}/backfill`, { method: 'POST' })).status, 404)
+})
+
 function permutations(items) {
   if (items.length <= 1) return [items]
   return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))

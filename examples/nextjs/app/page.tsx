@@ -46,7 +46,7 @@ export default async function MeetingsPage() {
             {meetings.map((m) => (
               <tr key={m.id} data-meeting-id={m.id} style={{ borderBottom: '1px solid #eee' }}>
                 <td>
-                  <a href={`/api/meetings/${m.id}`}>{m.callId}</a>
+                  <a href={`/meetings/${m.id}`}>{m.callId}</a>
                 </td>
                 <td>{m.agentName}</td>
                 <td>

@@ -9,7 +9,7 @@
 // (INSERT … ON CONFLICT DO NOTHING: a re-delivery, even one arriving at
 // another instance at the same instant, changes nothing) and locks the
 // meeting row, so concurrent events for one meeting apply one after another.
-import type { WebhookResult } from '@/lib/stream'
+import type { CallRecording, CallTranscription, StreamCallState, WebhookResult } from '@/lib/stream'
 import { db, type Queryable } from '@/lib/db'
 
 export type MeetingStatus = 'scheduled' | 'active' | 'processing'
@@ -70,6 +70,35 @@ export async function addGuest(meetingId: string, userId: string, name: string |
   )
 }
 
+export interface Participant {
+  userId: string
+  joinedAt: string | null
+  leftAt: string | null
+}
+
+/** Everyone who joined the meeting's call, in the order they joined. */
+export async function participantsOf(meetingId: string): Promise<Participant[]> {
+  return (await db()).all<Participant>(
+    `SELECT user_id AS "userId", joined_at AS "joinedAt", left_at AS "leftAt" FROM meeting_participants
+      WHERE meeting_id = ? ORDER BY joined_at, user_session_id`,
+    [meetingId],
+  )
+}
+
+/** People (not the agent) in the call now: joined, and not left. */
+export async function humansPresent(meeting: Meeting): Promise<number> {
+  const row = await (await db()).get<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM meeting_participants
+      WHERE meeting_id = ? AND user_id <> ? AND joined_at IS NOT NULL AND left_at IS NULL`,
+    [meeting.id, meeting.agentId],
+  )
+  return Number(row?.n ?? 0)
+}
+
+export async function meetingOfCall(callId: string): Promise<Meeting | undefined> {
+  return (await db()).get<Meeting>(`SELECT ${COLUMNS} FROM meetings m WHERE m.call_id = ?`, [callId])
+}
+
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown-meeting'
 
 /** RFC 3339 in one fixed form (so text order is time order), or null. */
@@ -83,7 +112,7 @@ function iso(value: string | null | undefined): string | null {
 const merge = (column: string, op: '<' | '>') =>
   `CASE WHEN CAST(? AS TEXT) IS NOT NULL AND (${column} IS NULL OR CAST(? AS TEXT) ${op} ${column}) THEN CAST(? AS TEXT) ELSE ${column} END`
 
-async function update(tx: Queryable, id: string, event: WebhookResult & { update: object }): Promise<void> {
+async function update(tx: Queryable, id: string, event: WebhookResult & { update: object }, counted = true): Promise<void> {
   const at = iso(event.createdAt) ?? ''
   switch (event.type) {
     case 'call.session_started': {
@@ -123,7 +152,7 @@ async function update(tx: Queryable, id: string, event: WebhookResult & { update
     [id],
   )
   const duration = times?.startedAt && times.endedAt ? Math.max(0, Math.round((Date.parse(times.endedAt) - Date.parse(times.startedAt)) / 1000)) : null
-  await tx.run('UPDATE meetings SET duration_seconds = ?, events_applied = events_applied + 1 WHERE id = ?', [duration, id])
+  await tx.run('UPDATE meetings SET duration_seconds = ?, events_applied = events_applied + ? WHERE id = ?', [duration, counted ? 1 : 0, id])
 }
 
 /** Applies a verified event exactly once, whatever the order and whichever instance gets it. */
@@ -137,14 +166,78 @@ export async function applyEvent(event: WebhookResult): Promise<ApplyOutcome> {
       )
       if (fresh === 0) return 'duplicate'
     }
-    if (event.update === null) return 'ignored'
+    const participant = event.type === 'call.session_participant_joined' || event.type === 'call.session_participant_left'
+    if (event.update === null && !participant) return 'ignored'
     const found =
       (event.meetingId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE id = ?', [event.meetingId]) : undefined) ??
       (event.callId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE call_id = ?', [event.callId]) : undefined)
     if (!found) return 'unknown-meeting'
     // Held until commit: events for one meeting apply one after another.
     await tx.get(store.lockSql('meetings'), [found.id])
-    await update(tx, found.id, event)
+    if (event.update !== null) await update(tx, found.id, event)
+    else if (!(await recordParticipant(tx, found.id, event))) return 'ignored'
     return 'applied'
+  })
+}
+
+/** A participant joined or left: each event fills in its own column, so their order does not matter. */
+async function recordParticipant(tx: Queryable, meetingId: string, event: WebhookResult): Promise<boolean> {
+  if (!event.userId || !event.userSessionId) return false
+  const column = event.type === 'call.session_participant_joined' ? 'joined_at' : 'left_at'
+  await tx.run(
+    `INSERT INTO meeting_participants (meeting_id, user_session_id, user_id, ${column}) VALUES (?, ?, ?, ?)
+       ON CONFLICT (meeting_id, user_session_id) DO UPDATE SET ${column} = excluded.${column}`,
+    [meetingId, event.userSessionId, event.userId, iso(event.createdAt) ?? new Date().toISOString()],
+  )
+  return true
+}
+
+/**
+ * Repairs a meeting from what Stream has now (after lost webhooks): the
+ * call's session and end, its newest recording and transcript. Applied with
+ * the same merges as the events, so it never moves a meeting backwards and
+ * agrees with any event that arrives later.
+ */
+export async function backfillMeeting(
+  meetingId: string,
+  call: StreamCallState,
+  recordings: CallRecording[],
+  transcriptions: CallTranscription[],
+): Promise<void> {
+  const store = await db()
+  const newest = <T extends { endTime: string | null }>(files: T[]) =>
+    files.reduce<T | null>((a, b) => (!a || (b.endTime ?? '') > (a.endTime ?? '') ? b : a), null)
+  const base = { createdAt: null, callType: call.type, callId: call.id, sessionId: call.session?.id ?? null, webhookId: null, attempt: null, meetingId }
+  const none = { userId: null, userSessionId: null, durationSeconds: null, egressId: null, recordingType: null, error: null, memberIds: null }
+  const events: WebhookResult[] = []
+  const session = call.session
+  if (session?.startedAt)
+    events.push({ ...base, ...none, type: 'call.session_started', update: { kind: 'active', status: 'active', startedAt: session.startedAt } })
+  const endedAt = session?.endedAt ?? call.endedAt
+  if (endedAt) {
+    events.push({
+      ...base,
+      ...none,
+      type: 'call.session_ended',
+      update: { kind: 'processing', status: 'processing', startedAt: session?.startedAt ?? null, endedAt, durationSeconds: null },
+    })
+  }
+  const recording = newest(recordings)
+  if (recording?.url) {
+    events.push({ ...base, ...none, createdAt: recording.endTime, type: 'call.recording_ready', update: { kind: 'recording', recordingUrl: recording.url } })
+  }
+  const transcript = newest(transcriptions)
+  if (transcript?.url) {
+    events.push({
+      ...base,
+      ...none,
+      createdAt: transcript.endTime,
+      type: 'call.transcription_ready',
+      update: { kind: 'transcription', transcriptionUrl: transcript.url },
+    })
+  }
+  await store.transaction(async (tx) => {
+    await tx.get(store.lockSql('meetings'), [meetingId])
+    for (const event of events) await update(tx, meetingId, event as WebhookResult & { update: object }, false)
   })
 }

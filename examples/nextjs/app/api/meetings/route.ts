@@ -31,7 +31,9 @@ export async function POST(req: Request) {
   try {
     await ensureAgent(signal)
     await ensureUsers([{ id: host }], signal)
-    await createStreamCall(meeting.callId, host, { meetingId: meeting.id, agentId, agentName }, { signal })
+    // Recorded and transcribed from the moment the first person joins.
+    const settings = { recording: { mode: 'auto-on', quality: '720p' }, transcription: { mode: 'auto-on', language: 'en' } } as const
+    await createStreamCall(meeting.callId, host, { meetingId: meeting.id, agentId, agentName }, { settings, signal })
     await addCallParticipant(meeting.callId, agentId, 'participant', { signal })
     const token = await generateStreamToken(host)
     return Response.json({ meeting, token }, { status: 201 })

@@ -1,5 +1,5 @@
-import { handleStreamWebhook, StreamError, type WebhookResult } from '@/lib/stream'
-import { applyEvent } from '@/lib/meetings'
+import { endCall, handleStreamWebhook, StreamError, type WebhookResult } from '@/lib/stream'
+import { applyEvent, humansPresent, meetingOfCall } from '@/lib/meetings'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
@@ -35,7 +35,8 @@ async function readBody(req: Request): Promise<Uint8Array | null> {
  * Stream call events → meeting updates. 401 on a bad signature, 400 on a
  * malformed body, 413 past 1 MiB (nothing written); 200 for everything
  * else, including duplicates (applied once) and event types the app does
- * not act on.
+ * not act on. Participant events keep the meeting's roster; when the last
+ * human leaves, the app ends the call.
  */
 export async function POST(req: Request) {
   const body = await readBody(req)
@@ -54,5 +55,20 @@ export async function POST(req: Request) {
     return Response.json({ error: 'webhook handling failed' }, { status: 500 })
   }
   const outcome = await applyEvent(event)
+  if (event.type === 'call.session_participant_left' && (outcome === 'applied' || outcome === 'duplicate')) {
+    try {
+      await endWhenEmpty(event)
+    } catch {
+      // Not ended yet: answer 5xx so Stream delivers the event again (a duplicate then retries the end).
+      return Response.json({ error: 'could not end the call' }, { status: 502 })
+    }
+  }
   return Response.json({ ok: true, type: event.type, outcome })
+}
+
+/** When the last person (not the agent) has left, the meeting is over: end the call, which stops its recording and transcription. */
+async function endWhenEmpty(event: WebhookResult): Promise<void> {
+  const meeting = event.callId ? await meetingOfCall(event.callId) : undefined
+  if (!meeting || event.userId === meeting.agentId || (await humansPresent(meeting)) > 0) return
+  await endCall(meeting.callId, { signal: AbortSignal.timeout(5000) })
 }
