@@ -246,6 +246,35 @@ for (const size of [1024, 64 * 1024]) {
     },
   })
   ratio('P8', 'handleStreamWebhook / JSON.parse + node:crypto', r['stream-video-native handleStreamWebhook (await)'] / r['JSON.parse + node:crypto verify'], 1)
+
+  // P9: the events of an AI meeting cost no more than the session events: a participant
+  // joining (as Stream sends it) against call.session_started (with its call object).
+  const started = JSON.stringify({ ...event, type: 'call.session_started', call: { ...call, session: { ...call.session, ended_at: undefined } } })
+  const joined = JSON.stringify({
+    type: 'call.session_participant_joined',
+    created_at: '2026-04-08T14:30:00Z',
+    call_cid: 'default:meeting-123',
+    session_id: 's1',
+    participant: {
+      user: { id: 'guest-1', name: 'Guest One', role: 'user', custom: {}, teams: [], created_at: '2026-04-08T14:00:00Z', updated_at: '2026-04-08T14:00:00Z' },
+      user_session_id: '6c0f9a7e-2f4b-4d7a-9a53-0a4c6f1b2d11',
+      role: 'user',
+      joined_at: '2026-04-08T14:30:00Z',
+    },
+    request_info: { sdk: 'stream-node-0.7.64' },
+  })
+  const sign = (b) => crypto.createHmac('sha256', API_SECRET).update(b).digest('hex')
+  const [startedSig, joinedSig] = [sign(started), sign(joined)]
+  const p9 = await cpuGroup(`handleStreamWebhook by event type (P9; ${B} per sample)`, B, {
+    [`call.session_started (${(started.length / 1024).toFixed(1)} KB)`]: async () => {
+      for (let i = 0; i < B; i++) await native.handleStreamWebhook(started, { signature: startedSig })
+    },
+    [`call.session_participant_joined (${(joined.length / 1024).toFixed(1)} KB)`]: async () => {
+      for (let i = 0; i < B; i++) await native.handleStreamWebhook(joined, { signature: joinedSig })
+    },
+  })
+  const [startedOps, joinedOps] = Object.values(p9)
+  ratio('P9', 'handleStreamWebhook on call.session_participant_joined / on call.session_started (throughput)', joinedOps / startedOps, 1)
 }
 
 // ---------------------------------------------------------------- P4, P6: HTTP against the fake
@@ -260,6 +289,7 @@ const serverCpu = () =>
 try {
   const CALLS = quick ? 2000 : 10000
   const data = { meetingId: 'm', agentId: 'a', agentName: 'Bench' }
+  const settings = { recording: { mode: 'auto-on', quality: '720p' }, transcription: { mode: 'auto-on', language: 'en' } }
   const client = native.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, timeoutMs: 30000, maxRetries: 0 })
   // The same client without the connection limit (as before maxConnections existed), to price the limit.
   const unlimited = native.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, timeoutMs: 30000, maxRetries: 0, maxConnections: 10000 })
@@ -267,6 +297,7 @@ try {
   const contenders = {
     'stream-video-native createStreamCall': (id) => client.createStreamCall(id, 'u', data),
     'stream-video-native, no connection limit': (id) => unlimited.createStreamCall(id, 'u', data),
+    'stream-video-native createStreamCall with settings': (id) => client.createStreamCall(id, 'u', data, { settings }),
     '@stream-io/node-sdk call.getOrCreate': (id) => sdkHttp.video.call('default', id).getOrCreate({ data: { created_by_id: 'u', custom: data } }),
   }
   async function load(fn, count, concurrency) {
@@ -328,6 +359,12 @@ try {
   const ours = 'stream-video-native createStreamCall'
   const theirs = '@stream-io/node-sdk call.getOrCreate'
   ratio('P4', 'throughput at concurrency 64, createStreamCall / getOrCreate', results[`${ours}@64`].rps / results[`${theirs}@64`].rps, 1.5)
+  ratio(
+    'P10',
+    'throughput at concurrency 64, createStreamCall with settings / without',
+    results['stream-video-native createStreamCall with settings@64'].rps / results[`${ours}@64`].rps,
+    0.9,
+  )
   ratio(
     'P4',
     'throughput at concurrency 64, default maxConnections (128) / no limit (10000)',
