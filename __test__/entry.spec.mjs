@@ -9,6 +9,7 @@ import * as esm from 'stream-video-native'
 const run = promisify(execFile)
 const require = createRequire(import.meta.url)
 const EXPORTS = [
+  'CALL_EVENT_TYPES',
   'StreamClient',
   'StreamError',
   'addCallParticipant',
@@ -19,7 +20,18 @@ const EXPORTS = [
   'generateCallTokenSync',
   'generateStreamToken',
   'generateStreamTokenSync',
+  'getCall',
+  'getUsers',
   'handleStreamWebhook',
+  'listRecordings',
+  'listTranscriptions',
+  'startClosedCaptions',
+  'startRecording',
+  'startTranscription',
+  'stopClosedCaptions',
+  'stopRecording',
+  'stopTranscription',
+  'updateUsersPartial',
   'upsertUsers',
   'verifyWebhook',
   'verifyWebhookSync',
@@ -47,6 +59,18 @@ test('every operation returns a Promise (or a value for the Sync twins)', (t) =>
     esm.verifyWebhook(),
     esm.generateCallToken(),
     esm.upsertUsers(),
+    esm.getUsers(),
+    esm.updateUsersPartial(),
+    esm.startRecording(),
+    esm.stopRecording(),
+    esm.startTranscription(),
+    esm.stopTranscription(),
+    esm.startClosedCaptions(),
+    esm.stopClosedCaptions(),
+    esm.getCall(),
+    esm.listRecordings(),
+    esm.listTranscriptions(),
+    esm.startRecording('x', Symbol('not options')),
   ]
   for (const p of promises) t.true(p instanceof Promise)
   return Promise.allSettled(promises).then((results) => t.true(results.every((r) => r.status === 'rejected')))

@@ -67,6 +67,13 @@ test('call.session_started → active with the session start', async (t) => {
     webhookId: 'wh-1',
     attempt: 2,
     meetingId: '123',
+    userId: null,
+    userSessionId: null,
+    durationSeconds: null,
+    egressId: null,
+    recordingType: null,
+    error: null,
+    memberIds: null,
     update: { kind: 'active', status: 'active', startedAt: '2026-04-08T14:23:35.2Z' },
   })
 })
