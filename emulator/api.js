@@ -86,7 +86,8 @@ function settingsProblem(override) {
   const { recording, transcription } = override
   if (recording !== undefined && !MODES.includes(recording?.mode)) return `settings_override.recording.mode must be one of ${MODES.join(', ')}`
   for (const key of ['mode', 'closed_caption_mode']) {
-    if (transcription?.[key] !== undefined && !MODES.includes(transcription[key])) return `settings_override.transcription.${key} must be one of ${MODES.join(', ')}`
+    if (transcription?.[key] !== undefined && !MODES.includes(transcription[key]))
+      return `settings_override.transcription.${key} must be one of ${MODES.join(', ')}`
   }
   return null
 }
@@ -271,7 +272,10 @@ class StreamApi extends FaultServer {
     if (recording) return (call, body) => this.#recording(call, recording[1], recording[2], body)
     return (
       {
-        'GET ': (call) => ({ status: 200, body: { call: callResponse(call), members: [...call.members.values()].map(memberResponse), own_capabilities: [], duration: '0.3ms' } }),
+        'GET ': (call) => ({
+          status: 200,
+          body: { call: callResponse(call), members: [...call.members.values()].map(memberResponse), own_capabilities: [], duration: '0.3ms' },
+        }),
         'POST /members': (call, body, now) => this.#updateMembers(call, body, now),
         'POST /mark_ended': (call, _body, now) => this.#markEnded(call, now),
         'POST /start_transcription': (call, body) => this.#egress(call, 'transcription', 'start', body),
@@ -285,7 +289,8 @@ class StreamApi extends FaultServer {
   }
 
   #recording(call, type, action, body) {
-    if (!RECORDING_TYPES.includes(type)) return streamError(400, 4, `${EGRESS.recording[action]} failed with error: "recording_type must be one of ${RECORDING_TYPES.join(', ')}"`)
+    if (!RECORDING_TYPES.includes(type))
+      return streamError(400, 4, `${EGRESS.recording[action]} failed with error: "recording_type must be one of ${RECORDING_TYPES.join(', ')}"`)
     if (action === 'start' && body.recording_external_storage !== undefined && typeof body.recording_external_storage !== 'string') {
       return streamError(400, 4, 'StartRecording failed with error: "recording_external_storage must be a string"')
     }

@@ -65,7 +65,8 @@ async function cappedText(response, max) {
   return Buffer.concat(chunks).subarray(0, max).toString('utf8')
 }
 
-const LIFECYCLE_ROUTE = /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription|participants\/[^/]+\/(?:join|leave))$/
+const LIFECYCLE_ROUTE =
+  /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription|participants\/[^/]+\/(?:join|leave))$/
 /** Stream's webhook retry policy: these answers (and network errors, timeouts) are tried again. */
 const RETRIED_STATUSES = (status) => status === 408 || status === 429 || status >= 500
 
@@ -240,7 +241,12 @@ class Emulator extends StreamApi {
       created_at: now.toISOString(),
       call_cid: call.cid,
       session_id: call.session.id,
-      participant: { user: { id: participant.userId, role: 'user', custom: {} }, user_session_id: participant.userSessionId, role: 'user', joined_at: participant.joinedAt },
+      participant: {
+        user: { id: participant.userId, role: 'user', custom: {} },
+        user_session_id: participant.userSessionId,
+        role: 'user',
+        joined_at: participant.joinedAt,
+      },
     }
     if (eventType === 'call.session_participant_left') event.duration_seconds = Math.round((now - new Date(participant.joinedAt)) / 1000)
     return event
