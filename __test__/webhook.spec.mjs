@@ -186,3 +186,24 @@ test('bad arguments reject with STREAM_INVALID_ARGUMENT naming them', async (t) 
     t.regex(err.message, message)
   }
 })
+
+test('a genuine event is never refused for a field the package does not need', async (t) => {
+  let deep = {}
+  for (let i = 0; i < 125; i++) deep = { a: deep }
+  const odd = [
+    { ...events.started, call: { ...events.started.call, custom: { meetingId: '123', deep } } },
+    { ...events.started, created_at: 1775658215000000000 },
+    { ...events.started, call: { ...events.started.call, custom: [1, 2] } },
+    { ...events.started, call: { ...events.started.call, session: { id: 7, started_at: true } } },
+    { ...events.ended, call: 'not an object', session_id: { nested: [] } },
+    { ...events.recording, call_recording: [], egress_id: 5 },
+  ]
+  for (const body of odd) {
+    const result = await handle(JSON.stringify(body))
+    t.is(result.type, body.type)
+    t.is(result.callId, 'meeting-123')
+  }
+  t.is((await handle(JSON.stringify(odd[0]))).meetingId, '123', 'read past custom data nested 125 levels deep')
+  t.is((await handle(JSON.stringify(odd[1]))).createdAt, '2026-04-08T14:23:35Z', 'a numeric time is nanoseconds, as Stream’s SDK reads it')
+  t.is((await handle(JSON.stringify(odd[2]))).meetingId, null)
+})
