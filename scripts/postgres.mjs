@@ -1,9 +1,14 @@
 // A throwaway PostgreSQL server on loopback for the example's scale test and
 // `npm run demo -- --postgres`: Debian's `postgresql` package (installed with
-// apt-get when missing), a data directory under .tmp/, run as the `postgres`
-// user (the server refuses to run as root), stopped and removed by `stop()`.
+// apt-get when missing), run as the `postgres` user (the server refuses to
+// run as root), stopped and removed by `stop()`. Its data directory is under
+// the OS temp dir, owned by that user, and every command runs from there: a
+// checkout often sits in a directory only its owner may enter (`mktemp -d`,
+// Ubuntu's 0750 homes), where the `postgres` user could neither keep its data
+// nor stand in the working directory.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { root, run } from './ensure.mjs'
 import { freePort } from './ports.mjs'
@@ -36,29 +41,27 @@ function asPostgres(command, args) {
   return isRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]
 }
 
-function runAsPostgres(command, args) {
+function runAsPostgres(command, args, cwd) {
   const [file, argv] = asPostgres(command, args)
-  return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  return execFileSync(file, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 /** Starts PostgreSQL; resolves to { url, port, startMs, stop }. */
 export async function startPostgres({ database = 'meetings' } = {}) {
   const started = Date.now()
   const bin = serverBin()
-  mkdirSync(join(root, '.tmp'), { recursive: true })
-  const dir = mkdtempSync(join(root, '.tmp', 'pg-'))
-  chmodSync(dir, 0o777)
-  // The postgres user must reach the directory through .tmp.
-  chmodSync(join(root, '.tmp'), 0o755)
+  const dir = mkdtempSync(join(tmpdir(), 'stream-video-native-pg-'))
+  chmodSync(dir, 0o700)
   if (isRoot()) execFileSync('chown', ['-R', 'postgres:postgres', dir])
   const data = join(dir, 'data')
-  runAsPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
+  const asServer = (command, args) => runAsPostgres(join(bin, command), args, dir)
+  asServer('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
   const port = await freePort()
   const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`
-  runAsPostgres(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start'])
-  runAsPostgres(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database])
+  asServer('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start'])
+  asServer('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database])
   const stop = async () => {
-    spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), { stdio: 'ignore' })
+    spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), { cwd: dir, stdio: 'ignore' })
     rmSync(dir, { recursive: true, force: true })
   }
   return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, port, startMs: Date.now() - started, stop }
