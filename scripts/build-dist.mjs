@@ -2,7 +2,8 @@
 // this machine's by default, or `--target <triple>` (what the release
 // workflow runs on each runner). Linux glibc builds link against glibc 2.17
 // with zig through cargo-zigbuild, so the package loads on old distributions
-// (a plain build here needs glibc 2.34). Both tools come from PyPI (`ziglang`, and
+// (a plain build here needs glibc 2.34); a binary that needs more fails the
+// build. Builds are `--locked` to Cargo.lock. Both tools come from PyPI (`ziglang`, and
 // `cargo-zigbuild`'s prebuilt wheel) into a virtual environment under .tmp/,
 // never the system pip (Debian and Ubuntu refuse it, PEP 668). Elsewhere it
 // ships the host build.
@@ -39,6 +40,15 @@ export function glibcFloor(file) {
   return versions.at(-1) ?? null
 }
 
+/** Fails when the binary needs a newer glibc than the floor users are promised. */
+export function checkGlibcFloor(file, floor = GLIBC_FLOOR) {
+  const needed = glibcFloor(file)
+  if (needed && needed.localeCompare(floor, 'en', { numeric: true }) > 0) {
+    throw new Error(`${basename(file)} needs glibc ${needed}, above the promised floor of ${floor}: it would not load on older distributions`)
+  }
+  console.log(`${basename(file)}: needs glibc ${needed ?? 'none'} at most (floor ${floor})`)
+}
+
 /** napi's platform directory names for the Rust target triples in package.json. */
 export const PLATFORMS = {
   'x86_64-unknown-linux-gnu': 'linux-x64-gnu',
@@ -62,17 +72,17 @@ function buildTarget(target) {
   const dir = join(root, 'npm', platform)
   const file = join(dir, `stream-video-native.${platform}.node`)
   // Their own target dir: sharing the host build's would make each rebuild the other from scratch.
-  const targetDir = join(root, 'target', 'dist')
+  const targetDir = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'dist')
   const out = join(targetDir, target, 'release')
   if (target.includes('linux')) {
     const env = ensureZigTools()
     if (target.endsWith('musl')) env.RUSTFLAGS = `${env.RUSTFLAGS ?? ''} -C target-feature=-crt-static`.trim()
     const zigTarget = target.endsWith('gnu') ? `${target}.${GLIBC_FLOOR}` : target
-    run('cargo', ['zigbuild', '--release', '--target', zigTarget, '--target-dir', targetDir], root, env)
+    run('cargo', ['zigbuild', '--locked', '--release', '--target', zigTarget, '--target-dir', targetDir], root, env)
     copyFileSync(join(out, 'libstream_video_native.so'), file)
-    if (target.endsWith('gnu')) console.log(`${basename(file)}: needs glibc ${glibcFloor(file)} at most`)
+    if (target.endsWith('gnu')) checkGlibcFloor(file)
   } else {
-    run('cargo', ['build', '--release', '--target', target, '--target-dir', targetDir])
+    run('cargo', ['build', '--locked', '--release', '--target', target, '--target-dir', targetDir])
     copyFileSync(join(out, target.includes('windows') ? 'stream_video_native.dll' : 'libstream_video_native.dylib'), file)
   }
   return { platform, dir, file }

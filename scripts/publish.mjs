@@ -7,10 +7,16 @@
 //
 // Everything is checked before anything is published (versions in sync, the
 // tag matches, license and repository on every package, a binary for every
-// target with --all), so a release is never half out. A version already on
-// the registry is skipped, so a rerun after a network failure finishes the
-// job. npm's own auth for the registry is used; the root package is staged
-// under .tmp/, so the working tree stays as it was.
+// target with --all, Cargo.toml and the CHANGELOG), so a release is never
+// half out. A version already on the registry is skipped only when it is
+// byte for byte what this release would publish (its `dist.integrity` equals
+// `npm pack`'s here), so a rerun after a network failure finishes the job but
+// a name someone else published first stops the release before its root goes
+// out. A prerelease (`1.0.0-rc.1`) goes to the `next` dist-tag, never
+// `latest`. Provenance is asked for only where npm accepts it: in GitHub
+// Actions, for a public repository whose URL is the package's
+// `repository.url`. npm's own auth for the registry is used; the root package
+// is staged under .tmp/, so the working tree stays as it was.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { PLATFORMS } from './build-dist.mjs'
 import { npm, root } from './ensure.mjs'
+import { UNRELEASED } from './version.mjs'
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'))
 
@@ -39,6 +46,15 @@ export function preflight({ manifest, targets }, { all = false, tagVersion } = {
   const problems = []
   const { version } = manifest
   if (tagVersion !== undefined && tagVersion.replace(/^v/, '') !== version) problems.push(`the tag ${tagVersion} is not v${version} (package.json)`)
+  const cargo = /^version = "([^"]*)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1]
+  if (cargo !== version) problems.push(`Cargo.toml is at ${cargo}, not ${version}: X-Stream-Client would name the wrong version (run \`npm version\`)`)
+  if (tagVersion !== undefined) {
+    const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8')
+    const heading = new RegExp(`^## ${version.replace(/\./g, '\\.')}( |$)`, 'm').exec(changelog)
+    if (!heading) problems.push(`CHANGELOG.md has no "## ${version}" section`)
+    else if (UNRELEASED.test(changelog.slice(heading.index).split('\n')[0]))
+      problems.push(`CHANGELOG.md still calls ${version} unreleased (run \`npm version\`)`)
+  }
   const binding = readFileSync(join(root, 'binding.js'), 'utf8')
   if (!binding.includes(`expected ${version} but got`))
     problems.push(`binding.js was generated for another version than ${version}: run \`npx napi version\` and rebuild`)
@@ -71,24 +87,68 @@ export function stageRoot({ manifest, targets }) {
   return stage
 }
 
-function alreadyPublished(name, version, registry) {
-  const view = spawnSync(npm, ['view', `${name}@${version}`, 'version', '--registry', registry], { encoding: 'utf8' })
-  return view.status === 0 && view.stdout.trim() === version
+/** `dist.integrity` of `name@version` on the registry, or null when it is not there. */
+function publishedIntegrity(name, version, registry) {
+  const view = spawnSync(npm, ['view', `${name}@${version}`, 'dist.integrity', '--registry', registry], { encoding: 'utf8' })
+  return view.status === 0 && view.stdout.trim() ? view.stdout.trim() : null
 }
 
-export function publish({ registry, all = false, provenance = false, tagVersion, tag = 'latest' }) {
+/** The integrity of the tarball `npm publish dir` would upload. */
+function localIntegrity(dir) {
+  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts', dir], { encoding: 'utf8', cwd: root }))
+  return packed.integrity
+}
+
+/** `latest` for a release, `next` for a prerelease (`1.0.0-rc.1`), unless a tag is given. */
+export function distTag(version, tag) {
+  return tag ?? (version.includes('-') ? 'next' : 'latest')
+}
+
+/**
+ * Whether to publish with `--provenance`. npm refuses it (E422) outside CI,
+ * for a private repository, and when `repository.url` is not the repository
+ * that runs the workflow, so it is used only where it can work; a mismatch in
+ * Actions is a problem to fix before anything is published.
+ */
+export function provenance(manifest, requested, env = process.env) {
+  if (!requested) return { use: false }
+  if (env.GITHUB_ACTIONS !== 'true') return { use: false, note: 'not in GitHub Actions: publishing without provenance' }
+  const here = `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`.toLowerCase()
+  const declared = String(manifest.repository?.url ?? '')
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .toLowerCase()
+  if (declared !== here)
+    return { use: false, problem: `package.json repository.url is ${manifest.repository?.url}, but this workflow runs in ${here}: npm refuses provenance` }
+  if (env.REPOSITORY_VISIBILITY !== 'public')
+    return { use: false, note: `the repository is ${env.REPOSITORY_VISIBILITY ?? 'not known to be public'}: publishing without provenance` }
+  return { use: true }
+}
+
+export function publish({ registry, all = false, provenance: wantProvenance = false, tagVersion, tag }) {
   const plan = releasePlan()
+  const { version } = plan.manifest
   const problems = preflight(plan, { all, tagVersion })
+  const signed = provenance(plan.manifest, wantProvenance)
+  if (signed.problem) problems.push(signed.problem)
+  if (signed.note) console.log(signed.note)
   if (problems.length) throw new Error(`not publishing anything:\n- ${problems.join('\n- ')}`)
-  const flags = ['--registry', registry, '--access', 'public', '--tag', tag, ...(provenance ? ['--provenance'] : [])]
-  const published = []
+  const flags = ['--registry', registry, '--access', 'public', '--tag', distTag(version, tag), ...(signed.use ? ['--provenance'] : [])]
   const stage = stageRoot(plan)
   // The root last: once it is out, npm resolves its optionalDependencies.
-  for (const [name, dir] of [...plan.targets.filter((t) => t.built).map((t) => [t.pkg.name, t.dir]), [plan.manifest.name, stage]]) {
-    if (alreadyPublished(name, plan.manifest.version, registry)) {
-      console.log(`${name}@${plan.manifest.version} is already on ${registry}: skipped`)
-      continue
-    }
+  const packages = [...plan.targets.filter((t) => t.built).map((t) => [t.pkg.name, t.dir]), [plan.manifest.name, stage]]
+  // What is on the registry already must be exactly what we would publish; anything else is someone else's.
+  const todo = []
+  const foreign = []
+  for (const [name, dir] of packages) {
+    const theirs = publishedIntegrity(name, version, registry)
+    if (theirs === null) todo.push([name, dir])
+    else if (theirs === localIntegrity(dir)) console.log(`${name}@${version} is already on ${registry}, byte for byte: skipped`)
+    else foreign.push(`${name}@${version} is already on ${registry} with other contents (${theirs}): not ours, so the release stops`)
+  }
+  if (foreign.length) throw new Error(`not publishing anything:\n- ${foreign.join('\n- ')}`)
+  const published = []
+  for (const [name, dir] of todo) {
     console.log(`> npm publish ${dir} ${flags.join(' ')}`)
     execFileSync(npm, ['publish', dir, ...flags], { stdio: 'inherit' })
     published.push(name)
@@ -105,7 +165,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       all: { type: 'boolean', default: false },
       provenance: { type: 'boolean', default: false },
       'tag-version': { type: 'string' },
-      tag: { type: 'string', default: 'latest' },
+      tag: { type: 'string' },
     },
   })
   try {

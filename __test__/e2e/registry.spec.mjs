@@ -189,3 +189,25 @@ test.serial('--omit=optional gives STREAM_NATIVE_BINDING naming the platform pac
   t.true(message.includes(`stream-video-native-${PLATFORM}`), message)
   t.regex(message, /optional dependencies/)
 })
+
+test.serial('the README’s .npmrc installs the platform package it names, by name', (t) => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('linux x64 only')
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const npmrc = /```ini\n(# \.npmrc[^\n]*\n[\s\S]*?)```/.exec(readme)?.[1]
+  t.truthy(npmrc, 'the README shows an .npmrc')
+  const settings = Object.fromEntries(
+    npmrc
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split('=')),
+  )
+  t.deepEqual(Object.keys(settings).sort(), ['cpu', 'libc', 'os'])
+  const dir = freshProject()
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, '.npmrc'), npmrc)
+  const install = npmIn(dir, ['install', 'stream-video-native'])
+  t.is(install.status, 0, install.stderr)
+  const platform = `${settings.os}-${settings.cpu}-${settings.libc === 'glibc' ? 'gnu' : 'musl'}`
+  t.true(existsSync(join(dir, 'node_modules', `stream-video-native-${platform}`, 'package.json')), `stream-video-native-${platform} is installed`)
+  t.false(existsSync(join(dir, 'node_modules', 'stream-video-native-linux-arm64-gnu')))
+})

@@ -1,0 +1,38 @@
+// The release decisions that cannot run here for real (GitHub Actions, npm's
+// provenance rules, the dist-tag of a prerelease), checked as functions; the
+// releases themselves are rehearsed in __test__/e2e/releases.spec.mjs.
+import test from 'ava'
+import { distTag, provenance } from '../scripts/publish.mjs'
+import { changelogEntry, UNRELEASED } from '../scripts/version.mjs'
+
+const manifest = { repository: { type: 'git', url: 'git+https://github.com/stream-video-native/stream-video-native.git' } }
+const actions = { GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'stream-video-native/stream-video-native' }
+
+test('a prerelease goes to next, a release to latest, an explicit tag wins', (t) => {
+  t.is(distTag('0.2.0'), 'latest')
+  t.is(distTag('1.0.0-rc.1'), 'next')
+  t.is(distTag('1.0.0-beta'), 'next')
+  t.is(distTag('1.0.0-rc.1', 'canary'), 'canary')
+})
+
+test('provenance only where npm accepts it', (t) => {
+  t.deepEqual(provenance(manifest, false, actions), { use: false })
+  t.regex(provenance(manifest, true, {}).note, /not in GitHub Actions/)
+  t.deepEqual(provenance(manifest, true, { ...actions, REPOSITORY_VISIBILITY: 'public' }), { use: true })
+  t.regex(provenance(manifest, true, { ...actions, REPOSITORY_VISIBILITY: 'private' }).note, /private: publishing without provenance/)
+  const fork = provenance(manifest, true, { ...actions, GITHUB_REPOSITORY: 'someone/fork', REPOSITORY_VISIBILITY: 'public' })
+  t.false(fork.use)
+  t.regex(
+    fork.problem,
+    /repository\.url is git\+https:\/\/github\.com\/stream-video-native\/stream-video-native\.git, but this workflow runs in https:\/\/github\.com\/someone\/fork/,
+  )
+})
+
+test('the CHANGELOG: the unreleased heading and a version’s entry', (t) => {
+  for (const heading of ['## Unreleased', '## unreleased', '## 0.1.0 (unreleased)']) t.true(UNRELEASED.test(`# Changelog\n\n${heading}\n`), heading)
+  t.false(UNRELEASED.test('# Changelog\n\n## 0.1.0 (2026-12-01)\n'))
+  const changelog = '# Changelog\n\n## 0.2.0 (2026-12-24)\n\n- Two.\n\n## 0.1.0 (2026-12-01)\n\n- One.\n'
+  t.is(changelogEntry('0.2.0', changelog), '- Two.')
+  t.is(changelogEntry('0.1.0', changelog), '- One.')
+  t.throws(() => changelogEntry('0.3.0', changelog), { message: /no "## 0\.3\.0" section/ })
+})
