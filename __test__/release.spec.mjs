@@ -1,7 +1,9 @@
 // The release decisions that cannot run here for real (GitHub Actions, npm's
 // provenance rules, the dist-tag of a prerelease), checked as functions; the
 // releases themselves are rehearsed in __test__/e2e/releases.spec.mjs.
+import { existsSync } from 'node:fs'
 import test from 'ava'
+import { checkGlibcFloor } from '../scripts/build-dist.mjs'
 import { distTag, provenance } from '../scripts/publish.mjs'
 import { changelogEntry, UNRELEASED } from '../scripts/version.mjs'
 
@@ -35,4 +37,11 @@ test('the CHANGELOG: the unreleased heading and a version’s entry', (t) => {
   t.is(changelogEntry('0.2.0', changelog), '- Two.')
   t.is(changelogEntry('0.1.0', changelog), '- One.')
   t.throws(() => changelogEntry('0.3.0', changelog), { message: /no "## 0\.3\.0" section/ })
+})
+
+test('a Linux binary that needs a newer glibc than the floor fails the build', (t) => {
+  const lib = '/usr/lib/x86_64-linux-gnu/libstdc++.so.6'
+  if (process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(lib)) return t.pass('needs a glibc system library to look at')
+  t.throws(() => checkGlibcFloor(lib, '2.17'), { message: /needs glibc 2\.\d+, above the promised floor of 2\.17/ })
+  t.notThrows(() => checkGlibcFloor(lib, '9.99'))
 })
