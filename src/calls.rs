@@ -238,39 +238,26 @@ struct TranscriptionsResponse {
   transcriptions: List<Object<RawFile>>,
 }
 
-fn files(list: List<Object<RawFile>>) -> impl Iterator<Item = RawFile> {
-  list.0.unwrap_or_default().into_iter().filter_map(|o| o.0)
+fn files(list: List<Object<RawFile>>) -> impl Iterator<Item = CallRecording> {
+  list.0.unwrap_or_default().into_iter().filter_map(|o| o.0).map(|f| CallRecording {
+    url: f.url.0.unwrap_or_default(),
+    filename: f.filename.0.unwrap_or_default(),
+    session_id: f.session_id.0.unwrap_or_default(),
+    recording_type: f.recording_type.0.unwrap_or_default(),
+    start_time: f.start_time.0,
+    end_time: f.end_time.0,
+  })
 }
 
 pub fn parse_recordings(body: &[u8]) -> serde_json::Result<Vec<CallRecording>> {
-  let parsed: RecordingsResponse = serde_json::from_slice(body)?;
-  Ok(
-    files(parsed.recordings)
-      .map(|f| CallRecording {
-        url: f.url.0.unwrap_or_default(),
-        filename: f.filename.0.unwrap_or_default(),
-        session_id: f.session_id.0.unwrap_or_default(),
-        recording_type: f.recording_type.0.unwrap_or_default(),
-        start_time: f.start_time.0,
-        end_time: f.end_time.0,
-      })
-      .collect(),
-  )
+  Ok(files(serde_json::from_slice::<RecordingsResponse>(body)?.recordings).collect())
 }
 
+/// Transcripts are listed like recordings, without a recording type.
 pub fn parse_transcriptions(body: &[u8]) -> serde_json::Result<Vec<CallTranscription>> {
-  let parsed: TranscriptionsResponse = serde_json::from_slice(body)?;
-  Ok(
-    files(parsed.transcriptions)
-      .map(|f| CallTranscription {
-        url: f.url.0.unwrap_or_default(),
-        filename: f.filename.0.unwrap_or_default(),
-        session_id: f.session_id.0.unwrap_or_default(),
-        start_time: f.start_time.0,
-        end_time: f.end_time.0,
-      })
-      .collect(),
-  )
+  let transcript =
+    |f: CallRecording| CallTranscription { url: f.url, filename: f.filename, session_id: f.session_id, start_time: f.start_time, end_time: f.end_time };
+  Ok(files(serde_json::from_slice::<TranscriptionsResponse>(body)?.transcriptions).map(transcript).collect())
 }
 
 /// The call's current session, when there is one.

@@ -112,7 +112,9 @@ test.serial('two releases in a row, then a squatted name stops the third', async
   t.false(readFileSync(join(clone, 'binding.js'), 'utf8').includes("'0.1.0'"))
   sh(t, clone, process.execPath, ['scripts/build-dist.mjs'])
   t.is(sh(t, clone, 'git', ['status', '--porcelain']).stdout, '', 'napi build regenerated binding.js exactly as npm version wrote it')
-  t.regex(publish('0.2.0').stdout, /published 2 packages/)
+  const second = publish('0.2.0').stdout
+  t.regex(second, /published 2 packages/)
+  t.log(`the second rehearsal:\n${second.trim()}`)
 
   const fresh = tempDir('svn-app2-')
   writeFileSync(join(fresh, 'package.json'), JSON.stringify({ name: 'fresh', private: true }))

@@ -10,3 +10,14 @@ export async function meetingOfRequest(req: Request, ctx: { params: Promise<{ id
   const meeting = await meetingFor(session.userId, (await ctx.params).id)
   return meeting ? { session, meeting } : Response.json({ error: 'not found' }, { status: 404 })
 }
+
+/** The same gate for what only the meeting's host may do; an invited guest gets 403 saying so. */
+export async function hostMeetingOfRequest(
+  req: Request,
+  ctx: { params: Promise<{ id: string }> },
+  what: string,
+): Promise<{ session: Session; meeting: Meeting } | Response> {
+  const found = await meetingOfRequest(req, ctx)
+  if (found instanceof Response || found.meeting.hostUserId === found.session.userId) return found
+  return Response.json({ error: `only the host ${what}` }, { status: 403 })
+}

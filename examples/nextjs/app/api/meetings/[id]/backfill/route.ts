@@ -1,5 +1,5 @@
 import { getCall, listRecordings, listTranscriptions } from '@/lib/stream'
-import { meetingOfRequest } from '@/lib/access'
+import { hostMeetingOfRequest } from '@/lib/access'
 import { backfillMeeting, meetingFor } from '@/lib/meetings'
 import { failure } from '@/lib/respond'
 
@@ -12,10 +12,9 @@ export const dynamic = 'force-dynamic'
  * Safe to run at any time and any number of times.
  */
 export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const found = await meetingOfRequest(req, ctx)
+  const found = await hostMeetingOfRequest(req, ctx, 'repairs a meeting')
   if (found instanceof Response) return found
   const { session, meeting } = found
-  if (meeting.hostUserId !== session.userId) return Response.json({ error: 'only the host repairs a meeting' }, { status: 403 })
   const signal = req.signal
   try {
     const [call, recordings, transcriptions] = await Promise.all([

@@ -1,5 +1,5 @@
 import { addCallParticipant } from '@/lib/stream'
-import { meetingOfRequest } from '@/lib/access'
+import { hostMeetingOfRequest } from '@/lib/access'
 import { addGuest } from '@/lib/meetings'
 import { failure } from '@/lib/respond'
 import { ensureUsers } from '@/lib/users'
@@ -13,10 +13,9 @@ export const dynamic = 'force-dynamic'
  * touched. `name` is also the host's label for the guest in this app.
  */
 export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const found = await meetingOfRequest(req, ctx)
+  const found = await hostMeetingOfRequest(req, ctx, 'invites guests')
   if (found instanceof Response) return found
-  const { session, meeting } = found
-  if (meeting.hostUserId !== session.userId) return Response.json({ error: 'only the host invites guests' }, { status: 403 })
+  const { meeting } = found
   const input: unknown = await req.json().catch(() => undefined)
   const { userId, name } = (typeof input === 'object' && input !== null ? input : {}) as { userId?: unknown; name?: unknown }
   if (typeof userId !== 'string' || (name !== undefined && typeof name !== 'string')) {

@@ -1,5 +1,5 @@
 import { getCall, startRecording, stopRecording } from '@/lib/stream'
-import { meetingOfRequest } from '@/lib/access'
+import { hostMeetingOfRequest } from '@/lib/access'
 import { failure } from '@/lib/respond'
 
 export const runtime = 'nodejs'
@@ -10,10 +10,9 @@ export const dynamic = 'force-dynamic'
  * as JSON, or the meeting page's form (answered with a redirect back to it).
  */
 export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const found = await meetingOfRequest(req, ctx)
+  const found = await hostMeetingOfRequest(req, ctx, 'controls the recording')
   if (found instanceof Response) return found
-  const { session, meeting } = found
-  if (meeting.hostUserId !== session.userId) return Response.json({ error: 'only the host controls the recording' }, { status: 403 })
+  const { meeting } = found
   const form = (req.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded')
   const action = form ? (await req.formData()).get('action') : ((await req.json().catch(() => ({}))) as { action?: unknown }).action
   if (action !== 'start' && action !== 'stop') return Response.json({ error: 'action must be "start" or "stop"' }, { status: 400 })
