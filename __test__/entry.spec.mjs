@@ -2,6 +2,7 @@
 // process that exits on its own once its last call settles.
 import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import test from 'ava'
 import * as esm from 'stream-video-native'
@@ -105,4 +106,16 @@ test('a process exits promptly after a timed-out call to a server that never ans
   const lingered = Number(exitLine.split(' ')[1])
   t.true(lingered < 1000, `process lingered ${lingered} ms after the last call settled`)
   t.true(Date.now() - started < 5000)
+})
+
+test('an Edge runtime gets a module that says the package needs Node.js, with the same names', async (t) => {
+  const pkg = require('../package.json')
+  t.is(pkg.exports['.']['edge-light'], './edge.mjs')
+  t.is(pkg.exports['.'].workerd, './edge.mjs')
+  const source = readFileSync(new URL('../edge.mjs', import.meta.url), 'utf8')
+  const names = /export const \{([^}]*)\}/.exec(source)[1].match(/[A-Za-z_]+/g)
+  t.deepEqual(names.sort(), EXPORTS)
+  const err = await t.throwsAsync(import(`../edge.mjs?${Date.now()}`))
+  t.is(err.code, 'STREAM_EDGE_RUNTIME')
+  t.regex(err.message, /needs the Node\.js runtime.*export const runtime = 'nodejs'.*serverExternalPackages/)
 })

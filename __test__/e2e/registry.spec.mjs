@@ -3,7 +3,7 @@
 // fresh project with no Rust toolchain on PATH runs `npm install
 // stream-video-native` by name and npm resolves the platform package itself.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import test from 'ava'
@@ -211,3 +211,112 @@ test.serial('the README’s .npmrc installs the platform package it names, by na
   t.true(existsSync(join(dir, 'node_modules', `stream-video-native-${platform}`, 'package.json')), `stream-video-native-${platform} is installed`)
   t.false(existsSync(join(dir, 'node_modules', 'stream-video-native-linux-arm64-gnu')))
 })
+
+// ---------------------------------------------------------------- other package managers
+
+const PM_TOOLS = join(root, '.tmp', 'package-managers')
+/** pnpm, Yarn 4 and Bun, from npm into .tmp/ on first use (each is an npm package; nothing downloads its own). */
+function packageManagers() {
+  const bin = join(PM_TOOLS, 'node_modules', '.bin')
+  if (!existsSync(join(bin, 'yarn'))) {
+    mkdirSync(PM_TOOLS, { recursive: true })
+    writeFileSync(join(PM_TOOLS, 'package.json'), '{"name":"package-managers","private":true}')
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', 'pnpm@12', '@yarnpkg/cli-dist@4', 'bun@1.4'], { cwd: PM_TOOLS, stdio: 'inherit' })
+  }
+  return { pnpm: join(bin, 'pnpm'), yarn: join(bin, 'yarn'), bun: join(bin, 'bun') }
+}
+
+/**
+ * Stand-ins for the seven platform packages this machine cannot build, at the
+ * release's version, as a real release has them: Yarn resolves every
+ * optional dependency before it skips the other platforms.
+ */
+function publishStandIns(t) {
+  for (const platform of readdirSync(join(root, 'npm')).filter((p) => p !== PLATFORM)) {
+    const manifest = JSON.parse(readFileSync(join(root, 'npm', platform, 'package.json'), 'utf8'))
+    if (npmIn(root, ['view', `${manifest.name}@${version}`, 'version']).stdout.trim() === version) continue
+    const dir = mkdtempSync(join(tmpdir(), 'svn-stand-in-'))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, files: undefined }))
+    writeFileSync(join(dir, manifest.main), 'a stand-in: not a binary')
+    const published = npmIn(dir, ['publish'])
+    rmSync(dir, { recursive: true, force: true })
+    t.is(published.status, 0, published.stderr)
+  }
+}
+
+/**
+ * Each package manager, as the README configures it: its own config file in
+ * the project (the registry line is this test's), the command users run, and
+ * where the platform package lands.
+ */
+const MANAGERS = {
+  pnpm: {
+    files: (url) => ({ '.npmrc': `registry=${url}\n` }),
+    add: (tools) => [tools.pnpm, 'add', 'stream-video-native'],
+    platformPackage: (dir) => readdirSync(join(dir, 'node_modules', '.pnpm')).filter((d) => d.startsWith('stream-video-native-')),
+  },
+  'yarn (node-modules)': {
+    files: (url) => ({ '.yarnrc.yml': yarnrc(url, 'node-modules'), 'yarn.lock': '' }),
+    add: (tools) => [tools.yarn, 'add', 'stream-video-native'],
+    platformPackage: (dir) => readdirSync(join(dir, 'node_modules')).filter((d) => d.startsWith('stream-video-native-')),
+  },
+  'yarn (Plug’n’Play)': {
+    files: (url) => ({ '.yarnrc.yml': yarnrc(url, 'pnp'), 'yarn.lock': '' }),
+    add: (tools) => [tools.yarn, 'add', 'stream-video-native'],
+    platformPackage: (dir) =>
+      readdirSync(join(dir, '.yarn', 'cache')).filter((f) => f.startsWith('stream-video-native-') && !f.startsWith('stream-video-native-npm-')),
+    node: (dir) => ['-r', join(dir, '.pnp.cjs')],
+  },
+  'bun install': {
+    files: (url) => ({ 'bunfig.toml': `[install]\nregistry = "${url}"\n` }),
+    add: (tools) => [tools.bun, 'add', 'stream-video-native'],
+    platformPackage: (dir) => readdirSync(join(dir, 'node_modules')).filter((d) => d.startsWith('stream-video-native-')),
+  },
+}
+
+/** Caches and stores inside the project: cold installs, nothing from an earlier run or another registry (not counted in the size). */
+const CACHES = (dir) => ({
+  YARN_GLOBAL_FOLDER: join(dir, '.yarn-global'),
+  YARN_ENABLE_GLOBAL_CACHE: 'false',
+  BUN_INSTALL_CACHE_DIR: join(dir, '.bun-cache'),
+  npm_config_store_dir: join(dir, '.pnpm-store'),
+})
+
+/** A Yarn 4 project on the test registry: the README's `nodeLinker` line, and no age gate for this brand-new release. */
+const yarnrc = (url, linker) =>
+  [`nodeLinker: ${linker}`, `npmRegistryServer: "${url}"`, 'unsafeHttpWhitelist: ["127.0.0.1"]', 'npmMinimalAgeGate: 0', 'enableTelemetry: false', ''].join(
+    '\n',
+  )
+
+for (const [name, manager] of Object.entries(MANAGERS)) {
+  test.serial(`${name} installs by name from the registry, picks ${PLATFORM}, runs no scripts, and the package loads`, (t) => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('linux x64 only')
+    const tools = packageManagers()
+    publishStandIns(t)
+    const dir = freshProject()
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    for (const [file, text] of Object.entries(manager.files(registry.url))) writeFileSync(join(dir, file), text)
+    const [command, ...args] = manager.add(tools)
+    const started = Date.now()
+    const install = spawnSync(command, args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...env, ...CACHES(dir) },
+    })
+    const ms = Date.now() - started
+    t.is(install.status, 0, install.stdout + install.stderr)
+    const platforms = manager.platformPackage(dir).join(' ')
+    t.regex(platforms, new RegExp(`stream-video-native-${PLATFORM}`))
+    t.notRegex(platforms, /darwin|win32|arm64|musl/, `only ${PLATFORM}: ${platforms}`)
+    t.notRegex(install.stdout + install.stderr, /postinstall|node-gyp/, 'no install script ran')
+    const loaded = spawnSync(
+      process.execPath,
+      [...(manager.node?.(dir) ?? []), '-e', "const s = require('stream-video-native'); console.log(s.generateStreamTokenSync('u').split('.').length)"],
+      { cwd: dir, encoding: 'utf8', env: { ...env, STREAM_API_KEY: 'k', STREAM_API_SECRET: 's' } },
+    )
+    t.is(loaded.stdout.trim(), '3', loaded.stderr)
+    const caches = Object.values(CACHES(dir)).filter((c) => c.startsWith(dir) && existsSync(c))
+    const kib = duKiB(dir) - caches.reduce((sum, c) => sum + duKiB(c), 0)
+    t.log(`${name}: installed in ${(ms / 1000).toFixed(1)} s, ${kib} KiB in the project`)
+  })
+}
