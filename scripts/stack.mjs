@@ -36,12 +36,21 @@ async function stopProcess(child) {
   await exited
 }
 
+/** `next start` of the example's build, on `port`. */
+const nextStart = (port) => ({
+  command: join(appDir, 'node_modules', '.bin', 'next'),
+  args: ['start', '-p', String(port), '-H', '127.0.0.1'],
+  cwd: appDir,
+  env: {},
+})
+
 /**
  * Starts the emulator and `instances` app processes. `appPort` (first
  * instance) and `emulatorPort` default to free ports. Webhooks go to the
- * first instance.
+ * first instance. `server(port)` says how to start one instance (default:
+ * `next start` of the example's build; a standalone `node server.js`, say).
  */
-export async function startStack({ appPort, emulatorPort, autoSession = false, quiet = true, databaseUrl, instances = 1 } = {}) {
+export async function startStack({ appPort, emulatorPort, autoSession = false, quiet = true, databaseUrl, instances = 1, server = nextStart } = {}) {
   if (instances > 1 && !databaseUrl) throw new Error('several instances need a shared database (databaseUrl)')
   const ports = [appPort ?? (await freePort())]
   while (ports.length < instances) ports.push(await freePort())
@@ -74,13 +83,10 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
     NEXT_TELEMETRY_DISABLED: '1',
     NODE_ENV: 'production',
   }
-  const apps = ports.map((port) =>
-    spawn(join(appDir, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: appDir,
-      env,
-      stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
-    }),
-  )
+  const apps = ports.map((port) => {
+    const { command, args, cwd, env: own } = server(port)
+    return spawn(command, args, { cwd, env: { ...env, ...own }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] })
+  })
   const stop = async () => {
     await Promise.all(apps.map(stopProcess))
     await emulator.close()
