@@ -316,3 +316,15 @@ test('participants over the control endpoint', async (t) => {
     ['call.session_started', 'call.session_participant_joined', 'call.session_participant_left'],
   )
 })
+
+test('a recording stopped and restarted leaves two files', async (t) => {
+  const { api } = await setup(t)
+  await api.createStreamCall('twice-rec', 'host', DATA)
+  for (let i = 0; i < 2; i++) {
+    await api.startRecording('twice-rec')
+    await api.stopRecording('twice-rec')
+  }
+  const files = await api.listRecordings('twice-rec')
+  t.is(files.length, 2)
+  t.not(files[0].url, files[1].url)
+})

@@ -140,7 +140,7 @@ class Emulator extends StreamApi {
     const prefix = { recording: 'call.recording', transcription: 'call.transcription', captions: 'call.closed_captions' }[kind]
     const events = [{ type: `${prefix}_${on ? 'started' : 'stopped'}`, ...base, ...(kind === 'recording' ? { recording_type: recordingType } : {}) }]
     if (!on && kind !== 'captions') {
-      const file = this.#file(call, kind === 'recording' ? `${recordingType}.mp4` : 'transcript.jsonl', egress.startedAt, now)
+      const file = this.#file(call, egress.id, kind === 'recording' ? `${recordingType}.mp4` : 'transcript.jsonl', egress.startedAt, now)
       if (kind === 'recording') {
         call.recordings.push({ ...file, recording_type: recordingType })
         events.push({ type: 'call.recording_ready', ...base, recording_type: recordingType, call_recording: { ...file, recording_type: recordingType } })
@@ -154,8 +154,9 @@ class Emulator extends StreamApi {
     else this.#track(this.deliverEvents(events))
   }
 
-  #file(call, suffix, startedAt, endedAt) {
-    const filename = `${call.id}_${call.session?.id ?? 'no-session'}_${suffix}`
+  /** A file of one egress: its name carries the egress, so a recording stopped and restarted makes two files. */
+  #file(call, egressId, suffix, startedAt, endedAt) {
+    const filename = `${call.id}_${egressId.slice(0, 8)}_${suffix}`
     return {
       filename,
       url: `${this.url}/media/${call.type}/${call.id}/${filename}`,
