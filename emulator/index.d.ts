@@ -22,9 +22,13 @@ export interface EmulatorOptions {
   webhookUrl?: string | null
   /** Start a session when a call is created; end it (with recording and transcription) on mark_ended. */
   autoSession?: boolean
-  /** Retries of a non-2xx delivery (default 2, so 3 attempts). */
+  /** Retries of a delivery that timed out, failed to connect, or got 408, 429 or 5xx (default 2, so 3 attempts); other answers are final. */
   webhookRetries?: number
   webhookRetryDelayMs?: number
+  /** Per-attempt timeout of a delivery (default 6000, as Stream's). */
+  webhookTimeoutMs?: number
+  /** Send bodies gzip-compressed (`Content-Encoding: gzip`), signed over the JSON. Default false. */
+  webhookGzip?: boolean
 }
 
 export interface DeliveryOptions {
@@ -50,6 +54,8 @@ export interface Delivery {
   body: string
   attempts: Array<{ status?: number; response?: string; error?: string }>
   delivered: boolean
+  /** Lost on purpose by `dropWebhook`: never sent. */
+  dropped: boolean
 }
 
 export interface RecordedRequest {
@@ -90,6 +96,15 @@ export interface EmulatedCall {
   endedAt: string | null
   session: { id: string; startedAt: string; endedAt: string | null } | null
   members: Map<string, { userId: string; role: string; createdAt: string; updatedAt: string }>
+  /** `settings_override` as created (the modes the emulator acts on). */
+  settings: { recording?: { mode: string; [key: string]: unknown }; transcription?: { mode?: string; closed_caption_mode?: string; [key: string]: unknown } }
+  /** What runs now: recordings by type, transcription, captions. */
+  live: { recording: Set<string>; transcribing: boolean; captioning: boolean }
+  /** People in the current session, by user id. */
+  participants: Map<string, { userId: string; userSessionId: string; joinedAt: string }>
+  /** Files, as `listRecordings` / `listTranscriptions` answer them (Stream's field names). */
+  recordings: Array<{ filename: string; url: string; start_time: string; end_time: string; session_id: string; recording_type: string }>
+  transcriptions: Array<{ filename: string; url: string; start_time: string; end_time: string; session_id: string }>
 }
 
 /** A user the emulator knows, in the shape Stream returns users (as `upsertUsers` resolves them). */
@@ -120,6 +135,14 @@ export declare class Emulator {
   transcriptionReady(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
   /** started (`durationSeconds` ago, default 90), ended now, recording, transcription. */
   runSession(callId: string, options?: DeliveryOptions & { durationSeconds?: number }): Promise<Delivery[]>
+  /** `userId` joins: a session starts first if none runs (with its `auto-on` recording, transcription, captions), then call.session_participant_joined. */
+  join(callId: string, userId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  /** call.session_participant_left, with `duration_seconds`. */
+  leave(callId: string, userId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  /** Everyone leaves, running egress stops (with its files), call.session_ended. */
+  closeSession(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  /** Deliveries this returns true for are recorded as `dropped` and never sent (lost webhooks). */
+  dropWebhook: ((event: StreamEvent) => boolean) | null
   /** The four events of a whole session, built but not sent. */
   sessionEvents(callId: string, options?: { type?: string; durationSeconds?: number }): StreamEvent[]
   deliverEvents(events: StreamEvent[], options?: DeliveryOptions): Promise<Delivery[]>

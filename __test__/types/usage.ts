@@ -177,3 +177,15 @@ export async function aiMeeting(client: StreamClient, body: string, signature: s
   }
   void [live, people, endedAt, first, users, known, fromClient]
 }
+
+export async function emulatedMeeting(emulator: Emulator): Promise<void> {
+  emulator.dropWebhook = (event) => event.type === 'call.recording_ready'
+  const joined = await emulator.join('m1', 'host', { shuffle: false })
+  await emulator.leave('m1', 'host')
+  await emulator.closeSession('m1')
+  emulator.dropWebhook = null
+  const call = emulator.calls.get('default:m1')
+  const running: boolean = (call?.live.recording.size ?? 0) > 0 || call?.live.transcribing === true
+  const lost: boolean = joined.some((d) => d.dropped)
+  void [running, lost, call?.recordings[0]?.url]
+}
