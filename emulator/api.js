@@ -463,6 +463,8 @@ class StreamApi extends FaultServer {
         session: null,
         settings: settingsOf(data.settings_override),
         live: { recording: new Set(), transcribing: false, captioning: false },
+        /** The running egress by kind (`recording:<type>`, `transcription`, `captions`): its id and start. */
+        egress: {},
         participants: new Map(),
         recordings: [],
         transcriptions: [],

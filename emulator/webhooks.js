@@ -15,18 +15,11 @@ const { streamError } = require('./server')
  * make the emulator allocate or loop without bound.
  */
 const DELIVERY_OPTIONS = {
-  durationSeconds: (v) => Number.isFinite(v) && v >= 0 && v <= 7 * 24 * 3600,
-  duplicate: (v) => typeof v === 'boolean',
-  duplicates: (v) => Number.isInteger(v) && v >= 0 && v <= 1000,
-  shuffle: (v) => typeof v === 'boolean',
-  concurrency: (v) => Number.isInteger(v) && v >= 1 && v <= 64,
-}
-const RANGES = {
-  durationSeconds: 'a number of seconds from 0 to 604800',
-  duplicate: 'a boolean',
-  duplicates: 'a whole number from 0 to 1000',
-  shuffle: 'a boolean',
-  concurrency: 'a whole number from 1 to 64',
+  durationSeconds: { ok: (v) => Number.isFinite(v) && v >= 0 && v <= 7 * 24 * 3600, expected: 'a number of seconds from 0 to 604800' },
+  duplicate: { ok: (v) => typeof v === 'boolean', expected: 'a boolean' },
+  duplicates: { ok: (v) => Number.isInteger(v) && v >= 0 && v <= 1000, expected: 'a whole number from 0 to 1000' },
+  shuffle: { ok: (v) => typeof v === 'boolean', expected: 'a boolean' },
+  concurrency: { ok: (v) => Number.isInteger(v) && v >= 1 && v <= 64, expected: 'a whole number from 1 to 64' },
 }
 /** The most bytes of a webhook receiver's reply that are read (and kept, 500 of them). */
 const MAX_REPLY_BYTES = 64 * 1024
@@ -36,7 +29,7 @@ function optionsProblem(options) {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return 'options must be a JSON object'
   for (const [key, value] of Object.entries(options)) {
     if (!Object.hasOwn(DELIVERY_OPTIONS, key)) return `unknown option ${JSON.stringify(key.slice(0, 50))} (known: ${Object.keys(DELIVERY_OPTIONS).join(', ')})`
-    if (!DELIVERY_OPTIONS[key](value)) return `${key} must be ${RANGES[key]}`
+    if (!DELIVERY_OPTIONS[key].ok(value)) return `${key} must be ${DELIVERY_OPTIONS[key].expected}`
   }
   return null
 }
@@ -68,7 +61,7 @@ async function cappedText(response, max) {
 const LIFECYCLE_ROUTE =
   /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription|participants\/[^/]+\/(?:join|leave))$/
 /** Stream's webhook retry policy: these answers (and network errors, timeouts) are tried again. */
-const RETRIED_STATUSES = (status) => status === 408 || status === 429 || status >= 500
+const retried = (status) => status === 408 || status === 429 || status >= 500
 
 class Emulator extends StreamApi {
   constructor({
@@ -131,7 +124,6 @@ class Emulator extends StreamApi {
    * events join it; otherwise they are sent at once.
    */
   onEgress(call, kind, on, recordingType) {
-    call.egress ??= {}
     const key = kind === 'recording' ? `recording:${recordingType}` : kind
     const now = new Date().toISOString()
     if (on) call.egress[key] = { id: crypto.randomUUID(), startedAt: now }
@@ -468,7 +460,7 @@ class Emulator extends StreamApi {
           delivery.delivered = true
           break
         }
-        retry = RETRIED_STATUSES(response.status)
+        retry = retried(response.status)
       } catch (e) {
         delivery.attempts.push({ error: e.name === 'TimeoutError' ? 'timeout' : e.cause?.code || e.name })
       }

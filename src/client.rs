@@ -355,11 +355,8 @@ const CLOCK_SKEW: Duration = Duration::from_secs(5);
 /// field that names the creating request. A call by the same creator, created
 /// since this operation began, is taken as this operation's.
 fn created_since(created_at: &str, began: SystemTime) -> bool {
-  let Ok(at) = time::OffsetDateTime::parse(created_at, &time::format_description::well_known::Rfc3339) else {
-    return false;
-  };
-  let began = time::OffsetDateTime::from(began - CLOCK_SKEW);
-  at >= began
+  let began_ms = (began - CLOCK_SKEW).duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+  event::unix_millis(created_at).is_some_and(|at| at >= began_ms)
 }
 
 /// A response body read up to a cap.

@@ -91,7 +91,20 @@ pub struct Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The longest message an error may have, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
 impl Error {
+  /// The one door every message passes before it leaves this crate (for a JS
+  /// error, a log line or a `cause`): the secrets, the tokens and anything
+  /// shaped like a JWT are removed, then the text is folded onto one line and
+  /// cut to [`MAX_MESSAGE_CHARS`]. Redaction comes first, so no part of a
+  /// secret survives the cut.
+  pub fn sealed(mut self, secrets: &[&str]) -> Self {
+    self.message = one_line(&redact(&self.message, secrets), MAX_MESSAGE_CHARS);
+    self
+  }
+
   pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
     Error { kind, message: message.into(), status: None, stream_code: None, request_id: None, attempts: 0, unrecoverable: false }
   }
@@ -126,21 +139,6 @@ impl Error {
       _ => err.message = format!("Stream API error (HTTP {status}), not a Stream error body: {}", summary(content_type, body, clean)),
     }
     err
-  }
-}
-
-/// The longest message an error may have, in characters.
-pub const MAX_MESSAGE_CHARS: usize = 500;
-
-impl Error {
-  /// The one door every message passes before it leaves this crate (for a JS
-  /// error, a log line or a `cause`): the secrets, the tokens and anything
-  /// shaped like a JWT are removed, then the text is folded onto one line and
-  /// cut to [`MAX_MESSAGE_CHARS`]. Redaction comes first, so no part of a
-  /// secret survives the cut.
-  pub fn sealed(mut self, secrets: &[&str]) -> Self {
-    self.message = one_line(&redact(&self.message, secrets), MAX_MESSAGE_CHARS);
-    self
   }
 }
 

@@ -318,7 +318,7 @@ fn usable(time: &Time) -> Option<(String, i64)> {
 
 /// Milliseconds since the epoch of an RFC 3339 date-time (`2026-04-08T14:23:35.879421674Z`,
 /// or with an offset), or `None` when `text` is not one.
-fn unix_millis(text: &str) -> Option<i64> {
+pub(crate) fn unix_millis(text: &str) -> Option<i64> {
   let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
   i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
 }
