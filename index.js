@@ -157,7 +157,7 @@ function customJson(data) {
 
 /** JSON text of a value the caller passed as `name`, or an error that says why it cannot be sent. */
 function toJson(name, value) {
-  checkData(value, name, 1)
+  readArgument(name, () => checkData(value, name, 1))
   try {
     return JSON.stringify(value)
   } catch (e) {
@@ -165,27 +165,40 @@ function toJson(name, value) {
   }
 }
 
+/** Reads a caller's object as `read` does, turning a throwing getter or Proxy trap into an error naming `name`. */
+function readArgument(name, read) {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof StreamError) throw e
+    throw invalid(`${name} could not be read: ${e?.message ?? e}`)
+  }
+}
+
 function webhookHeaders(headers) {
   if (typeof headers !== 'object' || headers === null) {
     throw invalid(`headers must be an object with the signature, got ${describe(headers)}`)
   }
-  const { signature, webhookId, attempt } = headers
+  const { signature, webhookId, attempt } = readArgument('headers', () => ({ ...headers }))
   if (webhookId !== undefined && webhookId !== null && typeof webhookId !== 'string') {
     throw invalid(`headers.webhookId must be a string, got ${describe(webhookId)}`)
   }
   // Header values arrive as strings; accept "2" as well as 2.
-  const attemptNumber = attempt === undefined || attempt === null ? null : Number(attempt)
-  if (attemptNumber !== null && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && attemptNumber < 2 ** 32 && String(attempt).trim() !== '')) {
+  const attemptNumber = attempt === undefined || attempt === null ? undefined : Number(attempt)
+  if (attemptNumber !== undefined && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && attemptNumber < 2 ** 32 && String(attempt).trim() !== '')) {
     throw invalid(`headers.attempt must be a positive whole number, got ${JSON.stringify(attempt)}`)
   }
   // A missing X-Signature header (not a string) is, natively, a signature that does not match.
-  return { signature, webhookId: webhookId ?? undefined, attempt: attemptNumber ?? undefined }
+  return { signature, webhookId: webhookId ?? undefined, attempt: attemptNumber }
 }
 
 function webhookOptions(options = {}) {
   if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
-  let { startedAt, maxBodyBytes } = options
-  if (startedAt instanceof Date) startedAt = startedAt.toISOString()
+  let { startedAt, maxBodyBytes } = readArgument('options', () => ({ ...options }))
+  if (startedAt instanceof Date) {
+    if (Number.isNaN(startedAt.getTime())) throw invalid('options.startedAt must be a valid Date, got an Invalid Date')
+    startedAt = startedAt.toISOString()
+  }
   if (startedAt !== undefined && startedAt !== null && typeof startedAt !== 'string') {
     throw invalid(`options.startedAt must be an RFC 3339 string or a Date, got ${describe(startedAt)}`)
   }
@@ -201,10 +214,11 @@ function withCustom({ customJson, ...fields }) {
   return { ...fields, custom: JSON.parse(customJson) }
 }
 
-function fromOutcome(outcome) {
+/** The result field of a native outcome, or its error thrown as a StreamError. */
+function fromOutcome(outcome, field) {
   const e = outcome.error
   if (e) throw new StreamError(e.code, e.message, e)
-  return outcome
+  return field === undefined ? undefined : outcome[field]
 }
 
 /** The `{ signal }` options of a REST function; `undefined` when there is no signal. */
@@ -250,11 +264,11 @@ function aborted(signal) {
 /**
  * The options of a REST function besides `signal`, as JSON for the native
  * side, which checks them and names any that is wrong; `undefined` when there
- * are none. (`request` has already checked that `options` is an object.)
+ * are none. (`signalOf` has already checked that `options` is an object.)
  */
 function restOptions(options) {
   if (options === undefined || options === null) return undefined
-  const { signal: _signal, ...rest } = options
+  const { signal: _signal, ...rest } = readArgument('options', () => ({ ...options }))
   return Object.keys(rest).length === 0 ? undefined : toJson('options', rest)
 }
 
@@ -262,64 +276,255 @@ function optionalNumber(name, value) {
   if (value !== undefined && typeof value !== 'number') throw invalid(`${name} must be a number, got ${describe(value)}`)
 }
 
-// The public operations over one source of native clients: `native()` returns
-// the NativeClient for the REST calls; `token`, `callToken`, `verify` and
-// `webhook` are the CPU-light paths, which run on the calling thread.
-function operations({ native, token, callToken, verify, webhook }) {
-  /** Runs a sync operation: any failure becomes a logged StreamError. */
-  function syncOp(operation, run) {
+function requireArray(name, value, what) {
+  if (!Array.isArray(value)) throw invalid(`${name} must be an array of ${what}, got ${describe(value)}`)
+}
+
+// ---------------------------------------------------------------- settings
+
+// Every setting (option, STREAM_* variable, JS type) is declared once, in
+// Rust (`src/config.rs`); this file only reads that declaration.
+const SETTINGS = binding.settings()
+const CREDENTIALS = SETTINGS.filter((s) => s.credential).map((s) => s.env)
+
+/** The option values in declaration order, each of the declared type, or a STREAM_CONFIG error. */
+function optionValues(options) {
+  if (typeof options !== 'object' || options === null) {
+    throw new StreamError('STREAM_CONFIG', `options must be an object with apiKey and apiSecret, got ${describe(options)}`)
+  }
+  return SETTINGS.map(({ option, type }) => {
+    const value = options[option]
+    if (value !== undefined && typeof value !== type) throw new StreamError('STREAM_CONFIG', `${option} must be a ${type}, got ${describe(value)}`)
+    if (type === 'string' && value !== undefined && !value.isWellFormed()) {
+      throw new StreamError('STREAM_CONFIG', `${option} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
+    }
+    return value
+  })
+}
+
+// Where a client's native handles come from: fixed ones for createStreamClient,
+// or the current STREAM_* environment for the module functions: this thread's
+// `process.env` (a worker has its own), read at each call. REST calls read
+// every variable; tokens and webhook checks only the credentials (each read of
+// process.env costs ~0.2 µs). A handle is rebuilt only when a value it was
+// built from changed; native code never reads the process-wide C environment.
+function fixedSource(client) {
+  const signer = binding.clientSigner(client)
+  return { rest: () => client, signer: () => signer }
+}
+
+function envSource() {
+  let rest = null // { values, client }
+  let signing = null // { key, secret, signer }
+  const [KEY, SECRET] = CREDENTIALS
+  return {
+    rest() {
+      const env = process.env
+      let same = rest !== null
+      for (let i = 0; same && i < SETTINGS.length; i++) same = env[SETTINGS[i].env] === rest.values[i]
+      if (!same) {
+        const values = SETTINGS.map((s) => env[s.env])
+        rest = { values, client: binding.newClient(values, true) }
+      }
+      return rest.client
+    },
+    signer() {
+      const env = process.env
+      const key = env[KEY]
+      const secret = env[SECRET]
+      if (signing === null || signing.key !== key || signing.secret !== secret) {
+        signing = { key, secret, signer: binding.newSigner([key, secret], true) }
+      }
+      return signing.signer
+    },
+  }
+}
+
+// ---------------------------------------------------------------- the client
+
+/**
+ * Every public operation, written once. `createStreamClient` makes one over
+ * fixed credentials; the module functions are the methods of one instance
+ * over the STREAM_* environment. Sync operations throw; the others return
+ * Promises and never throw synchronously. Failures are logged StreamErrors.
+ */
+class StreamClient {
+  #source
+
+  /** @private Made by `createStreamClient`. */
+  constructor(source) {
+    this.#source = source
+  }
+
+  generateStreamTokenSync(userId, validityInSeconds) {
+    return this.#token('generateStreamTokenSync', userId, validityInSeconds)
+  }
+
+  async generateStreamToken(userId, validityInSeconds) {
+    return this.#token('generateStreamToken', userId, validityInSeconds)
+  }
+
+  generateCallTokenSync(userId, callIds, options) {
+    return this.#callToken('generateCallTokenSync', userId, callIds, options)
+  }
+
+  async generateCallToken(userId, callIds, options) {
+    return this.#callToken('generateCallToken', userId, callIds, options)
+  }
+
+  // The native side checks the body's type and treats a non-string
+  // signature (a missing header) as one that does not match.
+  verifyWebhookSync(body, signature) {
     try {
-      return run()
+      return binding.verifyWebhook(this.#source.signer(), body, signature)
+    } catch (e) {
+      throw report('verifyWebhookSync', toStreamError(e))
+    }
+  }
+
+  async verifyWebhook(body, signature) {
+    try {
+      return binding.verifyWebhook(this.#source.signer(), body, signature)
+    } catch (e) {
+      throw report('verifyWebhook', toStreamError(e))
+    }
+  }
+
+  async handleStreamWebhook(body, headers, options) {
+    try {
+      const { signature, webhookId, attempt } = webhookHeaders(headers)
+      const { startedAt, maxBodyBytes } = webhookOptions(options)
+      return JSON.parse(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes))
+    } catch (e) {
+      throw report('handleStreamWebhook', toStreamError(e))
+    }
+  }
+
+  createStreamCall(callId, userId, data, options) {
+    return this.#rest('createStreamCall', options, (c, cancel) =>
+      binding
+        .createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options), cancel)
+        .then((o) => withCustom(fromOutcome(o, 'call'))),
+    )
+  }
+
+  addCallParticipant(callId, userId, role = 'participant', options) {
+    return this.#rest('addCallParticipant', options, (c, cancel) =>
+      binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role), cancel).then(fromOutcome),
+    )
+  }
+
+  startRecording(callId, options) {
+    return this.#action('startRecording', 'StartRecording', callId, options)
+  }
+
+  stopRecording(callId, options) {
+    return this.#action('stopRecording', 'StopRecording', callId, options)
+  }
+
+  startTranscription(callId, options) {
+    return this.#action('startTranscription', 'StartTranscription', callId, options)
+  }
+
+  stopTranscription(callId, options) {
+    return this.#action('stopTranscription', 'StopTranscription', callId, options)
+  }
+
+  startClosedCaptions(callId, options) {
+    return this.#action('startClosedCaptions', 'StartClosedCaptions', callId, options)
+  }
+
+  stopClosedCaptions(callId, options) {
+    return this.#action('stopClosedCaptions', 'StopClosedCaptions', callId, options)
+  }
+
+  getCall(callId, options) {
+    return this.#rest('getCall', options, (c, cancel) => binding.getCall(c, id('callId', callId), cancel).then((o) => withCustom(fromOutcome(o, 'state'))))
+  }
+
+  listRecordings(callId, options) {
+    return this.#rest('listRecordings', options, (c, cancel) =>
+      binding.listRecordings(c, id('callId', callId), cancel).then((o) => fromOutcome(o, 'recordings')),
+    )
+  }
+
+  listTranscriptions(callId, options) {
+    return this.#rest('listTranscriptions', options, (c, cancel) =>
+      binding.listTranscriptions(c, id('callId', callId), cancel).then((o) => fromOutcome(o, 'transcriptions')),
+    )
+  }
+
+  endCall(callId, options) {
+    return this.#rest('endCall', options, (c, cancel) => binding.endCall(c, id('callId', callId), cancel).then(fromOutcome))
+  }
+
+  upsertUsers(users, options) {
+    return this.#rest('upsertUsers', options, (c, cancel) => binding.upsertUsers(c, arrayJson('users', users, 'users'), cancel).then(usersOf))
+  }
+
+  getUsers(userIds, options) {
+    return this.#rest('getUsers', options, (c, cancel) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids'), cancel).then(usersOf))
+  }
+
+  updateUsersPartial(updates, options) {
+    return this.#rest('updateUsersPartial', options, (c, cancel) =>
+      binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }'), cancel).then(usersOf),
+    )
+  }
+
+  /** Settings without the secret, for logs and debugging. */
+  toJSON() {
+    const values = binding.clientSettings(this.#source.rest())
+    return Object.fromEntries(SETTINGS.map((s, i) => [s.option, values[i]]))
+  }
+
+  [inspect.custom](_depth, options) {
+    return `StreamClient ${inspect(this.toJSON(), options)}`
+  }
+
+  #token(operation, userId, validityInSeconds) {
+    try {
+      requireString('userId', userId)
+      optionalNumber('validityInSeconds', validityInSeconds)
+      return binding.userToken(this.#source.signer(), userId, validityInSeconds)
     } catch (e) {
       throw report(operation, toStreamError(e))
     }
   }
 
-  function tokenFor(operation, userId, validityInSeconds) {
-    return syncOp(operation, () => {
+  #callToken(operation, userId, callIds, options = {}) {
+    try {
       requireString('userId', userId)
-      optionalNumber('validityInSeconds', validityInSeconds)
-      return token(userId, validityInSeconds)
-    })
-  }
-
-  function callTokenFor(operation, userId, callIds, options = {}) {
-    return syncOp(operation, () => {
-      requireString('userId', userId)
-      if (!Array.isArray(callIds)) throw invalid(`callIds must be an array of call ids, got ${describe(callIds)}`)
-      for (const [i, id] of callIds.entries()) requireString(`callIds[${i}]`, id)
+      requireArray('callIds', callIds, 'call ids')
+      for (const [i, callId] of callIds.entries()) requireString(`callIds[${i}]`, callId)
       if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
-      const { role, validityInSeconds } = options
+      const { role, validityInSeconds } = readArgument('options', () => ({ ...options }))
       if (role !== undefined) requireString('options.role', role)
       optionalNumber('options.validityInSeconds', validityInSeconds)
-      return callToken(userId, callIds, role, validityInSeconds)
-    })
+      return binding.callToken(this.#source.signer(), userId, callIds, role, validityInSeconds)
+    } catch (e) {
+      throw report(operation, toStreamError(e))
+    }
   }
 
-  // The native side checks the body's type and treats a non-string
-  // signature (a missing header) as one that does not match.
-  const verifyFor = (operation, body, signature) => syncOp(operation, () => verify(body, signature))
-
-  async function handleWebhook(body, headers, options) {
-    return syncOp('handleStreamWebhook', () => {
-      const { signature, webhookId, attempt } = webhookHeaders(headers)
-      return webhook(body, signature, { webhookId, attempt, ...webhookOptions(options) })
-    })
+  #action(operation, action, callId, options) {
+    return this.#rest(operation, options, (c, cancel) => binding.callAction(c, id('callId', callId), action, restOptions(options), cancel).then(fromOutcome))
   }
 
   /**
-   * Runs a REST operation. An `AbortSignal` in `options` cancels it natively
-   * (the request in flight or a retry wait); an already-aborted one sends
-   * nothing. Aborts are not logged: the caller asked for them.
+   * Runs a REST operation: `send(client, cancel)` checks its arguments and
+   * returns the native Promise. An `AbortSignal` in `options` cancels it
+   * natively (the request in flight or a retry wait); an already-aborted one
+   * sends nothing. Aborts are not logged: the caller asked for them.
    */
-  async function request(operation, options, send) {
+  async #rest(operation, options, send) {
     let signal
     try {
       signal = signalOf(options)
       if (signal?.aborted) throw aborted(signal)
       const canceller = signal ? cancellerFor(signal) : undefined
       try {
-        return await send(native(), canceller?.native)
+        return await send(this.#source.rest(), canceller?.native)
       } finally {
         if (canceller) releaseCanceller(signal, canceller)
       }
@@ -329,196 +534,46 @@ function operations({ native, token, callToken, verify, webhook }) {
       throw report(operation, error)
     }
   }
-
-  return {
-    generateStreamTokenSync: (userId, validityInSeconds) => tokenFor('generateStreamTokenSync', userId, validityInSeconds),
-    generateStreamToken: async (userId, validityInSeconds) => tokenFor('generateStreamToken', userId, validityInSeconds),
-    generateCallTokenSync: (userId, callIds, options) => callTokenFor('generateCallTokenSync', userId, callIds, options),
-    generateCallToken: async (userId, callIds, options) => callTokenFor('generateCallToken', userId, callIds, options),
-    verifyWebhookSync: (body, signature) => verifyFor('verifyWebhookSync', body, signature),
-    verifyWebhook: async (body, signature) => verifyFor('verifyWebhook', body, signature),
-    handleStreamWebhook: handleWebhook,
-    createStreamCall: (callId, userId, data, options) =>
-      request('createStreamCall', options, async (client, cancel) => {
-        requireString('callId', callId)
-        requireString('userId', userId)
-        const settings = options?.settings === undefined ? undefined : toJson('options.settings', options.settings)
-        return withCustom(fromOutcome(await client.createCall(callId, userId, customJson(data), settings, cancel)).call)
-      }),
-    addCallParticipant: (callId, userId, role = 'participant', options) =>
-      request('addCallParticipant', options, async (client, cancel) => {
-        requireString('callId', callId)
-        requireString('userId', userId)
-        requireString('role', role)
-        fromOutcome(await client.addMember(callId, userId, role, cancel))
-      }),
-    ...Object.fromEntries(
-      Object.entries(binding.CallAction).map(([Action, action]) => {
-        const name = Action[0].toLowerCase() + Action.slice(1) // StartRecording → startRecording
-        const run = (callId, options) =>
-          request(name, options, async (client, cancel) => {
-            requireString('callId', callId)
-            fromOutcome(await client.callAction(callId, action, restOptions(options), cancel))
-          })
-        return [name, run]
-      }),
-    ),
-    getCall: (callId, options) =>
-      request('getCall', options, async (client, cancel) => {
-        requireString('callId', callId)
-        return withCustom(fromOutcome(await client.getCall(callId, cancel)).state)
-      }),
-    listRecordings: (callId, options) =>
-      request('listRecordings', options, async (client, cancel) => {
-        requireString('callId', callId)
-        return fromOutcome(await client.listRecordings(callId, cancel)).recordings
-      }),
-    listTranscriptions: (callId, options) =>
-      request('listTranscriptions', options, async (client, cancel) => {
-        requireString('callId', callId)
-        return fromOutcome(await client.listTranscriptions(callId, cancel)).transcriptions
-      }),
-    endCall: (callId, options) =>
-      request('endCall', options, async (client, cancel) => {
-        requireString('callId', callId)
-        fromOutcome(await client.endCall(callId, cancel))
-      }),
-    upsertUsers: (users, options) =>
-      request('upsertUsers', options, async (client, cancel) => {
-        if (!Array.isArray(users)) throw invalid(`users must be an array of users, got ${describe(users)}`)
-        return fromOutcome(await client.upsertUsers(toJson('users', users), cancel)).users.map(withCustom)
-      }),
-    getUsers: (userIds, options) =>
-      request('getUsers', options, async (client, cancel) => {
-        if (!Array.isArray(userIds)) throw invalid(`userIds must be an array of user ids, got ${describe(userIds)}`)
-        return fromOutcome(await client.getUsers(toJson('userIds', userIds), cancel)).users.map(withCustom)
-      }),
-    updateUsersPartial: (updates, options) =>
-      request('updateUsersPartial', options, async (client, cancel) => {
-        if (!Array.isArray(updates)) throw invalid(`updates must be an array of { id, set, unset }, got ${describe(updates)}`)
-        return fromOutcome(await client.updateUsersPartial(toJson('updates', updates), cancel)).users.map(withCustom)
-      }),
-  }
 }
 
-const OPTION_TYPES = { apiKey: 'string', apiSecret: 'string', baseUrl: 'string', timeoutMs: 'number', maxRetries: 'number', maxConnections: 'number' }
+/** A string argument, checked (see `requireString`). */
+function id(name, value) {
+  requireString(name, value)
+  return value
+}
 
-class StreamClient {
-  #native
-  #ops
+function settingsJson(options) {
+  const settings = options === undefined || options === null ? undefined : readArgument('options', () => options.settings)
+  return settings === undefined ? undefined : toJson('options.settings', settings)
+}
 
-  constructor(native) {
-    this.#native = native
-    this.#ops = operations({
-      native: () => native,
-      token: (userId, validity) => native.generateToken(userId, validity),
-      callToken: (...args) => native.generateCallToken(...args),
-      verify: (body, signature) => native.verifyWebhook(body, signature),
-      webhook: (...args) => native.handleWebhook(...args),
-    })
-  }
+function arrayJson(name, value, what) {
+  requireArray(name, value, what)
+  return toJson(name, value)
+}
 
-  // One method per public operation (generateStreamToken, createStreamCall, startRecording, …),
-  // each the client's own operation: the list is the operations themselves, never written out twice.
-  static {
-    for (const name of Object.keys(operations({}))) {
-      Object.defineProperty(StreamClient.prototype, name, {
-        value: {
-          [name](...args) {
-            return this.#ops[name](...args)
-          },
-        }[name],
-        writable: true,
-        configurable: true,
-      })
-    }
-  }
-
-  /** Settings without the secret, for logs and debugging. */
-  toJSON() {
-    const { apiKey, baseUrl, timeoutMs, maxRetries, maxConnections } = this.#native.settings()
-    return { apiKey, apiSecret: '[redacted]', baseUrl, timeoutMs, maxRetries, maxConnections }
-  }
-
-  [inspect.custom](_depth, options) {
-    return `StreamClient ${inspect(this.toJSON(), options)}`
-  }
+function usersOf(outcome) {
+  return fromOutcome(outcome, 'users').map(withCustom)
 }
 
 function createStreamClient(options) {
   try {
-    if (typeof options !== 'object' || options === null) {
-      throw new StreamError('STREAM_CONFIG', `options must be an object with apiKey and apiSecret, got ${describe(options)}`)
-    }
-    for (const [name, type] of Object.entries(OPTION_TYPES)) {
-      const value = options[name]
-      if (value !== undefined && typeof value !== type) {
-        throw new StreamError('STREAM_CONFIG', `${name} must be a ${type}, got ${describe(value)}`)
-      }
-      if (type === 'string' && value !== undefined && !value.isWellFormed()) {
-        throw new StreamError('STREAM_CONFIG', `${name} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
-      }
-    }
-    const { apiKey, apiSecret, baseUrl, timeoutMs, maxRetries, maxConnections } = options
-    return new StreamClient(new binding.NativeClient({ apiKey, apiSecret, baseUrl, timeoutMs, maxRetries, maxConnections }))
+    return new StreamClient(fixedSource(binding.newClient(optionValues(options), false)))
   } catch (e) {
     const error = toStreamError(e)
     throw report('createStreamClient', error.code === 'STREAM_INVALID_ARGUMENT' ? new StreamError('STREAM_CONFIG', error.message) : error)
   }
 }
 
-// The module-level functions use the client of the current STREAM_* environment:
-// this thread's `process.env` (a worker has its own), read at each call. The
-// REST calls read all six variables; tokens and webhook checks need only the
-// credentials, so they read two (each read of process.env costs ~0.2 µs). A
-// native client is rebuilt only when a value it was built from changed; native
-// code never reads the process-wide C environment.
-const REST_VARIABLES = [
-  ['apiKey', 'STREAM_API_KEY'],
-  ['apiSecret', 'STREAM_API_SECRET'],
-  ['baseUrl', 'STREAM_BASE_URL'],
-  ['timeoutMs', 'STREAM_TIMEOUT_MS'],
-  ['maxRetries', 'STREAM_MAX_RETRIES'],
-  ['maxConnections', 'STREAM_MAX_CONNECTIONS'],
-]
-let restClient = null // { values, native } for the six variables
-let signingClient = null // { apiKey, apiSecret, native }
-
-function envRestClient() {
-  const env = process.env
-  let same = restClient !== null
-  for (let i = 0; same && i < REST_VARIABLES.length; i++) same = env[REST_VARIABLES[i][1]] === restClient.values[REST_VARIABLES[i][0]]
-  if (same) return restClient.native
-  const values = {}
-  for (const [key, name] of REST_VARIABLES) values[key] = env[name]
-  restClient = { values, native: binding.NativeClient.fromEnv(values) }
-  return restClient.native
-}
-
-/** The hot path of tokens and webhook checks: two reads of process.env. */
-function envSigningClient() {
-  const env = process.env
-  const apiKey = env.STREAM_API_KEY
-  const apiSecret = env.STREAM_API_SECRET
-  if (signingClient === null || signingClient.apiKey !== apiKey || signingClient.apiSecret !== apiSecret) {
-    signingClient = { apiKey, apiSecret, native: binding.NativeClient.fromEnv({ apiKey, apiSecret }) }
-  }
-  return signingClient.native
-}
-
-const defaults = operations({
-  native: envRestClient,
-  token: (userId, validity) => envSigningClient().generateToken(userId, validity),
-  callToken: (...args) => envSigningClient().generateCallToken(...args),
-  verify: (body, signature) => envSigningClient().verifyWebhook(body, signature),
-  webhook: (...args) => envSigningClient().handleWebhook(...args),
-})
+// The module functions: the methods of one client over the STREAM_* environment.
+const envClient = new StreamClient(envSource())
+const operations = Object.getOwnPropertyNames(StreamClient.prototype).filter((name) => name !== 'constructor' && name !== 'toJSON')
 
 /** Every `call.*` event type `handleStreamWebhook` knows (from Rust: node-sdk 0.7.64's list). */
 const CALL_EVENT_TYPES = Object.freeze(binding.callEventTypes())
 
 module.exports = {
-  ...defaults,
+  ...Object.fromEntries(operations.map((name) => [name, envClient[name].bind(envClient)])),
   CALL_EVENT_TYPES,
   createStreamClient,
   StreamClient,

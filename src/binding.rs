@@ -1,25 +1,28 @@
-//! The napi edge: mirror structs and thin wrappers over the pure Rust modules.
-//! Sync functions throw napi errors whose `code` is the stable error code;
-//! async ones resolve to an outcome object (napi cannot reject with a custom
-//! code) that `index.js` turns into a `StreamError` rejection.
+//! The napi edge: free functions over two handles, a [`Signer`] (tokens and
+//! webhooks) and a REST [`Client`], and mirror structs. Sync functions throw
+//! napi errors whose `code` is the stable error code; async ones resolve to an
+//! outcome object (napi cannot reject with a custom code) that `index.js`
+//! turns into a `StreamError` rejection. Free functions, not class methods:
+//! a method call unwraps `this` first, which costs more than a token's HMAC.
 // `cargo test` builds this module without napi's registration, so its exports look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
 use std::future::Future;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::bindgen_prelude::{Either, External, PromiseRaw, Unknown};
 use napi::Env;
 use napi_derive::napi;
 
 use crate::calls::{CallRecording, CallState, CallTranscription};
 use crate::cancel::Cancel;
 use crate::client::{CallAction, CallInfo, Client};
-use crate::config::{Config, RawConfig};
+use crate::config::{Config, Kind, Raw, Shown, Source, CREDENTIALS, SETTINGS};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{CallEvent, CALL_EVENT_TYPES};
+use crate::event::CALL_EVENT_TYPES;
 use crate::js_bytes::{with_body, with_signature};
 use crate::panic::{catch, catch_async};
+use crate::signer::{Signer, WebhookContext};
 use crate::users::UserInfo;
 use crate::validate;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
@@ -55,25 +58,143 @@ fn to_js(e: Error) -> napi::Error<ErrorKind> {
   napi::Error::new(e.kind, e.message)
 }
 
-/// Runs a sync export of `client`: a panic becomes `STREAM_INTERNAL`, any
-/// error a napi error with our code, sealed by the client.
-fn sync<T>(client: &Client, f: impl FnOnce() -> Result<T>) -> napi::Result<T, ErrorKind> {
-  catch(f).map_err(|e| to_js(client.seal(e)))
+/// Runs a sync export of `signer`: a panic becomes `STREAM_INTERNAL`, any
+/// error a napi error with our code, sealed by the signer.
+fn sync<T>(signer: &Signer, f: impl FnOnce() -> Result<T>) -> napi::Result<T, ErrorKind> {
+  catch(f).map_err(|e| to_js(signer.seal(e, &[])))
 }
 
-/// Builds a client; a settings error is sealed with the secret it was given.
-fn new_client(config: Result<Config>, secret: Option<&str>) -> napi::Result<NativeClient, ErrorKind> {
-  catch(|| Ok(NativeClient { inner: Arc::new(Client::new(config?)?) })).map_err(|e| to_js(e.sealed(&[secret.unwrap_or_default()])))
+type ClientHandle = External<Arc<Client>>;
+type SignerHandle = External<Arc<Signer>>;
+
+/// One setting as `index.js` reads it (see `config::SETTINGS`).
+#[napi(object, object_from_js = false)]
+pub struct SettingInfo {
+  /// The `createStreamClient` option.
+  pub option: &'static str,
+  /// The `STREAM_*` variable.
+  pub env: &'static str,
+  /// The option's JS type: `string` or `number`.
+  #[napi(js_name = "type", ts_type = "'string' | 'number'")]
+  pub value_type: &'static str,
+  /// Tokens and webhook checks need it (the credentials).
+  pub credential: bool,
 }
 
-#[napi(object)]
-pub struct ClientOptions {
-  pub api_key: Option<String>,
-  pub api_secret: Option<String>,
-  pub base_url: Option<String>,
-  pub timeout_ms: Option<f64>,
-  pub max_retries: Option<f64>,
-  pub max_connections: Option<f64>,
+/// Every setting, in the order `newClient` and `newSigner` take their values.
+#[napi]
+pub fn settings() -> Vec<SettingInfo> {
+  let info = |(i, s): (usize, &crate::config::Setting)| SettingInfo {
+    option: s.option,
+    env: s.env,
+    value_type: if matches!(s.kind, Kind::Whole { .. }) { "number" } else { "string" },
+    credential: i < CREDENTIALS,
+  };
+  SETTINGS.iter().enumerate().map(info).collect()
+}
+
+type RawValues = Vec<Option<Either<String, f64>>>;
+
+/// Checks raw values (declaration order); a settings error is sealed with the secret it was given.
+fn config_of(values: RawValues, from_env: bool) -> napi::Result<Config, ErrorKind> {
+  let raw: Vec<Option<Raw>> = values.into_iter().map(|v| v.map(|v| v.either_into_raw())).collect();
+  let secret = match raw.get(1) {
+    Some(Some(Raw::Text(s))) => s.clone(),
+    _ => String::new(),
+  };
+  let source = if from_env { Source::Env } else { Source::Options };
+  catch(|| Config::from_raw(&raw, source)).map_err(|e| to_js(e.sealed(&[&secret])))
+}
+
+trait IntoRaw {
+  fn either_into_raw(self) -> Raw;
+}
+
+impl IntoRaw for Either<String, f64> {
+  fn either_into_raw(self) -> Raw {
+    match self {
+      Either::A(s) => Raw::Text(s),
+      Either::B(n) => Raw::Number(n),
+    }
+  }
+}
+
+/// A REST client for these settings: options (`fromEnv` false) or the
+/// `STREAM_*` values of the calling thread's `process.env` (errors name the variables).
+#[napi(ts_args_type = "values: Array<string | number | undefined | null>, fromEnv: boolean", ts_return_type = "ExternalObject<'Client'>")]
+pub fn new_client(values: RawValues, from_env: bool) -> napi::Result<ClientHandle, ErrorKind> {
+  let config = config_of(values, from_env)?;
+  catch(|| Client::new(config)).map(|c| External::new(Arc::new(c))).map_err(to_js)
+}
+
+/// A signer for the credentials alone: no HTTP client is built.
+#[napi(ts_args_type = "values: Array<string | undefined | null>, fromEnv: boolean", ts_return_type = "ExternalObject<'Signer'>")]
+pub fn new_signer(mut values: RawValues, from_env: bool) -> napi::Result<SignerHandle, ErrorKind> {
+  values.truncate(CREDENTIALS);
+  let config = config_of(values, from_env)?;
+  Ok(External::new(Arc::new(Signer::new(config.api_secret))))
+}
+
+/// The signer a client holds.
+#[napi(ts_args_type = "client: ExternalObject<'Client'>", ts_return_type = "ExternalObject<'Signer'>")]
+pub fn client_signer(client: &ClientHandle) -> SignerHandle {
+  External::new(client.signer().clone())
+}
+
+/// A client's settings in declaration order, the secret `[redacted]`.
+#[napi(ts_args_type = "client: ExternalObject<'Client'>")]
+pub fn client_settings(client: &ClientHandle) -> Vec<Either<String, u32>> {
+  let shown = |v| match v {
+    Shown::Text(s) => Either::A(s),
+    Shown::Whole(n) => Either::B(n),
+  };
+  client.config().shown().into_iter().map(shown).collect()
+}
+
+#[napi(ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, validityInSeconds?: number")]
+pub fn user_token(signer: &SignerHandle, user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
+  sync(signer, || signer.user_token(&user_id, validity_in_seconds))
+}
+
+#[napi(ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, callIds: string[], role?: string, validityInSeconds?: number")]
+pub fn call_token(
+  signer: &SignerHandle,
+  user_id: String,
+  call_ids: Vec<String>,
+  role: Option<String>,
+  validity_in_seconds: Option<f64>,
+) -> napi::Result<String, ErrorKind> {
+  sync(signer, || signer.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
+}
+
+#[napi(ts_args_type = "signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string")]
+pub fn verify_webhook(signer: &SignerHandle, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
+  with_signature(signature, |signature| with_body(body, None, |bytes| sync(signer, || Ok(signature.is_some_and(|s| signer.verify_webhook(bytes, s))))))?
+}
+
+/// Verifies and parses a webhook; the event (`CallEvent`) comes back as JSON text.
+#[napi(
+  ts_args_type = "signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string, webhookId?: string, attempt?: number, startedAt?: string, maxBodyBytes?: number"
+)]
+pub fn handle_webhook(
+  signer: &SignerHandle,
+  body: Unknown<'_>,
+  signature: Unknown<'_>,
+  webhook_id: Option<String>,
+  attempt: Option<u32>,
+  started_at: Option<String>,
+  max_body_bytes: Option<f64>,
+) -> napi::Result<String, ErrorKind> {
+  let max_body_bytes = max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
+  let context = WebhookContext { webhook_id, attempt, started_at: started_at.as_deref(), max_body_bytes };
+  with_signature(signature, |signature| {
+    with_body(body, Some(max_body_bytes), |bytes| {
+      sync(signer, || {
+        let event = signer.handle_webhook(bytes, signature.unwrap_or(""), context)?;
+        Ok(serde_json::to_string(&event).expect("events always serialize"))
+      })
+    })
+  })?
 }
 
 #[napi(object)]
@@ -154,193 +275,46 @@ fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static
   })
 }
 
-/// What `handleStreamWebhook` knows besides the body and the signature.
-#[napi(object)]
-pub struct WebhookOptions {
-  /// `X-Webhook-Id`, echoed in the result.
-  pub webhook_id: Option<String>,
-  /// `X-Webhook-Attempt`, echoed in the result.
-  pub attempt: Option<u32>,
-  /// The meeting's stored start, for the duration when the event has none.
-  pub started_at: Option<String>,
-  /// Body limit in bytes (1 to 1 GiB, default 1 MiB).
-  pub max_body_bytes: Option<f64>,
-}
-
-/// Public, non-secret view of a client's settings.
-#[napi(object)]
-pub struct ClientSettings {
-  pub api_key: String,
-  pub base_url: String,
-  pub timeout_ms: u32,
-  pub max_retries: u32,
-  pub max_connections: u32,
-}
-
-#[napi]
-pub struct NativeClient {
-  inner: Arc<Client>,
-}
-
-#[napi]
-impl NativeClient {
-  #[napi(constructor)]
-  pub fn new(options: ClientOptions) -> napi::Result<Self, ErrorKind> {
-    let number = |n: Option<f64>| n.map(|v| v.to_string());
-    let raw = RawConfig {
-      api_key: options.api_key,
-      api_secret: options.api_secret,
-      base_url: options.base_url,
-      timeout_ms: number(options.timeout_ms),
-      max_retries: number(options.max_retries),
-      max_connections: number(options.max_connections),
-    };
-    new_client(Config::from_options(&raw), raw.api_secret.as_deref())
-  }
-
-  /// The client for these `STREAM_*` values, as the calling thread's
-  /// `process.env` holds them (errors name the variables).
-  #[napi(factory)]
-  pub fn from_env(env: RawConfig) -> napi::Result<Self, ErrorKind> {
-    new_client(Config::from_env_values(&env), env.api_secret.as_deref())
-  }
-
-  #[napi]
-  pub fn settings(&self) -> ClientSettings {
-    let c = self.inner.config();
-    ClientSettings {
-      api_key: c.api_key.clone(),
-      base_url: c.base_url.clone(),
-      timeout_ms: c.timeout.as_millis() as u32,
-      max_retries: c.max_retries,
-      max_connections: c.max_connections,
+/// A REST operation: a function of the client handle, its arguments and an
+/// optional `NativeCancel`, resolving to an `Outcome` whose `$field` holds
+/// the result (no field: the operation resolves to nothing).
+macro_rules! rest {
+  ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$client:ident| $call:expr $(, $field:ident)?) => {
+    $(#[doc = $doc])*
+    #[napi(ts_return_type = "Promise<Outcome>")]
+    pub fn $name<'env>(env: &'env Env, client: &ClientHandle, $($arg: $ty,)* cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+      let operation = move |$client: Arc<Client>| async move { $call.await };
+      #[allow(unused_variables)]
+      spawn(env, client, cancel, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
     }
-  }
-
-  #[napi]
-  pub fn generate_token(&self, user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
-    sync(&self.inner, || self.inner.user_token(&user_id, validity_in_seconds))
-  }
-
-  #[napi(ts_args_type = "body: string | Uint8Array, signature: string")]
-  pub fn verify_webhook(&self, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-    verify_webhook(&self.inner, body, signature)
-  }
-
-  #[napi(ts_args_type = "body: string | Uint8Array, signature: string, options: WebhookOptions")]
-  pub fn handle_webhook(&self, body: Unknown<'_>, signature: Unknown<'_>, options: WebhookOptions) -> napi::Result<CallEvent, ErrorKind> {
-    let client = &self.inner;
-    let max = options.max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
-    let event = with_signature(signature, |signature| {
-      with_body(body, Some(max), |bytes| sync(client, || client.handle_webhook(bytes, signature.unwrap_or(""), options.started_at.as_deref(), max)))
-    })??;
-    Ok(CallEvent { webhook_id: options.webhook_id, attempt: options.attempt, ..event })
-  }
-
-  #[napi]
-  pub fn generate_call_token(
-    &self,
-    user_id: String,
-    call_ids: Vec<String>,
-    role: Option<String>,
-    validity_in_seconds: Option<f64>,
-  ) -> napi::Result<String, ErrorKind> {
-    sync(&self.inner, || self.inner.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
-  }
-
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn create_call<'env>(
-    &self,
-    env: &'env Env,
-    call_id: String,
-    user_id: String,
-    custom_json: String,
-    settings_json: Option<String>,
-    cancel: Option<&NativeCancel>,
-  ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.create_call(&call_id, &user_id, &custom_json, settings_json.as_deref()).await };
-    spawn(env, &self.inner, cancel, operation, |call| Outcome { call: Some(call), ..Default::default() })
-  }
-
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn add_member<'env>(
-    &self,
-    env: &'env Env,
-    call_id: String,
-    user_id: String,
-    role: String,
-    cancel: Option<&NativeCancel>,
-  ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.add_member(&call_id, &user_id, &role).await };
-    spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
-  }
-
-  /// `options_json`: the caller's options (without `signal`) as JSON, checked natively.
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn call_action<'env>(
-    &self,
-    env: &'env Env,
-    call_id: String,
-    action: CallAction,
-    options_json: Option<String>,
-    cancel: Option<&NativeCancel>,
-  ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.call_action(&call_id, action, options_json.as_deref()).await };
-    spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
-  }
-
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn get_call<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.get_call(&call_id).await };
-    spawn(env, &self.inner, cancel, operation, |state| Outcome { state: Some(state), ..Default::default() })
-  }
-
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn list_recordings<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.list_recordings(&call_id).await };
-    spawn(env, &self.inner, cancel, operation, |recordings| Outcome { recordings: Some(recordings), ..Default::default() })
-  }
-
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn list_transcriptions<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.list_transcriptions(&call_id).await };
-    spawn(env, &self.inner, cancel, operation, |transcriptions| Outcome { transcriptions: Some(transcriptions), ..Default::default() })
-  }
-
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn end_call<'env>(&self, env: &'env Env, call_id: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.end_call(&call_id).await };
-    spawn(env, &self.inner, cancel, operation, |()| Outcome::default())
-  }
-
-  /// `users_json`: the users as a JSON array, checked natively.
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn upsert_users<'env>(&self, env: &'env Env, users_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.upsert_users(&users_json).await };
-    spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
-  }
-
-  /// `user_ids_json`: the ids as a JSON array, checked natively.
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn get_users<'env>(&self, env: &'env Env, user_ids_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.get_users(&user_ids_json).await };
-    spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
-  }
-
-  /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
-  #[napi(ts_return_type = "Promise<Outcome>")]
-  pub fn update_users_partial<'env>(&self, env: &'env Env, updates_json: String, cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
-    let operation = |client: Arc<Client>| async move { client.update_users_partial(&updates_json).await };
-    spawn(env, &self.inner, cancel, operation, |users| Outcome { users: Some(users), ..Default::default() })
-  }
+  };
 }
+
+rest!(create_call(call_id: String, user_id: String, custom_json: String, settings_json: Option<String>) => |c| c.create_call(&call_id, &user_id, &custom_json, settings_json.as_deref()), call);
+rest!(add_member(call_id: String, user_id: String, role: String) => |c| c.add_member(&call_id, &user_id, &role));
+rest!(
+  /// `options_json`: the caller's options (without `signal`) as JSON, checked natively.
+  call_action(call_id: String, action: CallAction, options_json: Option<String>) => |c| c.call_action(&call_id, action, options_json.as_deref())
+);
+rest!(get_call(call_id: String) => |c| c.get_call(&call_id), state);
+rest!(list_recordings(call_id: String) => |c| c.list_recordings(&call_id), recordings);
+rest!(list_transcriptions(call_id: String) => |c| c.list_transcriptions(&call_id), transcriptions);
+rest!(end_call(call_id: String) => |c| c.end_call(&call_id));
+rest!(
+  /// `users_json`: the users as a JSON array, checked natively.
+  upsert_users(users_json: String) => |c| c.upsert_users(&users_json), users
+);
+rest!(
+  /// `user_ids_json`: the ids as a JSON array, checked natively.
+  get_users(user_ids_json: String) => |c| c.get_users(&user_ids_json), users
+);
+rest!(
+  /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
+  update_users_partial(updates_json: String) => |c| c.update_users_partial(&updates_json), users
+);
 
 /// Every `call.*` event type `handleStreamWebhook` knows (node-sdk 0.7.64's list).
 #[napi]
 pub fn call_event_types() -> Vec<&'static str> {
   CALL_EVENT_TYPES.to_vec()
-}
-
-fn verify_webhook(client: &Client, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-  with_signature(signature, |signature| with_body(body, None, |bytes| sync(client, || Ok(signature.is_some_and(|s| client.verify_webhook(bytes, s))))))?
 }

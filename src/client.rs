@@ -1,6 +1,7 @@
-//! The Stream Video REST client: one pooled keep-alive HTTP client, the signing
-//! key and the cached server token per configuration.
+//! The Stream Video REST client: one pooled keep-alive HTTP client, a
+//! [`Signer`] for the server token (cached) and the retry policy per configuration.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
@@ -9,11 +10,12 @@ use serde::Deserialize;
 use crate::calls::{self, CallRecording, CallState, CallTranscription};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{self, CallEvent};
+use crate::event;
 use crate::retry::{server_hint, Failure, RetryPolicy};
-use crate::token::{self, unix_now, Key, ServerTokenCache};
+use crate::signer::Signer;
+use crate::token::{unix_now, ServerTokenCache};
 use crate::users::{self, UserInfo};
-use crate::{validate, webhook};
+use crate::validate;
 
 /// Sent as `X-Stream-Client`; Stream echoes it back in events as `request_info.sdk`.
 pub const CLIENT_ID: &str = concat!("stream-video-native-", env!("CARGO_PKG_VERSION"));
@@ -27,7 +29,7 @@ pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 pub struct Client {
   config: Config,
-  key: Key,
+  signer: Arc<Signer>,
   server_token: ServerTokenCache,
   http: reqwest::Client,
   retry: RetryPolicy,
@@ -107,7 +109,7 @@ pub fn object_json(raw: Option<Box<serde_json::value::RawValue>>) -> String {
 impl Client {
   pub fn new(config: Config) -> Result<Self> {
     let http = reqwest::Client::builder()
-      .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
+      .connect_timeout(config.timeout().min(MAX_CONNECT_TIMEOUT))
       .pool_idle_timeout(Duration::from_secs(55))
       .pool_max_idle_per_host(config.max_connections as usize)
       .tcp_nodelay(true)
@@ -118,7 +120,7 @@ impl Client {
       .build()
       .map_err(|e| Error::config(format!("could not set up the HTTP client: {e}")))?;
     Ok(Client {
-      key: Key::new(&config.api_secret),
+      signer: Arc::new(Signer::new(config.api_secret.clone())),
       server_token: ServerTokenCache::default(),
       retry: RetryPolicy::new(config.max_retries),
       slots: tokio::sync::Semaphore::new(config.max_connections as usize),
@@ -130,26 +132,16 @@ impl Client {
   /// The one door for this client's errors (see [`Error::sealed`]): its
   /// secret and its server token never leave in a message.
   pub fn seal(&self, error: Error) -> Error {
-    let token = self.server_token.get(&self.key, unix_now());
-    error.sealed(&[self.config.api_secret.expose(), &token])
+    let token = self.server_token.get(self.signer.key(), unix_now());
+    self.signer.seal(error, &[&token])
   }
 
   pub fn config(&self) -> &Config {
     &self.config
   }
 
-  pub fn user_token(&self, user_id: &str, validity: Option<f64>) -> Result<String> {
-    token::user_token(&self.key, user_id, validity, unix_now())
-  }
-
-  pub fn verify_webhook(&self, body: &[u8], signature: &str) -> bool {
-    webhook::verify_signature(&self.key, body, signature)
-  }
-
-  /// Verifies a webhook (size limit, gzip, signature) and parses its event.
-  pub fn handle_webhook(&self, body: &[u8], signature: &str, stored_started_at: Option<&str>, max_bytes: usize) -> Result<CallEvent> {
-    let plain = webhook::open(&self.key, body, signature, max_bytes)?;
-    event::parse(&plain, stored_started_at)
+  pub fn signer(&self) -> &Arc<Signer> {
+    &self.signer
   }
 
   /// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`
@@ -242,12 +234,6 @@ impl Client {
     users::parse_response(&bytes, &ids).map_err(|e| meta.unreadable(&e))
   }
 
-  pub fn call_token(&self, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>) -> Result<String> {
-    token::call_token(&self.key, user_id, call_ids, role, validity, unix_now())
-  }
-
-  /// Reads the users of `user_ids` that exist (`GET /api/v2/users?payload=…`,
-  /// node-sdk's `queryUsers` with an `id $in` filter), in the order given.
   pub async fn get_users(&self, user_ids_json: &str) -> Result<Vec<UserInfo>> {
     let (payload, ids) = users::query_payload(user_ids_json)?;
     let query = format!("payload={}&", percent_encode(&payload));
@@ -273,14 +259,14 @@ impl Client {
   async fn send(&self, method: reqwest::Method, path: &str, query: &str, body: Option<String>) -> Result<(bytes::Bytes, Attempt)> {
     let url = format!("{}{path}?{query}api_key={}", self.config.base_url, percent_encode(&self.config.api_key));
     let started = Instant::now();
-    let deadline = started + self.config.timeout;
+    let deadline = started + self.config.timeout();
     let mut attempt = Attempt::default();
     let mut retries = 0;
     let mut token_renewed = false;
     loop {
       attempt.number += 1;
       attempt.request_id = uuid::Uuid::new_v4().to_string();
-      let token = self.server_token.get(&self.key, unix_now());
+      let token = self.server_token.get(self.signer.key(), unix_now());
       let mut request = self
         .http
         .request(method.clone(), &url)
@@ -331,7 +317,7 @@ impl Client {
           (error, failure)
         }
         Ok(Err(e)) => classify(&e, &self.config),
-        Err(_) => (Error::new(ErrorKind::Timeout, format!("request timed out after {} ms", self.config.timeout.as_millis())), Failure::Final),
+        Err(_) => (Error::new(ErrorKind::Timeout, format!("request timed out after {} ms", self.config.timeout_ms)), Failure::Final),
       };
       let remaining = deadline.saturating_duration_since(Instant::now());
       match self.retry.next_delay(retries, &failure, remaining, fastrand::f64()) {
@@ -504,6 +490,7 @@ fn call_path(call_id: &str, suffix: &str) -> String {
 }
 
 fn validate_custom(custom_json: &str) -> Result<()> {
+  validate::custom_size("data", custom_json)?;
   let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(custom_json).map_err(|_| Error::invalid("data must be a JSON object"))?;
   for field in ["meetingId", "agentId", "agentName"] {
     if !map.get(field).is_some_and(serde_json::Value::is_string) {

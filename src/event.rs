@@ -7,16 +7,19 @@
 //! known (a session that ended at an unknown time is still over), and an
 //! asset event without a URL has nothing to apply.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::lenient::{Count, List, Object, Text, TextOr, Time};
 
-// These types cross into JS as they are (the napi attributes generate
-// `binding.d.ts`): adding a field here adds it to the JS result and its types.
+// These types cross into JS as JSON text (serde), which `index.js` parses:
+// one string is cheaper to hand over than an object built property by
+// property. The napi attributes generate their types in `binding.d.ts`, so
+// adding a field here adds it to the JS result and its types.
 
 /// A meeting's status after a session event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 #[cfg_attr(not(fuzzing), napi_derive::napi(string_enum = "lowercase"))]
 pub enum MeetingStatus {
   Active,
@@ -24,7 +27,8 @@ pub enum MeetingStatus {
 }
 
 /// What a meeting store must do, by `kind`. Unknown times are `null`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase", rename_all_fields = "camelCase")]
 #[cfg_attr(not(fuzzing), napi_derive::napi(discriminant = "kind", discriminant_case = "lowercase", use_nullable = true))]
 pub enum MeetingUpdate {
   /// `call.session_started`: the meeting is live since the session's start
@@ -98,9 +102,11 @@ pub const CALL_EVENT_TYPES: [&str; 53] = [
 ];
 
 /// A verified call event. Absent values are `null`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[cfg_attr(not(fuzzing), napi_derive::napi(object, use_nullable = true))]
 pub struct CallEvent {
+  #[serde(rename = "type")]
   #[cfg_attr(not(fuzzing), napi(js_name = "type"))]
   pub event_type: String,
   /// RFC 3339 time of the event.
@@ -624,7 +630,7 @@ mod properties {
       junk in proptest::collection::vec((0usize..5, "[a-z_]{1,12}", json()), 1..6),
       depth in 0usize..300,
     ) {
-      let key = crate::token::Key::new(&crate::config::Secret::new("webhook-secret"));
+      let key = crate::key::Key::new(&crate::config::Secret::new("webhook-secret"));
       let mut event: Value = serde_json::from_str(REAL[which]).unwrap();
       let expected = parse(REAL[which].as_bytes(), None).unwrap();
       for (place, name, value) in junk {

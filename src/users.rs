@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::validate::MAX_USER_ID_LEN;
+use crate::validate::{self, MAX_USER_ID_LEN};
 
 /// Stream's limit for one upsert.
 pub const MAX_USERS: usize = 100;
@@ -54,6 +54,9 @@ pub fn upsert_body(users_json: &str) -> Result<(String, Vec<String>)> {
     }
     if fields.get("custom").is_some_and(|v| !v.is_object() && !v.is_null()) {
       return Err(Error::invalid(format!("users[{i}].custom must be an object")));
+    }
+    if let Some(custom) = fields.get("custom") {
+      validate::custom_size(&format!("users[{i}].custom"), &custom.to_string())?;
     }
     if by_id.insert(id.clone(), Value::Object(fields)).is_none() {
       ids.push(id);
@@ -107,6 +110,9 @@ pub fn partial_body(updates_json: &str) -> Result<(String, Vec<String>)> {
     }
     if fields.get("set").is_some_and(|v| !v.is_object()) {
       return Err(Error::invalid(format!("updates[{i}].set must be an object of fields to set")));
+    }
+    if let Some(custom) = fields.get("set").and_then(|set| set.get("custom")) {
+      validate::custom_size(&format!("updates[{i}].set.custom"), &custom.to_string())?;
     }
     if fields.get("set").and_then(|set| set.get("id")).is_some() {
       return Err(Error::invalid(format!("updates[{i}].set cannot change the id")));
@@ -256,5 +262,15 @@ mod tests {
     );
     assert_eq!(users[1].name, None);
     assert_eq!(users[1].custom_json, "{}");
+  }
+
+  #[test]
+  fn custom_data_over_streams_limit_is_refused_before_sending() {
+    let big = "x".repeat(validate::MAX_CUSTOM_BYTES);
+    let err = upsert_body(&format!(r#"[{{"id":"a","custom":{{"n":"{big}"}}}}]"#)).unwrap_err();
+    assert!(err.message.starts_with("users[0].custom is 5128 bytes as JSON, over Stream's 5120-byte limit"), "{}", err.message);
+    let err = partial_body(&format!(r#"[{{"id":"a","set":{{"custom":{{"n":"{big}"}}}}}}]"#)).unwrap_err();
+    assert!(err.message.starts_with("updates[0].set.custom is"), "{}", err.message);
+    assert!(upsert_body(&format!(r#"[{{"id":"a","custom":{{"n":"{}"}}}}]"#, &big[..5000])).is_ok());
   }
 }

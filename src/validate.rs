@@ -77,13 +77,29 @@ pub fn validity_seconds(value: f64) -> Result<u64> {
   }
 }
 
+/// The largest `maxBodyBytes` accepted (1 GiB): a webhook is a few KiB.
+pub const MAX_MAX_BODY_BYTES: usize = 1 << 30;
+
 /// `maxBodyBytes`: a whole number of bytes from 1 to 1 GiB.
 pub fn max_body_bytes(value: f64) -> Result<usize> {
-  let max = crate::webhook::MAX_MAX_BODY_BYTES;
+  let max = MAX_MAX_BODY_BYTES;
   if value.is_finite() && value.fract() == 0.0 && value >= 1.0 && value <= max as f64 {
     Ok(value as usize)
   } else {
     Err(Error::invalid(format!("maxBodyBytes must be a whole number of bytes from 1 to {max}, got {value}")))
+  }
+}
+
+/// Stream stores at most 5 KiB of custom data per call or user (as JSON);
+/// more is refused before anything is sent, so a call or user is never
+/// created with data whose answer this client would then have to refuse.
+pub const MAX_CUSTOM_BYTES: usize = 5 * 1024;
+
+/// `name`'s custom data, given as JSON text, fits Stream's limit.
+pub fn custom_size(name: &str, json: &str) -> Result<()> {
+  match json.len() {
+    n if n > MAX_CUSTOM_BYTES => Err(Error::invalid(format!("{name} is {n} bytes as JSON, over Stream's {MAX_CUSTOM_BYTES}-byte limit on custom data"))),
+    _ => Ok(()),
   }
 }
 

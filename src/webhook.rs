@@ -8,11 +8,9 @@ use std::io::Read;
 use hmac::Mac;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::token::Key;
+use crate::key::Key;
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
-/// The largest `maxBodyBytes` accepted (1 GiB): a webhook is a few KiB.
-pub const MAX_MAX_BODY_BYTES: usize = 1 << 30;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Checks size, inflates a gzip body and verifies the signature, in that order.

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use stream_video_native::config::Secret;
-use stream_video_native::token::Key;
+use stream_video_native::key::Key;
 use stream_video_native::webhook::{sign, verify_signature};
 
 fuzz_target!(|data: &[u8]| {

@@ -8,7 +8,7 @@ use std::io::Read;
 use libfuzzer_sys::fuzz_target;
 use stream_video_native::config::Secret;
 use stream_video_native::event;
-use stream_video_native::token::Key;
+use stream_video_native::key::Key;
 use stream_video_native::webhook::{open, sign};
 
 const MAX: usize = 64 * 1024;
