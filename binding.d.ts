@@ -22,10 +22,10 @@ export declare class NativeCancel {
   cancel(): void
 }
 
-export declare function addMember(client: ClientHandle, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** r" `options_json`: the caller's options (without `signal`) as JSON, checked natively. */
-export declare function callAction(client: ClientHandle, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** What `call_action` switches on or off (`CallAction` in `binding.d.ts`). */
 export type CallAction = 'StartRecording' | 'StopRecording' | 'StartTranscription' | 'StopTranscription' | 'StartClosedCaptions' | 'StopClosedCaptions'
@@ -116,24 +116,24 @@ export declare function clientSettings(client: ExternalObject<'Client'>): Array<
 /** The signer a client holds. */
 export declare function clientSigner(client: ExternalObject<'Client'>): ExternalObject<'Signer'>
 
-export declare function createCall(client: ClientHandle, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
-export declare function endCall(client: ClientHandle, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function endCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
 export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_API' | 'STREAM_NETWORK' | 'STREAM_TIMEOUT' | 'STREAM_WEBHOOK_SIGNATURE' | 'STREAM_ABORTED' | 'STREAM_INTERNAL'
 
-export declare function getCall(client: ClientHandle, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** r" `user_ids_json`: the ids as a JSON array, checked natively. */
-export declare function getUsers(client: ClientHandle, userIdsJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** Verifies and parses a webhook; the event (`CallEvent`) comes back as JSON text. */
 export declare function handleWebhook(signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string, webhookId?: string, attempt?: number, startedAt?: string, maxBodyBytes?: number): string
 
-export declare function listRecordings(client: ClientHandle, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
-export declare function listTranscriptions(client: ClientHandle, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** A meeting's status after a session event. */
 export type MeetingStatus = 'active' | 'processing'
@@ -254,10 +254,10 @@ export interface SettingInfo {
 export declare function settings(): Array<SettingInfo>
 
 /** r" `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */
-export declare function updateUsersPartial(client: ClientHandle, updatesJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** r" `users_json`: the users as a JSON array, checked natively. */
-export declare function upsertUsers(client: ClientHandle, usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 export declare function userToken(signer: ExternalObject<'Signer'>, userId: string, validityInSeconds?: number): string
 

@@ -17,7 +17,7 @@ test.serial('custom data with a `__proto__` key comes back as an own key, not as
   const data = JSON.parse('{"meetingId":"m-1","agentId":"a","agentName":"A","__proto__":{"polluted":true}}')
   const call = await client(t).createStreamCall('proto-call', 'host', data)
   t.true(Object.hasOwn(call.custom, '__proto__'))
-  t.deepEqual(call.custom.__proto__, { polluted: true })
+  t.deepEqual(Object.getOwnPropertyDescriptor(call.custom, '__proto__').value, { polluted: true })
   t.is(Object.getPrototypeOf(call.custom), Object.prototype)
   t.is({}.polluted, undefined)
   const [user] = await client(t).upsertUsers([{ id: 'proto-user', custom: JSON.parse('{"__proto__":{"x":1}}') }])

@@ -282,7 +282,7 @@ macro_rules! rest {
   ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$client:ident| $call:expr $(, $field:ident)?) => {
     $(#[doc = $doc])*
     #[napi(ts_return_type = "Promise<Outcome>")]
-    pub fn $name<'env>(env: &'env Env, client: &ClientHandle, $($arg: $ty,)* cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    pub fn $name<'env>(env: &'env Env, #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: &ClientHandle, $($arg: $ty,)* cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
       let operation = move |$client: Arc<Client>| async move { $call.await };
       #[allow(unused_variables)]
       spawn(env, client, cancel, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
