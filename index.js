@@ -375,19 +375,11 @@ class StreamClient {
   // The native side checks the body's type and treats a non-string
   // signature (a missing header) as one that does not match.
   verifyWebhookSync(body, signature) {
-    try {
-      return binding.verifyWebhook(this.#source.signer(), body, signature)
-    } catch (e) {
-      throw report('verifyWebhookSync', toStreamError(e))
-    }
+    return this.#verify('verifyWebhookSync', body, signature)
   }
 
   async verifyWebhook(body, signature) {
-    try {
-      return binding.verifyWebhook(this.#source.signer(), body, signature)
-    } catch (e) {
-      throw report('verifyWebhook', toStreamError(e))
-    }
+    return this.#verify('verifyWebhook', body, signature)
   }
 
   async handleStreamWebhook(body, headers, options) {
@@ -415,27 +407,27 @@ class StreamClient {
   }
 
   startRecording(callId, options) {
-    return this.#action('startRecording', 'StartRecording', callId, options)
+    return this.#action('startRecording', callId, options)
   }
 
   stopRecording(callId, options) {
-    return this.#action('stopRecording', 'StopRecording', callId, options)
+    return this.#action('stopRecording', callId, options)
   }
 
   startTranscription(callId, options) {
-    return this.#action('startTranscription', 'StartTranscription', callId, options)
+    return this.#action('startTranscription', callId, options)
   }
 
   stopTranscription(callId, options) {
-    return this.#action('stopTranscription', 'StopTranscription', callId, options)
+    return this.#action('stopTranscription', callId, options)
   }
 
   startClosedCaptions(callId, options) {
-    return this.#action('startClosedCaptions', 'StartClosedCaptions', callId, options)
+    return this.#action('startClosedCaptions', callId, options)
   }
 
   stopClosedCaptions(callId, options) {
-    return this.#action('stopClosedCaptions', 'StopClosedCaptions', callId, options)
+    return this.#action('stopClosedCaptions', callId, options)
   }
 
   getCall(callId, options) {
@@ -507,7 +499,17 @@ class StreamClient {
     }
   }
 
-  #action(operation, action, callId, options) {
+  #verify(operation, body, signature) {
+    try {
+      return binding.verifyWebhook(this.#source.signer(), body, signature)
+    } catch (e) {
+      throw report(operation, toStreamError(e))
+    }
+  }
+
+  /** `startRecording` and its kin: the operation's name is its `CallAction` (`StartRecording`). */
+  #action(operation, callId, options) {
+    const action = operation[0].toUpperCase() + operation.slice(1)
     return this.#rest(operation, options, (c, cancel) => binding.callAction(c, id('callId', callId), action, restOptions(options), cancel).then(fromOutcome))
   }
 

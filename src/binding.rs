@@ -17,7 +17,7 @@ use napi_derive::napi;
 use crate::calls::{CallRecording, CallState, CallTranscription};
 use crate::cancel::Cancel;
 use crate::client::{CallAction, CallInfo, Client};
-use crate::config::{Config, Kind, Raw, Shown, Source, CREDENTIALS, SETTINGS};
+use crate::config::{Config, Kind, Raw, Source, Value, CREDENTIALS, SETTINGS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::CALL_EVENT_TYPES;
 use crate::js_bytes::{with_body, with_signature};
@@ -95,27 +95,17 @@ pub fn settings() -> Vec<SettingInfo> {
 
 type RawValues = Vec<Option<Either<String, f64>>>;
 
-/// Checks raw values (declaration order); a settings error is sealed with the secret it was given.
+/// Checks raw values (declaration order), naming options or, `from_env`, variables.
 fn config_of(values: RawValues, from_env: bool) -> napi::Result<Config, ErrorKind> {
-  let raw: Vec<Option<Raw>> = values.into_iter().map(|v| v.map(|v| v.either_into_raw())).collect();
-  let secret = match raw.get(1) {
-    Some(Some(Raw::Text(s))) => s.clone(),
-    _ => String::new(),
-  };
+  let raw: Vec<Option<Raw>> = values.into_iter().map(|v| v.map(raw_value)).collect();
   let source = if from_env { Source::Env } else { Source::Options };
-  catch(|| Config::from_raw(&raw, source)).map_err(|e| to_js(e.sealed(&[&secret])))
+  catch(|| Config::from_raw(&raw, source)).map_err(to_js)
 }
 
-trait IntoRaw {
-  fn either_into_raw(self) -> Raw;
-}
-
-impl IntoRaw for Either<String, f64> {
-  fn either_into_raw(self) -> Raw {
-    match self {
-      Either::A(s) => Raw::Text(s),
-      Either::B(n) => Raw::Number(n),
-    }
+fn raw_value(value: Either<String, f64>) -> Raw {
+  match value {
+    Either::A(s) => Raw::Text(s),
+    Either::B(n) => Raw::Number(n),
   }
 }
 
@@ -124,7 +114,8 @@ impl IntoRaw for Either<String, f64> {
 #[napi(ts_args_type = "values: Array<string | number | undefined | null>, fromEnv: boolean", ts_return_type = "ExternalObject<'Client'>")]
 pub fn new_client(values: RawValues, from_env: bool) -> napi::Result<ClientHandle, ErrorKind> {
   let config = config_of(values, from_env)?;
-  catch(|| Client::new(config)).map(|c| External::new(Arc::new(c))).map_err(to_js)
+  let secret = config.api_secret.clone();
+  catch(|| Client::new(config)).map(|c| External::new(Arc::new(c))).map_err(|e| to_js(e.sealed(&[secret.expose()])))
 }
 
 /// A signer for the credentials alone: no HTTP client is built.
@@ -145,8 +136,8 @@ pub fn client_signer(client: &ClientHandle) -> SignerHandle {
 #[napi(ts_args_type = "client: ExternalObject<'Client'>")]
 pub fn client_settings(client: &ClientHandle) -> Vec<Either<String, u32>> {
   let shown = |v| match v {
-    Shown::Text(s) => Either::A(s),
-    Shown::Whole(n) => Either::B(n),
+    Value::Text(s) => Either::A(s),
+    Value::Whole(n) => Either::B(n),
   };
   client.config().shown().into_iter().map(shown).collect()
 }

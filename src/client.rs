@@ -234,6 +234,8 @@ impl Client {
     users::parse_response(&bytes, &ids).map_err(|e| meta.unreadable(&e))
   }
 
+  /// Reads the users of `user_ids` that exist (`GET /api/v2/users?payload=…`,
+  /// node-sdk's `queryUsers` with an `id $in` filter), in the order given.
   pub async fn get_users(&self, user_ids_json: &str) -> Result<Vec<UserInfo>> {
     let (payload, ids) = users::query_payload(user_ids_json)?;
     let query = format!("payload={}&", percent_encode(&payload));

@@ -46,8 +46,9 @@ pub enum Raw {
   Number(f64),
 }
 
-/// A checked value, before it takes its field's type.
-enum Value {
+/// A checked value: before it takes its field's type, or as `shown` gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
   Text(String),
   Whole(u32),
 }
@@ -80,32 +81,25 @@ impl FromValue for u32 {
   }
 }
 
-/// A public value of a checked setting (the secret is `[redacted]`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Shown {
-  Text(String),
-  Whole(u32),
-}
-
 trait Show {
-  fn show(&self) -> Shown;
+  fn show(&self) -> Value;
 }
 
 impl Show for String {
-  fn show(&self) -> Shown {
-    Shown::Text(self.clone())
+  fn show(&self) -> Value {
+    Value::Text(self.clone())
   }
 }
 
 impl Show for Secret {
-  fn show(&self) -> Shown {
-    Shown::Text("[redacted]".into())
+  fn show(&self) -> Value {
+    Value::Text("[redacted]".into())
   }
 }
 
 impl Show for u32 {
-  fn show(&self) -> Shown {
-    Shown::Whole(*self)
+  fn show(&self) -> Value {
+    Value::Whole(*self)
   }
 }
 
@@ -127,7 +121,7 @@ macro_rules! settings {
       }
 
       /// The values in declaration order, the secret redacted.
-      pub fn shown(&self) -> Vec<Shown> {
+      pub fn shown(&self) -> Vec<Value> {
         vec![$(self.$field.show(),)*]
       }
     }
@@ -180,7 +174,8 @@ impl fmt::Display for Secret {
 
 impl Config {
   /// Checks raw values given in declaration order; missing trailing values
-  /// count as unset. Errors name the option or the variable, per `source`.
+  /// count as unset. Errors name the option or the variable, per `source`,
+  /// and are sealed with the secret given (see [`Error::sealed`]).
   pub fn from_raw(raw: &[Option<Raw>], source: Source) -> Result<Config> {
     let secret_at = SETTINGS.iter().position(|s| s.kind == Kind::Secret).expect("a secret setting");
     let secret = match raw.get(secret_at) {
@@ -189,7 +184,7 @@ impl Config {
     };
     let mut values = Vec::with_capacity(SETTINGS.len());
     for (i, setting) in SETTINGS.iter().enumerate() {
-      values.push(check(setting, raw.get(i).and_then(Option::as_ref), source, secret)?);
+      values.push(check(setting, raw.get(i).and_then(Option::as_ref), source, secret).map_err(|e| e.sealed(&[secret]))?);
     }
     Ok(Config::from_checked(values))
   }
@@ -218,7 +213,7 @@ fn check(setting: &Setting, raw: Option<&Raw>, source: Source, secret: &str) -> 
       }
     },
     (Kind::Url, _) => match text {
-      Some(url) => normalize_base_url(url.trim(), name, &Secret::new(secret)).map(Value::Text),
+      Some(url) => normalize_base_url(url.trim(), name, secret).map(Value::Text),
       None => Ok(Value::Text(DEFAULT_BASE_URL.to_string())),
     },
     (Kind::Whole { min, max, .. }, Some(Raw::Number(n))) => match whole(*n, min, max) {
@@ -242,8 +237,8 @@ fn whole(n: f64, min: u32, max: u32) -> Option<u32> {
 /// Accepts `http(s)://host[:port][/prefix]`, drops a trailing slash, and rejects
 /// anything that would make request URLs ambiguous (query, fragment, credentials).
 /// The rejected value is quoted only when it does not contain the secret.
-pub fn normalize_base_url(url: &str, name: &str, secret: &Secret) -> Result<String> {
-  let invalid = |why: &str| match url.contains(secret.expose()) {
+pub fn normalize_base_url(url: &str, name: &str, secret: &str) -> Result<String> {
+  let invalid = |why: &str| match url.contains(secret) {
     false => Error::config(format!("{name} {why}, got {url:?}")),
     true => Error::config(format!("{name} {why}")),
   };
