@@ -123,13 +123,13 @@ export declare function endCall(client: ExternalObject<'Client'>, callId: string
 /** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
 export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_API' | 'STREAM_NETWORK' | 'STREAM_TIMEOUT' | 'STREAM_WEBHOOK_SIGNATURE' | 'STREAM_ABORTED' | 'STREAM_INTERNAL'
 
+/** The fields of an event as `handleWebhook` writes them (see `event_fields`). */
+export declare function eventFields(): Array<string>
+
 export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
 /** r" `user_ids_json`: the ids as a JSON array, checked natively. */
 export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
-
-/** Verifies and parses a webhook; the event (`CallEvent`) comes back as JSON text. */
-export declare function handleWebhook(signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string, webhookId?: string, attempt?: number, startedAt?: string, maxBodyBytes?: number): string
 
 export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
 
@@ -258,7 +258,3 @@ export declare function updateUsersPartial(client: ExternalObject<'Client'>, upd
 
 /** r" `users_json`: the users as a JSON array, checked natively. */
 export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
-
-export declare function userToken(signer: ExternalObject<'Signer'>, userId: string, validityInSeconds?: number): string
-
-export declare function verifyWebhook(signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string): boolean

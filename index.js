@@ -209,6 +209,60 @@ function webhookOptions(options = {}) {
   return { startedAt: startedAt ?? undefined, maxBodyBytes }
 }
 
+// An event crosses from Rust as one string (`src/event_fields.rs`): the
+// fields that are not null, in Rust's order, each followed by FIELD, then a
+// bit mask of which ones they are. List items are split by ITEM. The marks are
+// lone surrogates, which no field can hold. `BIT` is each field's bit.
+const FIELD = '\uDFFF'
+const ITEM = '\uDFFD'
+const BIT = Object.fromEntries(binding.eventFields().map((name, i) => [name, 2 ** i]))
+
+/**
+ * The `CallEvent` in the string `handleWebhook` returns. Fields are read in
+ * Rust's order (`i` only moves forward), so the literal lists them in that order.
+ */
+function decodeEvent(encoded) {
+  const f = encoded.split(FIELD)
+  const mask = Number(f[f.length - 1])
+  let i = 0
+  const text = (bit) => (mask & bit ? f[i++] : null)
+  const whole = (bit) => (mask & bit ? Number(f[i++]) : null)
+  const list = (bit) => {
+    if (!(mask & bit)) return null
+    const field = f[i++]
+    return field === '' ? [] : field.split(ITEM)
+  }
+  const event = {
+    type: text(BIT.type),
+    createdAt: text(BIT.createdAt),
+    callType: text(BIT.callType),
+    callId: text(BIT.callId),
+    sessionId: text(BIT.sessionId),
+    webhookId: text(BIT.webhookId),
+    attempt: whole(BIT.attempt),
+    meetingId: text(BIT.meetingId),
+    userId: text(BIT.userId),
+    userSessionId: text(BIT.userSessionId),
+    durationSeconds: whole(BIT.durationSeconds),
+    egressId: text(BIT.egressId),
+    recordingType: text(BIT.recordingType),
+    error: text(BIT.error),
+    memberIds: list(BIT.memberIds),
+    update: null,
+  }
+  const kind = text(BIT['update.kind'])
+  const startedAt = text(BIT['update.startedAt'])
+  const endedAt = text(BIT['update.endedAt'])
+  const durationSeconds = whole(BIT['update.durationSeconds'])
+  const transcriptionUrl = text(BIT['update.transcriptionUrl'])
+  const recordingUrl = text(BIT['update.recordingUrl'])
+  if (kind === 'active') event.update = { kind, status: kind, startedAt }
+  else if (kind === 'processing') event.update = { kind, status: kind, startedAt, endedAt, durationSeconds }
+  else if (kind === 'transcription') event.update = { kind, transcriptionUrl }
+  else if (kind === 'recording') event.update = { kind, recordingUrl }
+  return event
+}
+
 /** A call or user from Rust, its custom data (JSON text) parsed as `JSON.parse` does, numbers included. */
 function withCustom({ customJson, ...fields }) {
   return { ...fields, custom: JSON.parse(customJson) }
@@ -386,7 +440,7 @@ class StreamClient {
     try {
       const { signature, webhookId, attempt } = webhookHeaders(headers)
       const { startedAt, maxBodyBytes } = webhookOptions(options)
-      return JSON.parse(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes))
+      return decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes))
     } catch (e) {
       throw report('handleStreamWebhook', toStreamError(e))
     }

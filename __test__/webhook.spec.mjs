@@ -1,6 +1,7 @@
 // handleStreamWebhook: signature first, size and gzip limits, and the typed
 // meeting update for each of Stream's call events.
 import crypto from 'node:crypto'
+import { createRequire } from 'node:module'
 import zlib from 'node:zlib'
 import test from 'ava'
 import { createStreamClient, StreamError } from 'stream-video-native'
@@ -206,4 +207,44 @@ test('a genuine event is never refused for a field the package does not need', a
   t.is((await handle(JSON.stringify(odd[0]))).meetingId, '123', 'read past custom data nested 125 levels deep')
   t.is((await handle(JSON.stringify(odd[1]))).createdAt, '2026-04-08T14:23:35Z', 'a numeric time is nanoseconds, as Stream’s SDK reads it')
   t.is((await handle(JSON.stringify(odd[2]))).meetingId, null)
+})
+
+test('every field crosses from Rust: the event has exactly the fields Rust lists, with empty strings, lists and odd text intact', async (t) => {
+  const binding = createRequire(import.meta.url)('../binding.js')
+  const names = binding.eventFields().filter((name) => !name.startsWith('update.'))
+  const odd = 'tab\there, "quoted", \u0000nul, \u{1F600}, \uFFFD, and lone-looking text \\uDFFF'
+  const body = JSON.stringify({
+    type: 'call.member_added',
+    created_at: '2026-04-08T15:00:00Z',
+    call_cid: 'default:meeting-123',
+    error: '',
+    egress_id: odd,
+    members: [{ user_id: 'a' }, { user_id: odd }, 'c'],
+  })
+  const event = await handle(body, { webhookId: 'w-9', attempt: '3' })
+  t.deepEqual(Object.keys(event), [...names, 'update'])
+  t.is(event.error, '', 'an empty string is not null')
+  t.is(event.egressId, odd)
+  t.deepEqual(event.memberIds, ['a', odd, 'c'])
+  t.is(event.webhookId, 'w-9')
+  t.is(event.attempt, 3)
+  t.is(event.update, null)
+  t.is(event.userId, null)
+  const none = await handle(JSON.stringify({ type: 'call.member_removed', members: [] }))
+  t.deepEqual(none.memberIds, [], 'an empty list stays a list')
+  t.is(none.callId, null)
+})
+
+test('the native functions refuse anything but their own handle', (t) => {
+  const binding = createRequire(import.meta.url)('../binding.js')
+  const clientHandle = binding.newClient([API_KEY, API_SECRET], false)
+  const signer = binding.clientSigner(clientHandle)
+  t.is(typeof binding.userToken(signer, 'u'), 'string')
+  for (const wrong of [clientHandle, {}, 1, null, undefined]) {
+    for (const call of [() => binding.userToken(wrong, 'u'), () => binding.verifyWebhook(wrong, '{}', 'x'), () => binding.handleWebhook(wrong, '{}', 'x')]) {
+      const error = t.throws(call)
+      t.is(error.code, 'STREAM_INVALID_ARGUMENT')
+    }
+  }
+  t.throws(() => binding.clientSettings(signer), { code: 'STREAM_INVALID_ARGUMENT' })
 })

@@ -1,5 +1,6 @@
-//! The napi edge: free functions over two handles, a [`Signer`] (tokens and
-//! webhooks) and a REST [`Client`], and mirror structs. Sync functions throw
+//! The napi edge: free functions over two handles (see `handle`), a
+//! [`Signer`] (tokens and webhooks) and a REST [`Client`], and mirror
+//! structs; the hottest three are plain Node-API callbacks in `hot`. Sync functions throw
 //! napi errors whose `code` is the stable error code; async ones resolve to an
 //! outcome object (napi cannot reject with a custom code) that `index.js`
 //! turns into a `StreamError` rejection. Free functions, not class methods:
@@ -10,8 +11,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Either, External, PromiseRaw, Unknown};
-use napi::Env;
+use napi::bindgen_prelude::{Either, PromiseRaw, Unknown};
+use napi::{Env, JsValue};
 use napi_derive::napi;
 
 use crate::calls::{CallRecording, CallState, CallTranscription};
@@ -20,12 +21,10 @@ use crate::client::{CallAction, CallInfo, Client};
 use crate::config::{Config, Kind, Raw, Source, Value, CREDENTIALS, SETTINGS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::CALL_EVENT_TYPES;
-use crate::js_bytes::{with_body, with_signature};
+use crate::handle::{self, Handle};
 use crate::panic::{catch, catch_async};
-use crate::signer::{Signer, WebhookContext};
+use crate::signer::Signer;
 use crate::users::UserInfo;
-use crate::validate;
-use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 
 #[napi_derive::module_init]
 fn init() {
@@ -64,8 +63,17 @@ fn sync<T>(signer: &Signer, f: impl FnOnce() -> Result<T>) -> napi::Result<T, Er
   catch(f).map_err(|e| to_js(signer.seal(e, &[])))
 }
 
-type ClientHandle = External<Arc<Client>>;
-type SignerHandle = External<Arc<Signer>>;
+/// A handle argument: `None` when the value is not a handle to a `T`.
+fn get<'a, T: Handle>(value: &Unknown<'a>) -> napi::Result<&'a Arc<T>, ErrorKind> {
+  unsafe { handle::get::<T>(value.value().env, value.raw()) }
+    .ok_or_else(|| napi::Error::new(ErrorKind::InvalidArgument, format!("the {} handle is not one", T::NAME)))
+}
+
+/// A new handle to `value` for JS.
+fn wrap<'env, T: Handle>(env: &'env Env, value: Arc<T>) -> napi::Result<Unknown<'env>, ErrorKind> {
+  let raw = handle::wrap(env.raw(), value).map_err(|e| napi::Error::new(ErrorKind::Internal, e.reason.clone()))?;
+  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) })
+}
 
 /// One setting as `index.js` reads it (see `config::SETTINGS`).
 #[napi(object, object_from_js = false)]
@@ -112,80 +120,47 @@ fn raw_value(value: Either<String, f64>) -> Raw {
 /// A REST client for these settings: options (`fromEnv` false) or the
 /// `STREAM_*` values of the calling thread's `process.env` (errors name the variables).
 #[napi(ts_args_type = "values: Array<string | number | undefined | null>, fromEnv: boolean", ts_return_type = "ExternalObject<'Client'>")]
-pub fn new_client(values: RawValues, from_env: bool) -> napi::Result<ClientHandle, ErrorKind> {
+pub fn new_client(env: &Env, values: RawValues, from_env: bool) -> napi::Result<Unknown<'_>, ErrorKind> {
   let config = config_of(values, from_env)?;
   let secret = config.api_secret.clone();
-  catch(|| Client::new(config)).map(|c| External::new(Arc::new(c))).map_err(|e| to_js(e.sealed(&[secret.expose()])))
+  let client = catch(|| Client::new(config)).map_err(|e| to_js(e.sealed(&[secret.expose()])))?;
+  wrap(env, Arc::new(client))
 }
 
 /// A signer for the credentials alone: no HTTP client is built.
 #[napi(ts_args_type = "values: Array<string | undefined | null>, fromEnv: boolean", ts_return_type = "ExternalObject<'Signer'>")]
-pub fn new_signer(mut values: RawValues, from_env: bool) -> napi::Result<SignerHandle, ErrorKind> {
+pub fn new_signer(env: &Env, mut values: RawValues, from_env: bool) -> napi::Result<Unknown<'_>, ErrorKind> {
   values.truncate(CREDENTIALS);
   let config = config_of(values, from_env)?;
-  Ok(External::new(Arc::new(Signer::new(config.api_secret))))
+  wrap(env, Arc::new(Signer::new(config.api_secret)))
 }
 
 /// The signer a client holds.
 #[napi(ts_args_type = "client: ExternalObject<'Client'>", ts_return_type = "ExternalObject<'Signer'>")]
-pub fn client_signer(client: &ClientHandle) -> SignerHandle {
-  External::new(client.signer().clone())
+pub fn client_signer<'env>(env: &'env Env, client: Unknown<'_>) -> napi::Result<Unknown<'env>, ErrorKind> {
+  wrap(env, get::<Client>(&client)?.signer().clone())
 }
 
 /// A client's settings in declaration order, the secret `[redacted]`.
 #[napi(ts_args_type = "client: ExternalObject<'Client'>")]
-pub fn client_settings(client: &ClientHandle) -> Vec<Either<String, u32>> {
+pub fn client_settings(client: Unknown<'_>) -> napi::Result<Vec<Either<String, u32>>, ErrorKind> {
   let shown = |v| match v {
     Value::Text(s) => Either::A(s),
     Value::Whole(n) => Either::B(n),
   };
-  client.config().shown().into_iter().map(shown).collect()
-}
-
-#[napi(ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, validityInSeconds?: number")]
-pub fn user_token(signer: &SignerHandle, user_id: String, validity_in_seconds: Option<f64>) -> napi::Result<String, ErrorKind> {
-  sync(signer, || signer.user_token(&user_id, validity_in_seconds))
+  Ok(get::<Client>(&client)?.config().shown().into_iter().map(shown).collect())
 }
 
 #[napi(ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, callIds: string[], role?: string, validityInSeconds?: number")]
 pub fn call_token(
-  signer: &SignerHandle,
+  signer: Unknown<'_>,
   user_id: String,
   call_ids: Vec<String>,
   role: Option<String>,
   validity_in_seconds: Option<f64>,
 ) -> napi::Result<String, ErrorKind> {
+  let signer = get::<Signer>(&signer)?;
   sync(signer, || signer.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
-}
-
-#[napi(ts_args_type = "signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string")]
-pub fn verify_webhook(signer: &SignerHandle, body: Unknown<'_>, signature: Unknown<'_>) -> napi::Result<bool, ErrorKind> {
-  with_signature(signature, |signature| with_body(body, None, |bytes| sync(signer, || Ok(signature.is_some_and(|s| signer.verify_webhook(bytes, s))))))?
-}
-
-/// Verifies and parses a webhook; the event (`CallEvent`) comes back as JSON text.
-#[napi(
-  ts_args_type = "signer: ExternalObject<'Signer'>, body: string | Uint8Array, signature: string, webhookId?: string, attempt?: number, startedAt?: string, maxBodyBytes?: number"
-)]
-pub fn handle_webhook(
-  signer: &SignerHandle,
-  body: Unknown<'_>,
-  signature: Unknown<'_>,
-  webhook_id: Option<String>,
-  attempt: Option<u32>,
-  started_at: Option<String>,
-  max_body_bytes: Option<f64>,
-) -> napi::Result<String, ErrorKind> {
-  let max_body_bytes = max_body_bytes.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes).map_err(to_js)?;
-  let context = WebhookContext { webhook_id, attempt, started_at: started_at.as_deref(), max_body_bytes };
-  with_signature(signature, |signature| {
-    with_body(body, Some(max_body_bytes), |bytes| {
-      sync(signer, || {
-        let event = signer.handle_webhook(bytes, signature.unwrap_or(""), context)?;
-        Ok(serde_json::to_string(&event).expect("events always serialize"))
-      })
-    })
-  })?
 }
 
 #[napi(object)]
@@ -273,7 +248,8 @@ macro_rules! rest {
   ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$client:ident| $call:expr $(, $field:ident)?) => {
     $(#[doc = $doc])*
     #[napi(ts_return_type = "Promise<Outcome>")]
-    pub fn $name<'env>(env: &'env Env, #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: &ClientHandle, $($arg: $ty,)* cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    pub fn $name<'env>(env: &'env Env, #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>, $($arg: $ty,)* cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+      let client = get::<Client>(&client).map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason.clone()))?;
       let operation = move |$client: Arc<Client>| async move { $call.await };
       #[allow(unused_variables)]
       spawn(env, client, cancel, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
@@ -303,6 +279,12 @@ rest!(
   /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
   update_users_partial(updates_json: String) => |c| c.update_users_partial(&updates_json), users
 );
+
+/// The fields of an event as `handleWebhook` writes them (see `event_fields`).
+#[napi]
+pub fn event_fields() -> Vec<&'static str> {
+  crate::event_fields::FIELDS.to_vec()
+}
 
 /// Every `call.*` event type `handleStreamWebhook` knows (node-sdk 0.7.64's list).
 #[napi]

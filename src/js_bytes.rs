@@ -6,8 +6,7 @@
 use std::cell::RefCell;
 use std::ptr;
 
-use napi::bindgen_prelude::Unknown;
-use napi::{sys, JsValue};
+use napi::sys;
 
 use crate::error::ErrorKind;
 
@@ -28,9 +27,7 @@ fn too_large(max: usize) -> napi::Error<ErrorKind> {
 /// Runs `f` over the bytes of `body`: a string's UTF-8 encoding, or the bytes
 /// of a typed array. Anything else is `STREAM_INVALID_ARGUMENT`. A string
 /// over `max` bytes is refused before anything is copied.
-pub fn with_body<R>(body: Unknown<'_>, max: Option<usize>, f: impl FnOnce(&[u8]) -> R) -> napi::Result<R, ErrorKind> {
-  let env = body.value().env;
-  let value = body.raw();
+pub fn with_body<R>(env: sys::napi_env, value: sys::napi_value, max: Option<usize>, f: impl FnOnce(&[u8]) -> R) -> napi::Result<R, ErrorKind> {
   let mut is_typed_array = false;
   let mut len = 0usize;
   unsafe {
@@ -89,13 +86,31 @@ pub fn with_body<R>(body: Unknown<'_>, max: Option<usize>, f: impl FnOnce(&[u8])
 /// A hex signature is 64 characters; anything longer cannot match, so it is
 /// read into a small stack buffer and reported as `None` when it overflows.
 /// A value that is not a string is `None` too (a missing header).
-pub fn with_signature<R>(signature: Unknown<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
+pub fn with_signature<R>(env: sys::napi_env, signature: sys::napi_value, f: impl FnOnce(Option<&str>) -> R) -> R {
   let mut buf = [0u8; 130];
   let mut written = 0usize;
-  let status = unsafe { sys::napi_get_value_string_utf8(signature.value().env, signature.raw(), buf.as_mut_ptr().cast(), buf.len(), &mut written) };
+  let status = unsafe { sys::napi_get_value_string_utf8(env, signature, buf.as_mut_ptr().cast(), buf.len(), &mut written) };
   if status != sys::Status::napi_ok {
     return f(None);
   }
   let text = (written < buf.len() - 1).then(|| std::str::from_utf8(&buf[..written]).ok()).flatten();
   f(text)
+}
+
+/// Runs `f` over a short string argument (an id) read into a stack buffer in
+/// one pass; a longer one is read into the heap. Not a string: `None`.
+pub fn with_str<R>(env: sys::napi_env, value: sys::napi_value, f: impl FnOnce(Option<&str>) -> R) -> R {
+  let mut buf = [0u8; 256];
+  let mut written = 0usize;
+  if unsafe { sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), buf.len(), &mut written) } != sys::Status::napi_ok {
+    return f(None);
+  }
+  if written < buf.len() - 1 {
+    return f(std::str::from_utf8(&buf[..written]).ok());
+  }
+  let mut len = 0usize;
+  unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) };
+  let mut heap = vec![0u8; len + 1];
+  unsafe { sys::napi_get_value_string_utf8(env, value, heap.as_mut_ptr().cast(), heap.len(), &mut written) };
+  f(std::str::from_utf8(&heap[..written]).ok())
 }

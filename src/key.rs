@@ -34,7 +34,11 @@ impl Key {
 
   /// Signs claims as a compact HS256 JWT with Stream's SDK header.
   pub fn sign_jwt(&self, claims: &impl Serialize) -> String {
-    let payload = serde_json::to_vec(claims).expect("claims always serialize");
+    self.sign_jwt_payload(&serde_json::to_vec(claims).expect("claims always serialize"))
+  }
+
+  /// Signs a payload that is already JSON text.
+  pub fn sign_jwt_payload(&self, payload: &[u8]) -> String {
     let mut token = String::with_capacity(JWT_HEADER.len() + payload.len().div_ceil(3) * 4 + SIGNATURE_B64_LEN + 2);
     token.push_str(JWT_HEADER);
     token.push('.');

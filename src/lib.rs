@@ -9,6 +9,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod event;
+pub mod event_fields;
 pub mod key;
 pub mod lenient;
 pub mod panic;
@@ -23,5 +24,9 @@ pub mod webhook;
 // The napi edge needs Node's symbols at load time; fuzz binaries (`--cfg fuzzing`) link without them.
 #[cfg(not(fuzzing))]
 mod binding;
+#[cfg(not(fuzzing))]
+mod handle;
+#[cfg(not(fuzzing))]
+mod hot;
 #[cfg(not(fuzzing))]
 mod js_bytes;
