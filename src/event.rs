@@ -7,6 +7,8 @@
 //! known (a session that ended at an unknown time is still over), and an
 //! asset event without a URL has nothing to apply.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -142,38 +144,57 @@ pub struct CallEvent {
   pub update: Option<MeetingUpdate>,
 }
 
+// The raw event borrows its strings from the body wherever the JSON has no
+// escapes; only what `CallEvent` keeps is copied, once.
+type Str<'a> = Text<Cow<'a, str>>;
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawEvent {
-  #[serde(rename = "type")]
-  event_type: Text,
-  created_at: Time,
-  call_cid: Text,
-  session_id: Text,
-  call: Object<RawCall>,
-  call_transcription: Object<RawAsset>,
-  call_recording: Object<RawAsset>,
-  participant: Object<RawParticipant>,
-  user: Object<RawUser>,
+struct RawEvent<'a> {
+  #[serde(rename = "type", borrow)]
+  event_type: Str<'a>,
+  #[serde(borrow)]
+  created_at: Time<Cow<'a, str>>,
+  #[serde(borrow)]
+  call_cid: Str<'a>,
+  #[serde(borrow)]
+  session_id: Str<'a>,
+  #[serde(borrow)]
+  call: Object<RawCall<'a>>,
+  #[serde(borrow)]
+  call_transcription: Object<RawAsset<'a>>,
+  #[serde(borrow)]
+  call_recording: Object<RawAsset<'a>>,
+  #[serde(borrow)]
+  participant: Object<RawParticipant<'a>>,
+  #[serde(borrow)]
+  user: Object<RawUser<'a>>,
   duration_seconds: Count,
-  egress_id: Text,
-  recording_type: Text,
-  error: Text,
+  #[serde(borrow)]
+  egress_id: Str<'a>,
+  #[serde(borrow)]
+  recording_type: Str<'a>,
+  #[serde(borrow)]
+  error: Str<'a>,
   members: List<Member>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawParticipant {
-  user: Object<RawUser>,
-  user_session_id: Text,
+struct RawParticipant<'a> {
+  #[serde(borrow)]
+  user: Object<RawUser<'a>>,
+  #[serde(borrow)]
+  user_session_id: Str<'a>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawUser {
-  id: Text,
-  user_id: Text,
+struct RawUser<'a> {
+  #[serde(borrow)]
+  id: Str<'a>,
+  #[serde(borrow)]
+  user_id: Str<'a>,
 }
 
 /// A member as events list them: a `MemberResponse` object (`user_id`) or, in
@@ -184,7 +205,7 @@ impl<'de> Deserialize<'de> for Member {
   fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
     Ok(Member(match TextOr::<RawUser>::deserialize(d)? {
       TextOr::Text(id) => Some(id),
-      TextOr::Object(user) => user.user_id.0.or(user.id.0),
+      TextOr::Object(user) => user.user_id.0.or(user.id.0).map(Cow::into_owned),
       TextOr::Neither => None,
     }))
   }
@@ -192,36 +213,45 @@ impl<'de> Deserialize<'de> for Member {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawCall {
-  #[serde(rename = "type")]
-  call_type: Text,
-  id: Text,
-  custom: Object<RawCustom>,
-  session: Object<RawSession>,
+struct RawCall<'a> {
+  #[serde(rename = "type", borrow)]
+  call_type: Str<'a>,
+  #[serde(borrow)]
+  id: Str<'a>,
+  #[serde(borrow)]
+  custom: Object<RawCustom<'a>>,
+  #[serde(borrow)]
+  session: Object<RawSession<'a>>,
 }
 
 /// Of a call's custom data only `meetingId` is read; the rest is skipped unread.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawCustom {
-  #[serde(rename = "meetingId")]
-  meeting_id: Text,
+struct RawCustom<'a> {
+  #[serde(rename = "meetingId", borrow)]
+  meeting_id: Str<'a>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawSession {
-  id: Text,
-  started_at: Time,
-  ended_at: Time,
+struct RawSession<'a> {
+  #[serde(borrow)]
+  id: Str<'a>,
+  #[serde(borrow)]
+  started_at: Time<Cow<'a, str>>,
+  #[serde(borrow)]
+  ended_at: Time<Cow<'a, str>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RawAsset {
-  url: Text,
-  session_id: Text,
-  recording_type: Text,
+struct RawAsset<'a> {
+  #[serde(borrow)]
+  url: Str<'a>,
+  #[serde(borrow)]
+  session_id: Str<'a>,
+  #[serde(borrow)]
+  recording_type: Str<'a>,
 }
 
 /// Parses an event body. `stored_started_at` is the meeting's start time as the
@@ -245,37 +275,31 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
   let Some(event_type) = raw.event_type.0 else {
     return Err(invalid("`type` is not a string".into()));
   };
-  let (mut call_type, mut call_id) = match raw.call_cid.0.as_deref().and_then(|cid| cid.split_once(':')) {
-    Some((t, id)) => (Some(t.to_string()), Some(id.to_string())),
-    None => (None, None),
-  };
   let call = raw.call.0.as_ref();
-  if call_type.is_none() {
-    call_type = call.and_then(|c| c.call_type.0.clone());
-  }
-  if call_id.is_none() {
-    call_id = call.and_then(|c| c.id.0.clone());
-  }
+  let (call_type, call_id) = match raw.call_cid.0.as_deref().and_then(|cid| cid.split_once(':')) {
+    Some((t, id)) => (Some(t), Some(id)),
+    None => (call.and_then(|c| c.call_type.0.as_deref()), call.and_then(|c| c.id.0.as_deref())),
+  };
   let session = call.and_then(|c| c.session.0.as_ref());
   let asset = raw.call_recording.0.as_ref().or(raw.call_transcription.0.as_ref());
-  let session_id = raw.session_id.0.clone().or_else(|| asset.and_then(|a| a.session_id.0.clone())).or_else(|| session.and_then(|s| s.id.0.clone()));
-  let meeting_id = call.and_then(|c| c.custom.0.as_ref()).and_then(|custom| custom.meeting_id.0.clone());
+  let session_id = raw.session_id.0.as_deref().or_else(|| asset.and_then(|a| a.session_id.0.as_deref())).or_else(|| session.and_then(|s| s.id.0.as_deref()));
+  let meeting_id = call.and_then(|c| c.custom.0.as_ref()).and_then(|custom| custom.meeting_id.0.as_deref());
 
   let event_time = usable(&raw.created_at);
-  let update = match event_type.as_str() {
+  let update = match &*event_type {
     "call.session_started" => {
-      let started_at = session.and_then(|s| usable(&s.started_at)).or(event_time.clone());
-      Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: started_at.map(|(text, _)| text) })
+      let started_at = session.and_then(|s| usable(&s.started_at)).or(event_time);
+      Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: started_at.map(|(text, _)| text.to_string()) })
     }
     "call.session_ended" => {
-      let ended_at = session.and_then(|s| usable(&s.ended_at)).or(event_time.clone());
+      let ended_at = session.and_then(|s| usable(&s.ended_at)).or(event_time);
       let own_start = session.and_then(|s| usable(&s.started_at));
-      let start = own_start.clone().or_else(|| stored_started_at.and_then(instant));
-      let duration_seconds = start.zip(ended_at.as_ref()).and_then(|((_, start), (_, end))| duration_seconds(start, *end));
+      let start = own_start.or_else(|| stored_started_at.and_then(instant));
+      let duration_seconds = start.zip(ended_at).and_then(|((_, start), (_, end))| duration_seconds(start, end));
       Some(MeetingUpdate::Processing {
         status: MeetingStatus::Processing,
-        started_at: own_start.map(|(text, _)| text),
-        ended_at: ended_at.map(|(text, _)| text),
+        started_at: own_start.map(|(text, _)| text.to_string()),
+        ended_at: ended_at.map(|(text, _)| text.to_string()),
         duration_seconds,
       })
     }
@@ -283,31 +307,32 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     "call.recording_ready" => asset_url(&raw.call_recording).map(|recording_url| MeetingUpdate::Recording { recording_url }),
     _ => None,
   };
-  let participant = raw.participant.0;
-  let user_id = participant.as_ref().and_then(|p| p.user.0.as_ref()).and_then(|u| u.id.0.clone()).or_else(|| raw.user.0.and_then(|u| u.id.0));
-  let recording_type = raw.recording_type.0.or_else(|| raw.call_recording.0.and_then(|r| r.recording_type.0));
+  let participant = raw.participant.0.as_ref();
+  let user_id = participant.and_then(|p| p.user.0.as_ref()).and_then(|u| u.id.0.as_deref()).or_else(|| raw.user.0.as_ref().and_then(|u| u.id.0.as_deref()));
+  let recording_type = raw.recording_type.0.as_deref().or_else(|| raw.call_recording.0.as_ref().and_then(|r| r.recording_type.0.as_deref()));
+  let owned = |text: Option<&str>| text.map(str::to_string);
   Ok(CallEvent {
-    event_type,
-    created_at: raw.created_at.0,
-    call_type,
-    call_id,
-    session_id,
+    event_type: event_type.into_owned(),
+    created_at: raw.created_at.0.map(Cow::into_owned),
+    call_type: owned(call_type),
+    call_id: owned(call_id),
+    session_id: owned(session_id),
     webhook_id: None,
     attempt: None,
-    meeting_id,
-    user_id,
-    user_session_id: participant.and_then(|p| p.user_session_id.0),
+    meeting_id: owned(meeting_id),
+    user_id: owned(user_id),
+    user_session_id: owned(participant.and_then(|p| p.user_session_id.0.as_deref())),
     duration_seconds: raw.duration_seconds.0.map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
-    egress_id: raw.egress_id.0,
-    recording_type,
-    error: raw.error.0,
+    egress_id: owned(raw.egress_id.0.as_deref()),
+    recording_type: owned(recording_type),
+    error: owned(raw.error.0.as_deref()),
     member_ids: raw.members.0.map(|members| members.into_iter().filter_map(|m| m.0).collect()),
     update,
   })
 }
 
 fn asset_url(asset: &Object<RawAsset>) -> Option<String> {
-  asset.0.as_ref().and_then(|a| a.url.0.clone()).filter(|url| !url.is_empty())
+  asset.0.as_ref().and_then(|a| a.url.0.as_deref()).filter(|url| !url.is_empty()).map(str::to_string)
 }
 
 /// Times before this are placeholders, not real moments: Go's zero time
@@ -319,11 +344,11 @@ const EARLIEST_REAL_TIME_MS: i64 = 946_684_800_000; // 2000-01-01T00:00:00Z
 pub const MAX_DURATION_SECONDS: u32 = 31 * 24 * 60 * 60;
 
 /// A time as given with its instant, when it is a real moment (RFC 3339, not a placeholder).
-fn instant(text: &str) -> Option<(String, i64)> {
-  unix_millis(text).filter(|ms| *ms >= EARLIEST_REAL_TIME_MS).map(|ms| (text.to_string(), ms))
+fn instant(text: &str) -> Option<(&str, i64)> {
+  unix_millis(text).filter(|ms| *ms >= EARLIEST_REAL_TIME_MS).map(|ms| (text, ms))
 }
 
-fn usable(time: &Time) -> Option<(String, i64)> {
+fn usable<'t>(time: &'t Time<Cow<'_, str>>) -> Option<(&'t str, i64)> {
   time.0.as_deref().and_then(instant)
 }
 

@@ -23,7 +23,11 @@ trait Put {
 
 impl Put for &str {
   fn put(&self, out: &mut Vec<u16>) {
-    out.extend(self.encode_utf16());
+    if self.is_ascii() {
+      out.extend(self.bytes().map(u16::from));
+    } else {
+      out.extend(self.encode_utf16());
+    }
   }
 }
 

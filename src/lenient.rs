@@ -9,16 +9,68 @@
 //!
 //! Structs built from these derive `Deserialize` with `#[serde(default)]`, so
 //! a missing field is `None` as well.
+//!
+//! [`Text`] and [`Time`] hold a `String` by default; as `Text<Cow<'a, str>>`
+//! they borrow from the JSON whenever it has no escapes (webhook events, a hot
+//! path, read only what they pass on).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+/// Where a lenient string is kept: `String`, or a `Cow` that borrows from the input.
+pub trait Str<'de>: Sized {
+  fn borrowed(text: &'de str) -> Self;
+  fn owned(text: String) -> Self;
+  /// Text that lives only as long as the call (unescaped into a scratch buffer).
+  fn copied(text: &str) -> Self {
+    Self::owned(text.to_string())
+  }
+}
+
+impl<'de> Str<'de> for String {
+  fn borrowed(text: &'de str) -> Self {
+    text.to_string()
+  }
+  fn owned(text: String) -> Self {
+    text
+  }
+}
+
+impl<'de: 'a, 'a> Str<'de> for Cow<'a, str> {
+  fn borrowed(text: &'de str) -> Self {
+    Cow::Borrowed(text)
+  }
+  fn owned(text: String) -> Self {
+    Cow::Owned(text)
+  }
+}
+
+/// A string whose text is not needed (where a number or an object was expected).
+impl<'de> Str<'de> for IgnoredAny {
+  fn borrowed(_: &'de str) -> Self {
+    IgnoredAny
+  }
+  fn owned(_: String) -> Self {
+    IgnoredAny
+  }
+  fn copied(_: &str) -> Self {
+    IgnoredAny
+  }
+}
+
 /// A string when the JSON has one; `None` for any other value.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Text(pub Option<String>);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text<S = String>(pub Option<S>);
+
+impl<S> Default for Text<S> {
+  fn default() -> Self {
+    Text(None)
+  }
+}
 
 /// An object read as `T` when the JSON has an object, `None` for any other
 /// value. `T`'s fields must be lenient too, so reading it cannot fail.
@@ -33,8 +85,14 @@ impl<T> Default for Object<T> {
 
 /// A timestamp: an RFC 3339 string as it is, or a number of nanoseconds since
 /// the epoch (which Stream's own SDK decoder accepts too), written as RFC 3339.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Time(pub Option<String>);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Time<S = String>(pub Option<S>);
+
+impl<S> Default for Time<S> {
+  fn default() -> Self {
+    Time(None)
+  }
+}
 
 /// A whole number ≥ 0 when the JSON has one; `None` otherwise.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,15 +114,15 @@ impl<T> Default for List<T> {
 
 /// A value that is either a string or an object read as `T` (the two ways
 /// Stream lists members, say); anything else is `Neither`.
-pub enum TextOr<T> {
-  Text(String),
+pub enum TextOr<T, S = String> {
+  Text(S),
   Object(T),
   Neither,
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for TextOr<T> {
+impl<'de, T: Deserialize<'de>, S: Str<'de>> Deserialize<'de> for TextOr<T, S> {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(match shape::<D, T>(d)? {
+    Ok(match shape::<D, T, S>(d)? {
       Shape::Str(s) => TextOr::Text(s),
       Shape::Obj(value) => TextOr::Object(value),
       _ => TextOr::Neither,
@@ -72,9 +130,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for TextOr<T> {
   }
 }
 
-/// The shape of one JSON value, with an object read as `T`.
-enum Shape<T, I> {
-  Str(String),
+/// The shape of one JSON value, with an object read as `T` and a string kept as `S`.
+enum Shape<T, I, S> {
+  Str(S),
   Unsigned(u64),
   Signed(i64),
   Float(f64),
@@ -86,19 +144,22 @@ enum Shape<T, I> {
 
 /// Reads a value's shape; `KEEP_ITEMS` decides whether array items are read
 /// as `I` or skipped.
-struct ShapeVisitor<T, I, const KEEP_ITEMS: bool>(PhantomData<(T, I)>);
+struct ShapeVisitor<T, I, S, const KEEP_ITEMS: bool>(PhantomData<(T, I, S)>);
 
-impl<'de, T: Deserialize<'de>, I: Deserialize<'de>, const KEEP_ITEMS: bool> Visitor<'de> for ShapeVisitor<T, I, KEEP_ITEMS> {
-  type Value = Shape<T, I>;
+impl<'de, T: Deserialize<'de>, I: Deserialize<'de>, S: Str<'de>, const KEEP_ITEMS: bool> Visitor<'de> for ShapeVisitor<T, I, S, KEEP_ITEMS> {
+  type Value = Shape<T, I, S>;
 
   fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
     f.write_str("any JSON value")
   }
+  fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+    Ok(Shape::Str(S::borrowed(v)))
+  }
   fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-    Ok(Shape::Str(v.to_string()))
+    Ok(Shape::Str(S::copied(v)))
   }
   fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-    Ok(Shape::Str(v))
+    Ok(Shape::Str(S::owned(v)))
   }
   fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
     Ok(Shape::Unsigned(v))
@@ -137,13 +198,13 @@ impl<'de, T: Deserialize<'de>, I: Deserialize<'de>, const KEEP_ITEMS: bool> Visi
   }
 }
 
-fn shape<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Shape<T, IgnoredAny>, D::Error> {
-  d.deserialize_any(ShapeVisitor::<T, IgnoredAny, false>(PhantomData))
+fn shape<'de, D: Deserializer<'de>, T: Deserialize<'de>, S: Str<'de>>(d: D) -> Result<Shape<T, IgnoredAny, S>, D::Error> {
+  d.deserialize_any(ShapeVisitor::<T, IgnoredAny, S, false>(PhantomData))
 }
 
-impl<'de> Deserialize<'de> for Text {
+impl<'de, S: Str<'de>> Deserialize<'de> for Text<S> {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(Text(match shape::<D, IgnoredAny>(d)? {
+    Ok(Text(match shape::<D, IgnoredAny, S>(d)? {
       Shape::Str(s) => Some(s),
       _ => None,
     }))
@@ -152,7 +213,7 @@ impl<'de> Deserialize<'de> for Text {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(Object(match shape::<D, T>(d)? {
+    Ok(Object(match shape::<D, T, IgnoredAny>(d)? {
       Shape::Obj(value) => Some(value),
       _ => None,
     }))
@@ -161,7 +222,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
 
 impl<'de> Deserialize<'de> for Count {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(Count(match shape::<D, IgnoredAny>(d)? {
+    Ok(Count(match shape::<D, IgnoredAny, IgnoredAny>(d)? {
       Shape::Unsigned(n) => Some(n),
       _ => None,
     }))
@@ -170,20 +231,20 @@ impl<'de> Deserialize<'de> for Count {
 
 impl<'de> Deserialize<'de> for Flag {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(Flag(match shape::<D, IgnoredAny>(d)? {
+    Ok(Flag(match shape::<D, IgnoredAny, IgnoredAny>(d)? {
       Shape::Bool(b) => Some(b),
       _ => None,
     }))
   }
 }
 
-impl<'de> Deserialize<'de> for Time {
+impl<'de, S: Str<'de>> Deserialize<'de> for Time<S> {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(Time(match shape::<D, IgnoredAny>(d)? {
+    Ok(Time(match shape::<D, IgnoredAny, S>(d)? {
       Shape::Str(s) => Some(s),
-      Shape::Unsigned(n) => from_nanos(i128::from(n)),
-      Shape::Signed(n) => from_nanos(i128::from(n)),
-      Shape::Float(n) if n.is_finite() && n.abs() < 1e30 => from_nanos(n as i128),
+      Shape::Unsigned(n) => from_nanos(i128::from(n)).map(S::owned),
+      Shape::Signed(n) => from_nanos(i128::from(n)).map(S::owned),
+      Shape::Float(n) if n.is_finite() && n.abs() < 1e30 => from_nanos(n as i128).map(S::owned),
       _ => None,
     }))
   }
@@ -191,7 +252,7 @@ impl<'de> Deserialize<'de> for Time {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(List(match d.deserialize_any(ShapeVisitor::<IgnoredAny, T, true>(PhantomData))? {
+    Ok(List(match d.deserialize_any(ShapeVisitor::<IgnoredAny, T, IgnoredAny, true>(PhantomData))? {
       Shape::Arr(items) => Some(items),
       _ => None,
     }))
@@ -256,6 +317,24 @@ mod tests {
     assert_eq!(read(r#"{"at":1775658215879421674}"#).at, Time(Some("2026-04-08T14:23:35.879421674Z".into())));
     assert_eq!(read(r#"{"at":0}"#).at, Time(Some("1970-01-01T00:00:00Z".into())));
     assert_eq!(read(r#"{"at":1e300}"#).at, Time(None));
+  }
+
+  #[test]
+  fn cow_text_borrows_unless_the_json_escapes() {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Borrowing<'a> {
+      #[serde(borrow)]
+      plain: Text<Cow<'a, str>>,
+      #[serde(borrow)]
+      escaped: Text<Cow<'a, str>>,
+      #[serde(borrow)]
+      at: Time<Cow<'a, str>>,
+    }
+    let b: Borrowing = serde_json::from_str(r#"{"plain":"p","escaped":"e\"q","at":0}"#).unwrap();
+    assert!(matches!(b.plain.0, Some(Cow::Borrowed("p"))));
+    assert!(matches!(b.escaped.0.as_deref(), Some("e\"q")) && matches!(b.escaped.0, Some(Cow::Owned(_))));
+    assert_eq!(b.at.0.as_deref(), Some("1970-01-01T00:00:00Z"));
   }
 
   #[test]
