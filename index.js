@@ -271,6 +271,7 @@ function decodeEvent(encoded) {
   const durationSeconds = whole(BIT['update.durationSeconds'])
   const transcriptionUrl = text(BIT['update.transcriptionUrl'])
   const recordingUrl = text(BIT['update.recordingUrl'])
+  // A session update's status is named as its kind ('active', 'processing').
   if (kind === 'active') event.update = { kind, status: kind, startedAt }
   else if (kind === 'processing') event.update = { kind, status: kind, startedAt, endedAt, durationSeconds }
   else if (kind === 'transcription') event.update = { kind, transcriptionUrl }
