@@ -175,29 +175,17 @@ function readArgument(name, read) {
   }
 }
 
-/** Reads `names` of a caller's object once each; a throwing getter or Proxy trap is an error naming `name`. */
-function fieldsOf(name, object) {
-  if (typeof object !== 'object' || object === null) return undefined
-  try {
-    const { signature, webhookId, attempt, startedAt, maxBodyBytes } = object
-    return { signature, webhookId, attempt, startedAt, maxBodyBytes }
-  } catch (e) {
-    throw invalid(`${name} could not be read: ${e?.message ?? e}`)
-  }
-}
-
 function webhookHeaders(headers) {
   if (typeof headers !== 'object' || headers === null) {
     throw invalid(`headers must be an object with the signature, got ${describe(headers)}`)
   }
-  const { signature, webhookId, attempt } = fieldsOf('headers', headers)
+  const [signature, webhookId, attempt] = readArgument('headers', () => [headers.signature, headers.webhookId, headers.attempt])
   if (webhookId !== undefined && webhookId !== null && typeof webhookId !== 'string') {
     throw invalid(`headers.webhookId must be a string, got ${describe(webhookId)}`)
   }
-  if (attempt === undefined || attempt === null) return { signature, webhookId: webhookId ?? undefined, attempt: undefined }
   // Header values arrive as strings; accept "2" as well as 2.
-  const attemptNumber = Number(attempt)
-  if (!(Number.isInteger(attemptNumber) && attemptNumber >= 1 && attemptNumber < 2 ** 32 && String(attempt).trim() !== '')) {
+  const attemptNumber = attempt === undefined || attempt === null ? undefined : Number(attempt)
+  if (attemptNumber !== undefined && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && attemptNumber < 2 ** 32 && String(attempt).trim() !== '')) {
     throw invalid(`headers.attempt must be a positive whole number, got ${JSON.stringify(attempt)}`)
   }
   // A missing X-Signature header (not a string) is, natively, a signature that does not match.
@@ -209,7 +197,7 @@ const NO_WEBHOOK_OPTIONS = Object.freeze({ startedAt: undefined, maxBodyBytes: u
 function webhookOptions(options) {
   if (options === undefined) return NO_WEBHOOK_OPTIONS
   if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
-  let { startedAt, maxBodyBytes } = fieldsOf('options', options)
+  let [startedAt, maxBodyBytes] = readArgument('options', () => [options.startedAt, options.maxBodyBytes])
   if (startedAt instanceof Date) {
     if (Number.isNaN(startedAt.getTime())) throw invalid('options.startedAt must be a valid Date, got an Invalid Date')
     startedAt = startedAt.toISOString()
