@@ -102,7 +102,7 @@ test.serial('no error path leaks the secret or a JWT', async (t) => {
   t.regex(inspect(client), /apiSecret: '\[redacted\]'/)
 })
 
-test('one list of error codes: Rust, the generated binding, index.js, the types and the README agree', (t) => {
+test('one list of error codes: Rust, the generated binding, index.js, the types and docs/errors.md agree', (t) => {
   const require = createRequire(import.meta.url)
   const fromRust = Object.values(require('../binding.js').ErrorCode)
   t.true(fromRust.length >= 8)
@@ -110,11 +110,9 @@ test('one list of error codes: Rust, the generated binding, index.js, the types 
   const typed = [...dts.match(/export type ErrorCode = (.+)/)[1].matchAll(/'([A-Z_]+)'/g)].map((m) => m[1])
   t.deepEqual(typed, fromRust, 'binding.d.ts')
   t.regex(readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8'), /export type StreamErrorCode = ErrorCode\n/)
-  const errorsSection = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-    .split('\n## Errors\n')[1]
-    .split('\n## ')[0]
-  const readmeCodes = [...errorsSection.matchAll(/^\| `(STREAM_[A-Z_]+)` +\|/gm)].map((m) => m[1])
-  t.deepEqual(readmeCodes.sort(), [...fromRust].sort(), 'the README error table')
+  const errorsSection = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8').split('\n## ')[0]
+  const documented = [...errorsSection.matchAll(/^\| `(STREAM_[A-Z_]+)` +\|/gm)].map((m) => m[1])
+  t.deepEqual(documented.sort(), [...fromRust].sort(), 'the error table of docs/errors.md')
   // Whatever fails in index.js becomes one of these codes.
   for (const failure of [
     () => stream.generateStreamTokenSync(5),

@@ -190,11 +190,11 @@ test.serial('--omit=optional gives STREAM_NATIVE_BINDING naming the platform pac
   t.regex(message, /optional dependencies/)
 })
 
-test.serial('the README’s .npmrc installs the platform package it names, by name', (t) => {
+test.serial('the .npmrc of docs/deploying.md installs the platform package it names, by name', (t) => {
   if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('linux x64 only')
-  const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  const npmrc = /```ini\n(# \.npmrc[^\n]*\n[\s\S]*?)```/.exec(readme)?.[1]
-  t.truthy(npmrc, 'the README shows an .npmrc')
+  const guide = readFileSync(join(root, 'docs', 'deploying.md'), 'utf8')
+  const npmrc = /```ini\n(# \.npmrc[^\n]*\n[\s\S]*?)```/.exec(guide)?.[1]
+  t.truthy(npmrc, 'docs/deploying.md shows an .npmrc')
   const settings = Object.fromEntries(
     npmrc
       .split('\n')
@@ -245,7 +245,7 @@ function publishStandIns(t) {
 }
 
 /**
- * Each package manager, as the README configures it: its own config file in
+ * Each package manager, as docs/deploying.md configures it: its own config file in
  * the project (the registry line is this test's), the command users run, and
  * where the platform package lands.
  */
@@ -282,7 +282,7 @@ const CACHES = (dir) => ({
   npm_config_store_dir: join(dir, '.pnpm-store'),
 })
 
-/** A Yarn 4 project on the test registry: the README's `nodeLinker` line, and no age gate for this brand-new release. */
+/** A Yarn 4 project on the test registry: the `nodeLinker` line of docs/deploying.md, and no age gate for this brand-new release. */
 const yarnrc = (url, linker) =>
   [`nodeLinker: ${linker}`, `npmRegistryServer: "${url}"`, 'unsafeHttpWhitelist: ["127.0.0.1"]', 'npmMinimalAgeGate: 0', 'enableTelemetry: false', ''].join(
     '\n',
