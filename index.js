@@ -212,28 +212,35 @@ function webhookOptions(options) {
   return { startedAt: startedAt ?? undefined, maxBodyBytes }
 }
 
-// An event crosses from Rust as one string (`src/event_fields.rs`): the
-// fields that are not null, in Rust's order, each followed by FIELD, then a
-// bit mask of which ones they are. List items are split by ITEM. The marks are
-// lone surrogates, which no field can hold. `BIT` is each field's bit.
-const FIELD = '\uDFFF'
+// An event crosses from Rust as the text of its fields in one string, and
+// `SLOTS` (`src/event_fields.rs`): slot 0 is a bit mask of the fields that
+// are not null (`BIT` is each field's bit); then, for each of them in Rust's
+// order, a number field's value or a text field's length. A list's items are
+// one text split by ITEM, a lone surrogate, which no item can hold.
+const FIELDS = binding.eventFields()
+const BIT = Object.fromEntries(FIELDS.map((name, i) => [name, 2 ** i]))
+const SLOTS = new Float64Array(1 + FIELDS.length)
 const ITEM = '\uDFFD'
-const BIT = Object.fromEntries(binding.eventFields().map((name, i) => [name, 2 ** i]))
 
 /**
- * The `CallEvent` in the string `handleWebhook` returns. Fields are read in
- * Rust's order (`i` only moves forward), so the literal lists them in that order.
+ * The `CallEvent` whose text `handleWebhook` returned, cut as SLOTS says.
+ * Fields are read in Rust's order (`at` and `k` only move forward), so the
+ * literal lists them in that order.
  */
 function decodeEvent(encoded) {
-  const f = encoded.split(FIELD)
-  const mask = Number(f[f.length - 1])
-  let i = 0
-  const text = (bit) => (mask & bit ? f[i++] : null)
-  const whole = (bit) => (mask & bit ? Number(f[i++]) : null)
-  const list = (bit) => {
+  const mask = SLOTS[0]
+  let at = 0
+  let k = 1
+  const text = (bit) => {
     if (!(mask & bit)) return null
-    const field = f[i++]
-    return field === '' ? [] : field.split(ITEM)
+    const start = at
+    at += SLOTS[k++]
+    return encoded.slice(start, at)
+  }
+  const whole = (bit) => (mask & bit ? SLOTS[k++] : null)
+  const list = (bit) => {
+    const items = text(bit)
+    return items === null ? null : items === '' ? [] : items.split(ITEM)
   }
   const event = {
     type: text(BIT.type),
@@ -444,7 +451,7 @@ class StreamClient {
     try {
       const { signature, webhookId, attempt } = webhookHeaders(headers)
       const { startedAt, maxBodyBytes } = webhookOptions(options)
-      return decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes))
+      return decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes, SLOTS))
     } catch (e) {
       throw report('handleStreamWebhook', toStreamError(e))
     }

@@ -14,10 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::lenient::{Count, List, Object, Text, TextOr, Time};
 
-// These types cross into JS as JSON text (serde), which `index.js` parses:
-// one string is cheaper to hand over than an object built property by
-// property. The napi attributes generate their types in `binding.d.ts`, so
-// adding a field here adds it to the JS result and its types.
+// A `CallEvent` crosses into JS as `event_fields` writes it, which lists its
+// fields. The napi attributes generate these types in `binding.d.ts`, so a
+// field added here and in `event_fields` reaches the JS result and its types.
 
 /// A meeting's status after a session event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

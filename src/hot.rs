@@ -11,7 +11,8 @@
 //! - `userToken(signer, userId: string, validityInSeconds?: number): string`
 //! - `verifyWebhook(signer, body: string | Uint8Array, signature: unknown): boolean`
 //! - `handleWebhook(signer, body: string | Uint8Array, signature: unknown, webhookId?: string,
-//!   attempt?: number, startedAt?: string, maxBodyBytes?: number): string` (see `event_fields`)
+//!   attempt?: number, startedAt?: string, maxBodyBytes?: number, slots: Float64Array): string`
+//!   (the event's text; `slots` gets how to cut it, see `event_fields`)
 // `cargo test` builds this module without napi's registration, so its exports look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
@@ -143,23 +144,40 @@ unsafe extern "C" fn verify_webhook(env: napi_env, info: napi_callback_info) -> 
 }
 
 unsafe extern "C" fn handle_webhook(env: napi_env, info: napi_callback_info) -> napi_value {
-  let [handle, body, signature, webhook_id, attempt, started_at, max_body_bytes] = unsafe { arguments::<7>(env, info) };
+  let [handle, body, signature, webhook_id, attempt, started_at, max_body_bytes, slots] = unsafe { arguments::<8>(env, info) };
   unsafe {
     with_signer(env, handle, |signer| {
+      let slots = float64_slots(env, slots)?;
       let max_body_bytes = optional_number(env, max_body_bytes, "options.maxBodyBytes")?.map_or(Ok(DEFAULT_MAX_BODY_BYTES), validate::max_body_bytes)?;
       let attempt = optional_number(env, attempt, "headers.attempt")?.map(|n| n as u32);
       let webhook_id = optional_string(env, webhook_id, "headers.webhookId")?;
       let started_at = optional_string(env, started_at, "options.startedAt")?;
       let context = WebhookContext { webhook_id, attempt, started_at: started_at.as_deref(), max_body_bytes };
-      let encoded = with_signature(env, signature, |signature| {
-        with_body(env, body, Some(max_body_bytes), |bytes| signer.handle_webhook(bytes, signature.unwrap_or(""), context).map(|e| event_fields::encode(&e)))
+      let text = with_signature(env, signature, |signature| {
+        with_body(env, body, Some(max_body_bytes), |bytes| {
+          signer.handle_webhook(bytes, signature.unwrap_or(""), context).map(|e| event_fields::encode(&e, slots))
+        })
       })
       .map_err(from_napi)??;
       let mut value = ptr::null_mut();
-      match sys::napi_create_string_utf16(env, encoded.as_ptr(), encoded.len() as isize, &mut value) {
+      match sys::napi_create_string_utf16(env, text.as_ptr(), text.len() as isize, &mut value) {
         sys::Status::napi_ok => Ok(value),
         _ => Err(failed("create a string")),
       }
     })
   }
+}
+
+/// The `Float64Array` an event's slots are written to (`event_fields::SLOTS` of them).
+unsafe fn float64_slots<'a>(env: napi_env, value: napi_value) -> Result<&'a mut [f64; event_fields::SLOTS]> {
+  let mut is_typed_array = false;
+  let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut());
+  let ok = unsafe { sys::napi_is_typedarray(env, value, &mut is_typed_array) } == sys::Status::napi_ok
+    && is_typed_array
+    && unsafe { sys::napi_get_typedarray_info(env, value, &mut kind, &mut len, &mut data, ptr::null_mut(), ptr::null_mut()) } == sys::Status::napi_ok;
+  if !ok || kind != sys::TypedarrayType::float64_array || len < event_fields::SLOTS || data.is_null() {
+    return Err(Error::invalid(format!("slots must be a Float64Array of {} or more", event_fields::SLOTS)));
+  }
+  // A Float64Array's data is 8-byte aligned, and nothing else runs while this call writes it.
+  Ok(unsafe { &mut *data.cast::<[f64; event_fields::SLOTS]>() })
 }
