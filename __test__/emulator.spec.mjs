@@ -271,8 +271,51 @@ test('Stream’s delivery policy: same id, attempts from 1, retried on 408/429/5
     t.is(seen.length, 1, `${final} is not retried`)
   }
   const lost = await deliver(500, 500, 500, 500)
-  t.false(lost.delivered)
-  t.is(lost.attempts.length, 3, 'three attempts in all')
+  t.like(lost, { delivered: false, lost: true })
+  t.is(lost.attempts.length, 3, '408, 429 and 5xx: three attempts in all')
+  const timedOut = await deliver('hang', 'hang', 200)
+  t.like(timedOut, { delivered: false, lost: true })
+  t.deepEqual(
+    timedOut.attempts.map((a) => a.error),
+    ['timeout', 'timeout'],
+    'timeouts and network errors: two attempts',
+  )
+  t.like(await deliver(503, 200), { delivered: true, lost: false })
+})
+
+test('a delivery’s attempts end within webhookTotalTimeoutMs; a refused connection is tried twice', async (t) => {
+  const server = http.createServer((req) => req.resume()) // never answers
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => new Promise((r) => server.close(r).closeAllConnections()))
+  const emulator = await startEmulator({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    webhookUrl: `http://127.0.0.1:${server.address().port}/hook`,
+    webhookRetryDelayMs: 10,
+    webhookTimeoutMs: 400,
+    webhookTotalTimeoutMs: 500,
+  })
+  t.teardown(() => emulator.close())
+  await createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url }).createStreamCall('budget', 'u', DATA)
+  const started = Date.now()
+  const [slow] = await emulator.startSession('budget')
+  t.true(Date.now() - started < 1500, `${Date.now() - started} ms`)
+  t.like(slow, { delivered: false, lost: true })
+  t.deepEqual(
+    slow.attempts.map((a) => a.error),
+    ['timeout', 'timeout'],
+    'the second attempt gets what is left of the budget',
+  )
+  const closed = http.createServer()
+  await new Promise((r) => closed.listen(0, '127.0.0.1', r))
+  emulator.webhookUrl = `http://127.0.0.1:${closed.address().port}/hook`
+  await new Promise((r) => closed.close(r))
+  const [refused] = await emulator.endSession('budget')
+  t.like(refused, { delivered: false, lost: true })
+  t.deepEqual(
+    refused.attempts.map((a) => a.error),
+    ['ECONNREFUSED', 'ECONNREFUSED'],
+  )
 })
 
 test('gzip-compressed deliveries carry Content-Encoding and are signed over the JSON', async (t) => {

@@ -22,11 +22,16 @@ export interface EmulatorOptions {
   webhookUrl?: string | null
   /** Start a session when a call is created; end it (with recording and transcription) on mark_ended. */
   autoSession?: boolean
-  /** Retries of a delivery that timed out, failed to connect, or got 408, 429 or 5xx (default 2, so 3 attempts); other answers are final. */
+  /** Retries of a delivery that got 408, 429 or 5xx (default 2, so 3 attempts, as Stream's); other answers are final. */
   webhookRetries?: number
+  /** Retries of a delivery that timed out or failed to connect (default 1, so 2 attempts, as Stream's). */
+  webhookNetworkRetries?: number
+  /** Pause before retry `n` is `n` times this (default 200). */
   webhookRetryDelayMs?: number
   /** Per-attempt timeout of a delivery (default 6000, as Stream's). */
   webhookTimeoutMs?: number
+  /** The most all attempts of one delivery may take (default 15000, as Stream's). */
+  webhookTotalTimeoutMs?: number
   /** Send bodies gzip-compressed (`Content-Encoding: gzip`), signed over the JSON. Default false. */
   webhookGzip?: boolean
 }
@@ -54,6 +59,8 @@ export interface Delivery {
   body: string
   attempts: Array<{ status?: number; response?: string; error?: string }>
   delivered: boolean
+  /** Sent, and no attempt got a 2xx before the retry policy gave up. */
+  lost: boolean
   /** Lost on purpose by `dropWebhook`: never sent. */
   dropped: boolean
 }

@@ -68,14 +68,17 @@ class Emulator extends StreamApi {
     webhookUrl = null,
     autoSession = false,
     webhookRetries = 2,
+    webhookNetworkRetries = 1,
     webhookRetryDelayMs = 200,
     webhookTimeoutMs = 6000,
+    webhookTotalTimeoutMs = 15000,
     webhookGzip = false,
     ...options
   } = {}) {
     super(options)
-    /** Per-attempt timeout of a delivery, as Stream's (6 s). */
+    /** Per-attempt timeout of a delivery, as Stream's (6 s), and the most all attempts of one may take (15 s). */
     this.webhookTimeoutMs = webhookTimeoutMs
+    this.webhookTotalTimeoutMs = webhookTotalTimeoutMs
     /** Send bodies gzip-compressed (`Content-Encoding: gzip`), as Stream does when compression is on; the signature covers the plain JSON. */
     this.webhookGzip = webhookGzip
     /** `(event) => boolean`: deliveries it says `true` for are recorded as `dropped` and never sent (lost webhooks). */
@@ -86,9 +89,11 @@ class Emulator extends StreamApi {
     this.webhookUrl = webhookUrl
     /** Start a session when a call is created and end it (plus recording and transcription) on mark_ended. */
     this.autoSession = autoSession
+    /** Retries after 408, 429 or 5xx (2: three attempts), and after a timeout or a network error (1: two attempts), as Stream's. */
     this.webhookRetries = webhookRetries
+    this.webhookNetworkRetries = webhookNetworkRetries
     this.webhookRetryDelayMs = webhookRetryDelayMs
-    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, response } | { error }], delivered }. */
+    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, response } | { error }], delivered, lost, dropped }. */
     this.deliveries = []
     this.pending = new Set()
   }
@@ -425,12 +430,15 @@ class Emulator extends StreamApi {
    * POSTs one event as Stream's webhooks do: signed over the JSON, gzip-compressed
    * when `webhookGzip` is on, `X-Webhook-Id` the same on every attempt and
    * `X-Webhook-Attempt` counting from 1, each attempt bounded by
-   * `webhookTimeoutMs`. Timeouts, network errors, 408, 429 and 5xx are tried
-   * again (`webhookRetries` times); any other answer is final.
+   * `webhookTimeoutMs` and all of them by `webhookTotalTimeoutMs`. 408, 429
+   * and 5xx are tried again `webhookRetries` times, timeouts and network
+   * errors `webhookNetworkRetries` times (counted together: the attempts end
+   * when the kind of the last failure has used up its retries); any other
+   * answer is final. A delivery that ends without a 2xx is `lost`.
    */
   async #deliver(event, webhookId) {
     const body = JSON.stringify(event)
-    const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false, dropped: false }
+    const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false, lost: false, dropped: false }
     this.deliveries.push(delivery)
     if (!this.webhookUrl) return delivery
     if (this.dropWebhook?.(event)) {
@@ -439,8 +447,9 @@ class Emulator extends StreamApi {
     }
     const signature = crypto.createHmac('sha256', this.apiSecret).update(body).digest('hex')
     const payload = this.webhookGzip ? zlib.gzipSync(body) : body
-    for (let attempt = 1; attempt <= this.webhookRetries + 1; attempt++) {
-      let retry = true
+    const deadline = Date.now() + this.webhookTotalTimeoutMs
+    for (let attempt = 1; ; attempt++) {
+      let retries = this.webhookNetworkRetries
       try {
         const response = await fetch(this.webhookUrl, {
           method: 'POST',
@@ -453,20 +462,22 @@ class Emulator extends StreamApi {
             'x-api-key': this.apiKey,
           },
           body: payload,
-          signal: AbortSignal.timeout(this.webhookTimeoutMs),
+          signal: AbortSignal.timeout(Math.max(1, Math.min(this.webhookTimeoutMs, deadline - Date.now()))),
         })
         delivery.attempts.push({ status: response.status, response: (await cappedText(response, MAX_REPLY_BYTES)).slice(0, 500) })
         if (response.ok) {
           delivery.delivered = true
           break
         }
-        retry = retried(response.status)
+        retries = retried(response.status) ? this.webhookRetries : 0
       } catch (e) {
         delivery.attempts.push({ error: e.name === 'TimeoutError' ? 'timeout' : e.cause?.code || e.name })
       }
-      if (!retry) break
-      if (attempt <= this.webhookRetries) await new Promise((r) => setTimeout(r, this.webhookRetryDelayMs * attempt))
+      const pause = this.webhookRetryDelayMs * attempt
+      if (attempt > retries || Date.now() + pause >= deadline) break
+      await new Promise((r) => setTimeout(r, pause))
     }
+    delivery.lost = !delivery.delivered
     return delivery
   }
 }

@@ -6,10 +6,11 @@
 // checkout often sits in a directory only its owner may enter (`mktemp -d`,
 // Ubuntu's 0750 homes), where the `postgres` user could neither keep its data
 // nor stand in the working directory.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { root, run } from './ensure.mjs'
 import { freePort } from './ports.mjs'
 
@@ -46,7 +47,7 @@ function runAsPostgres(command, args, cwd) {
   return execFileSync(file, argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
-/** Starts PostgreSQL; resolves to { url, port, startMs, stop }. */
+/** Starts PostgreSQL; resolves to { url, port, startMs, stop, restart }. */
 export async function startPostgres({ database = 'meetings' } = {}) {
   const started = Date.now()
   const bin = serverBin()
@@ -57,12 +58,30 @@ export async function startPostgres({ database = 'meetings' } = {}) {
   const asServer = (command, args) => runAsPostgres(join(bin, command), args, dir)
   asServer('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
   const port = await freePort()
-  const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`
+  // Commits are synchronous (the default): with synchronous_commit=off, a
+  // crash (`restart()`) loses commits the app already acknowledged. fsync and
+  // full-page writes are off: they guard against an OS crash, which this
+  // throwaway server does not outlive anyway.
+  const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=200`
   asServer('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start'])
   asServer('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database])
   const stop = async () => {
     spawnSync(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']), { cwd: dir, stdio: 'ignore' })
     rmSync(dir, { recursive: true, force: true })
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, port, startMs: Date.now() - started, stop }
+  /**
+   * A crash and a restart: `-m immediate` (no clean shutdown; recovery on
+   * start), down for `downMs` (a failover's outage). Resolves to the
+   * milliseconds until it accepted connections again. Async, so the tests'
+   * own servers (the emulator) run on meanwhile.
+   */
+  const restart = async ({ downMs = 0 } = {}) => {
+    const begun = Date.now()
+    const ctl = (args) => promisify(execFile)(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, ...args]), { cwd: dir })
+    await ctl(['-m', 'immediate', '-w', 'stop'])
+    await new Promise((resolve) => setTimeout(resolve, downMs))
+    await ctl(['-l', join(dir, 'server.log'), '-o', options, '-w', 'start'])
+    return Date.now() - begun
+  }
+  return { url: `postgres://postgres@127.0.0.1:${port}/${database}`, port, startMs: Date.now() - started, stop, restart }
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startBalancer } from './balancer.mjs'
 import { appDir } from './example.mjs'
 import { freePort } from './ports.mjs'
 
@@ -47,10 +48,25 @@ const nextStart = (port) => ({
 /**
  * Starts the emulator and `instances` app processes. `appPort` (first
  * instance) and `emulatorPort` default to free ports. Webhooks go to the
- * first instance. `server(port)` says how to start one instance (default:
- * `next start` of the example's build; a standalone `node server.js`, say).
+ * first instance, or with `balancer: true` through a load balancer over all
+ * of them (`balancerUrl`). `server(port)` says how to start one instance
+ * (default: `next start` of the example's build; a standalone `node
+ * server.js`, say); `env` adds to every instance's environment.
+ * `kill(i)` SIGKILLs instance `i`, `restart(i)` starts it again and resolves
+ * to the milliseconds until it served; `exits` lists exits nobody asked for,
+ * `uncaught` the errors an instance logged as uncaught.
  */
-export async function startStack({ appPort, emulatorPort, autoSession = false, quiet = true, databaseUrl, instances = 1, server = nextStart } = {}) {
+export async function startStack({
+  appPort,
+  emulatorPort,
+  autoSession = false,
+  quiet = true,
+  databaseUrl,
+  instances = 1,
+  server = nextStart,
+  env: extra = {},
+  balancer: withBalancer = false,
+} = {}) {
   if (instances > 1 && !databaseUrl) throw new Error('several instances need a shared database (databaseUrl)')
   const ports = [appPort ?? (await freePort())]
   while (ports.length < instances) ports.push(await freePort())
@@ -82,13 +98,32 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
     SESSION_INSECURE_COOKIE: '1',
     NEXT_TELEMETRY_DISABLED: '1',
     NODE_ENV: 'production',
+    ...extra,
   }
-  const apps = ports.map((port) => {
-    const { command, args, cwd, env: own } = server(port)
-    return spawn(command, args, { cwd, env: { ...env, ...own }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] })
-  })
+  const exits = []
+  const uncaught = []
+  const killed = new Set()
+  const launch = (i) => {
+    const { command, args, cwd, env: own } = server(ports[i])
+    const app = spawn(command, args, { cwd, env: { ...env, ...own }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'] })
+    // Passed through, and what the process reported as uncaught (Next.js logs it and carries on).
+    app.stderr.on('data', (chunk) => {
+      process.stderr.write(chunk)
+      for (const line of String(chunk).split('\n'))
+        if (/uncaughtException|unhandledRejection/.test(line) && uncaught.length < 100) uncaught.push({ instance: i, line })
+    })
+    app.once('exit', (code, signal) => {
+      if (!killed.delete(app)) exits.push({ instance: i, code, signal })
+    })
+    return app
+  }
+  const apps = ports.map((_, i) => launch(i))
+  const balancer = withBalancer ? await startBalancer(appUrls) : null
+  if (balancer) emulator.webhookUrl = `${balancer.url}/api/webhook/stream`
   const stop = async () => {
+    for (const app of apps) killed.add(app)
     await Promise.all(apps.map(stopProcess))
+    await balancer?.close()
     await emulator.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
@@ -97,6 +132,20 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
   } catch (e) {
     await stop()
     throw e
+  }
+  const kill = async (i) => {
+    const app = apps[i]
+    if (app.exitCode !== null || app.signalCode !== null) return
+    killed.add(app)
+    const exited = new Promise((resolve) => app.once('exit', resolve))
+    app.kill('SIGKILL')
+    await exited
+  }
+  const restart = async (i) => {
+    const started = Date.now()
+    apps[i] = launch(i)
+    await waitUntilUp(appUrls[i], apps[i])
+    return Date.now() - started
   }
   /**
    * Signs `userId` in through the demo sign-in and returns `fetch` for the
@@ -108,5 +157,20 @@ export async function startStack({ appPort, emulatorPort, autoSession = false, q
     const cookie = response.headers.get('set-cookie').split(';')[0]
     return (path, init = {}, instance = 0) => fetch(`${appUrls[instance]}${path}`, { ...init, headers: { ...init.headers, cookie } })
   }
-  return { emulator, appUrl: appUrls[0], appUrls, apiKey, apiSecret, databasePath: databaseUrl ? null : databasePath, databaseUrl, stop, signIn }
+  return {
+    emulator,
+    appUrl: appUrls[0],
+    appUrls,
+    balancerUrl: balancer?.url ?? null,
+    apiKey,
+    apiSecret,
+    databasePath: databaseUrl ? null : databasePath,
+    databaseUrl,
+    stop,
+    signIn,
+    kill,
+    restart,
+    exits,
+    uncaught,
+  }
 }

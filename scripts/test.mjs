@@ -3,8 +3,9 @@
 // local Stream emulator) on Node 20, 22, 24 and 26, the end-to-end specs
 // (release rehearsals and install by name with npm, pnpm, Yarn and Bun from a
 // local registry, two releases in a row, Bun and Deno, the example Next.js app
-// on SQLite, standalone and Edge builds, two instances on PostgreSQL) and the
-// TypeScript check. Prints one `N passed, N failed` line per suite and a total.
+// on SQLite, standalone and Edge builds, two instances on PostgreSQL, healthy
+// and under chaos) and the TypeScript check. Prints one `N passed, N failed`
+// line per suite and a total.
 //
 // `npm run test:quick` (`--quick`): a debug build, cargo test, the ava specs
 // on this Node and the TypeScript check; no linters, no Next.js, no zig.

@@ -9,6 +9,9 @@
 // (INSERT … ON CONFLICT DO NOTHING: a re-delivery, even one arriving at
 // another instance at the same instant, changes nothing) and locks the
 // meeting row, so concurrent events for one meeting apply one after another.
+// A re-delivery that arrives while the first attempt's transaction is still
+// open waits for it (up to the lock timeout, see db.ts): a commit makes it a
+// duplicate, a rollback (the instance died) lets it apply the event.
 import type { CallRecording, CallTranscription, StreamCallState, WebhookResult } from '@/lib/stream'
 import { db, type Queryable } from '@/lib/db'
 
@@ -158,26 +161,42 @@ async function update(tx: Queryable, id: string, event: WebhookResult & { update
 /** Applies a verified event exactly once, whatever the order and whichever instance gets it. */
 export async function applyEvent(event: WebhookResult): Promise<ApplyOutcome> {
   const store = await db()
-  return store.transaction(async (tx): Promise<ApplyOutcome> => {
-    if (event.webhookId) {
-      const fresh = await tx.run(
-        'INSERT INTO processed_webhooks (webhook_id, event_type, call_id, processed_at) VALUES (?, ?, ?, ?) ON CONFLICT (webhook_id) DO NOTHING',
-        [event.webhookId, event.type, event.callId, new Date().toISOString()],
-      )
-      if (fresh === 0) return 'duplicate'
-    }
-    const participant = event.type === 'call.session_participant_joined' || event.type === 'call.session_participant_left'
-    if (event.update === null && !participant) return 'ignored'
-    const found =
-      (event.meetingId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE id = ?', [event.meetingId]) : undefined) ??
-      (event.callId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE call_id = ?', [event.callId]) : undefined)
-    if (!found) return 'unknown-meeting'
-    // Held until commit: events for one meeting apply one after another.
-    await tx.get(store.lockSql('meetings'), [found.id])
-    if (event.update !== null) await update(tx, found.id, event)
-    else if (!(await recordParticipant(tx, found.id, event))) return 'ignored'
-    return 'applied'
-  })
+  return store.transaction(
+    async (tx): Promise<ApplyOutcome> => {
+      if (event.webhookId) {
+        const fresh = await tx.run(
+          'INSERT INTO processed_webhooks (webhook_id, event_type, call_id, processed_at) VALUES (?, ?, ?, ?) ON CONFLICT (webhook_id) DO NOTHING',
+          [event.webhookId, event.type, event.callId, new Date().toISOString()],
+        )
+        if (fresh === 0) return 'duplicate'
+        await testOnlyDelay(event)
+      }
+      const participant = event.type === 'call.session_participant_joined' || event.type === 'call.session_participant_left'
+      if (event.update === null && !participant) return 'ignored'
+      const found =
+        (event.meetingId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE id = ?', [event.meetingId]) : undefined) ??
+        (event.callId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE call_id = ?', [event.callId]) : undefined)
+      if (!found) return 'unknown-meeting'
+      // Held until commit: events for one meeting apply one after another.
+      await tx.get(store.lockSql('meetings'), [found.id])
+      if (event.update !== null) await update(tx, found.id, event)
+      else if (!(await recordParticipant(tx, found.id, event))) return 'ignored'
+      return 'applied'
+    },
+    { idempotent: true },
+  )
+}
+
+/**
+ * For the chaos test only: with EXAMPLE_TEST_SLOW_WEBHOOKS=<percent>:<ms>,
+ * the first attempt of that share of webhooks (picked by id) holds its
+ * transaction open that long, so Stream's retry arrives while it runs.
+ */
+async function testOnlyDelay(event: WebhookResult): Promise<void> {
+  const setting = /^(\d+):(\d+)$/.exec(process.env.EXAMPLE_TEST_SLOW_WEBHOOKS ?? '')
+  if (!setting || (event.attempt ?? 1) !== 1 || !event.webhookId) return
+  const bucket = Number.parseInt(event.webhookId.replace(/[^0-9a-f]/gi, '').slice(-4) || '0', 16) % 100
+  if (bucket < Number(setting[1])) await new Promise((resolve) => setTimeout(resolve, Number(setting[2])))
 }
 
 /** A participant joined or left: each event fills in its own column, so their order does not matter. */
@@ -236,8 +255,11 @@ export async function backfillMeeting(
       update: { kind: 'transcription', transcriptionUrl: transcript.url },
     })
   }
-  await store.transaction(async (tx) => {
-    await tx.get(store.lockSql('meetings'), [meetingId])
-    for (const event of events) await update(tx, meetingId, event as WebhookResult & { update: object }, false)
-  })
+  await store.transaction(
+    async (tx) => {
+      await tx.get(store.lockSql('meetings'), [meetingId])
+      for (const event of events) await update(tx, meetingId, event as WebhookResult & { update: object }, false)
+    },
+    { idempotent: true },
+  )
 }

@@ -1,5 +1,5 @@
 import { endCall, handleStreamWebhook, StreamError, type WebhookResult } from '@/lib/stream'
-import { applyEvent, humansPresent, meetingOfCall } from '@/lib/meetings'
+import { type ApplyOutcome, applyEvent, humansPresent, meetingOfCall } from '@/lib/meetings'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
@@ -33,9 +33,10 @@ async function readBody(req: Request): Promise<Uint8Array | null> {
 
 /**
  * Stream call events → meeting updates. 401 on a bad signature, 400 on a
- * malformed body, 413 past 1 MiB (nothing written); 200 for everything
- * else, including duplicates (applied once) and event types the app does
- * not act on. Participant events keep the meeting's roster; when the last
+ * malformed body, 413 past 1 MiB (nothing written); 503 when the event could
+ * not be stored (the database is down, or a commit's outcome is unknown), so
+ * that Stream retries; 200 for everything else, including duplicates
+ * (applied once) and event types the app does not act on. Participant events keep the meeting's roster; when the last
  * human leaves, the app ends the call.
  */
 export async function POST(req: Request) {
@@ -54,7 +55,15 @@ export async function POST(req: Request) {
     if (e instanceof StreamError && e.code === 'STREAM_INVALID_ARGUMENT') return Response.json({ error: e.code, message: e.message }, { status: 400 })
     return Response.json({ error: 'webhook handling failed' }, { status: 500 })
   }
-  const outcome = await applyEvent(event)
+  let outcome: ApplyOutcome
+  try {
+    outcome = await applyEvent(event)
+  } catch (e) {
+    // Not stored, or not known to be (a commit cut off): 503, so Stream delivers it again; the retry's
+    // webhook id tells a commit that did happen (answered as a duplicate) from one that did not.
+    console.error(`webhook ${event.webhookId ?? '(no id)'}: not stored: ${(e as { code?: string }).code ?? (e as Error).message}`)
+    return Response.json({ error: 'not stored, deliver again' }, { status: 503 })
+  }
   if (event.type === 'call.session_participant_left' && (outcome === 'applied' || outcome === 'duplicate')) {
     try {
       await endWhenEmpty(event)
