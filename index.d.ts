@@ -334,6 +334,30 @@ export interface StreamClientOptions {
   maxRetries?: number
   /** Requests in flight at once (so connections open); more wait their turn within their deadline. Default 128. */
   maxConnections?: number
+  /**
+   * Receives a record of each failure of this client's operations instead of
+   * stderr (`STREAM_LOG` is then not read): a function, or an object with an
+   * `error` method, such as a pino or winston logger.
+   */
+  logger?: ((record: StreamLogRecord) => void) | { error(record: StreamLogRecord): void }
+}
+
+/** One failure, as `STREAM_LOG=json` writes it (one object per line) and a `logger` receives it. No secret or token is ever in it. */
+export interface StreamLogRecord {
+  /** ISO 8601. */
+  time: string
+  level: 'error'
+  /** The function that failed, e.g. `createStreamCall`. */
+  operation: string
+  code: StreamErrorCode
+  /** Stream's HTTP status, Stream's error code, the `x-client-request-id` of the last attempt and how many were made, when Stream was called. */
+  status: number | null
+  streamCode: number | null
+  requestId: string | null
+  attempts: number | null
+  /** How long the operation took, for those that call Stream (null for tokens and webhook checks). */
+  durationMs: number | null
+  message: string
 }
 
 /** The REST operations, the same on a `StreamClient` and as module functions. */

@@ -104,11 +104,46 @@ function toStreamError(e) {
   return new StreamError(code, text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text)
 }
 
-function report(operation, error) {
-  if (process.env.STREAM_LOG !== 'silent') {
-    console.error(`[stream-video-native] ${operation} failed: ${error.code}: ${error.message}`)
+/**
+ * Tells of a failure, then returns it: to the client's `logger` when it has
+ * one, else as STREAM_LOG says (unset: one line on stderr; `json`: one JSON
+ * object per line; `silent`: nothing). `started` (performance.now()) is
+ * given by the operations that call Stream. Messages were sealed already: no
+ * secret or token is in a record.
+ */
+function report(operation, error, logger, started) {
+  const mode = process.env.STREAM_LOG
+  if (logger === undefined && mode !== 'json') {
+    if (mode !== 'silent') console.error(`[stream-video-native] ${operation} failed: ${error.code}: ${error.message}`)
+    return error
+  }
+  const record = {
+    time: new Date().toISOString(),
+    level: 'error',
+    operation,
+    code: error.code,
+    status: error.status ?? null,
+    streamCode: error.streamCode ?? null,
+    requestId: error.requestId ?? null,
+    attempts: error.attempts ?? null,
+    durationMs: started === undefined ? null : Math.round((performance.now() - started) * 10) / 10,
+    message: error.message,
+  }
+  try {
+    if (logger === undefined) process.stderr.write(`${JSON.stringify(record)}\n`)
+    else if (typeof logger === 'function') logger(record)
+    else logger.error(record)
+  } catch {
+    // A logger that throws must not replace the error the caller gets.
   }
   return error
+}
+
+/** A `logger` option: a function, or an object with an `error` method (pino, winston, console). */
+function loggerOption(options) {
+  const logger = readArgument('options', () => options.logger)
+  if (logger === undefined || typeof logger === 'function' || typeof logger?.error === 'function') return logger
+  throw new StreamError('STREAM_CONFIG', `logger must be a function or an object with an error method, got ${describe(logger)}`)
 }
 
 function invalid(message) {
@@ -373,9 +408,9 @@ function optionValues(options) {
 // every variable; tokens and webhook checks only the credentials (each read of
 // process.env costs ~0.2 µs). A handle is rebuilt only when a value it was
 // built from changed; native code never reads the process-wide C environment.
-function fixedSource(client) {
+function fixedSource(client, logger) {
   const signer = binding.clientSigner(client)
-  return { rest: () => client, signer: () => signer }
+  return { rest: () => client, signer: () => signer, logger }
 }
 
 function envSource() {
@@ -383,6 +418,7 @@ function envSource() {
   let signing = null // { key, secret, signer }
   const [KEY, SECRET] = CREDENTIALS
   return {
+    logger: undefined,
     rest() {
       const env = process.env
       let same = rest !== null
@@ -453,7 +489,7 @@ class StreamClient {
       const { startedAt, maxBodyBytes } = webhookOptions(options)
       return decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes, SLOTS))
     } catch (e) {
-      throw report('handleStreamWebhook', toStreamError(e))
+      throw report('handleStreamWebhook', toStreamError(e), this.#source.logger)
     }
   }
 
@@ -545,7 +581,7 @@ class StreamClient {
       optionalNumber('validityInSeconds', validityInSeconds)
       return binding.userToken(this.#source.signer(), userId, validityInSeconds)
     } catch (e) {
-      throw report(operation, toStreamError(e))
+      throw report(operation, toStreamError(e), this.#source.logger)
     }
   }
 
@@ -560,7 +596,7 @@ class StreamClient {
       optionalNumber('options.validityInSeconds', validityInSeconds)
       return binding.callToken(this.#source.signer(), userId, callIds, role, validityInSeconds)
     } catch (e) {
-      throw report(operation, toStreamError(e))
+      throw report(operation, toStreamError(e), this.#source.logger)
     }
   }
 
@@ -568,7 +604,7 @@ class StreamClient {
     try {
       return binding.verifyWebhook(this.#source.signer(), body, signature)
     } catch (e) {
-      throw report(operation, toStreamError(e))
+      throw report(operation, toStreamError(e), this.#source.logger)
     }
   }
 
@@ -585,6 +621,7 @@ class StreamClient {
    * sends nothing. Aborts are not logged: the caller asked for them.
    */
   async #rest(operation, options, send) {
+    const started = performance.now()
     let signal
     try {
       signal = signalOf(options)
@@ -598,7 +635,7 @@ class StreamClient {
     } catch (e) {
       const error = toStreamError(e)
       if (error.code === 'STREAM_ABORTED') throw error.cause === undefined && signal ? aborted(signal) : error
-      throw report(operation, error)
+      throw report(operation, error, this.#source.logger, started)
     }
   }
 }
@@ -625,7 +662,8 @@ function usersOf(outcome) {
 
 function createStreamClient(options) {
   try {
-    return new StreamClient(fixedSource(binding.newClient(optionValues(options), false)))
+    const values = optionValues(options)
+    return new StreamClient(fixedSource(binding.newClient(values, false), loggerOption(options)))
   } catch (e) {
     const error = toStreamError(e)
     throw report('createStreamClient', error.code === 'STREAM_INVALID_ARGUMENT' ? new StreamError('STREAM_CONFIG', error.message) : error)

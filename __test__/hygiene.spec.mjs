@@ -34,6 +34,93 @@ test.serial('each failure is logged once, naming the operation and the code', as
   t.deepEqual(silent, [], 'STREAM_LOG=silent turns logging off')
 })
 
+/** Lines written to stderr while `fn` runs, with STREAM_LOG set to `mode`. */
+async function captureStderr(mode, fn) {
+  const lines = []
+  const write = process.stderr.write
+  const previous = process.env.STREAM_LOG
+  process.env.STREAM_LOG = mode
+  process.stderr.write = (chunk) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean))
+    return true
+  }
+  try {
+    await fn()
+  } finally {
+    process.stderr.write = write
+    if (previous === undefined) delete process.env.STREAM_LOG
+    else process.env.STREAM_LOG = previous
+  }
+  return lines
+}
+
+const RECORD_KEYS = ['time', 'level', 'operation', 'code', 'status', 'streamCode', 'requestId', 'attempts', 'durationMs', 'message']
+
+test.serial('STREAM_LOG=json writes one JSON object per failure, with the fields log pipelines read', async (t) => {
+  const emulator = t.context.stream
+  const client = stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url, maxRetries: 1 })
+  const lines = await captureStderr('json', async () => {
+    await t.throwsAsync(client.endCall('missing-call'))
+    emulator.injectFault({ status: 503 })
+    emulator.injectFault({ status: 503 })
+    await t.throwsAsync(client.endCall('missing-call'))
+    t.throws(() => client.generateStreamTokenSync(''))
+  })
+  t.is(lines.length, 3, lines.join('\n'))
+  const [missing, unavailable, token] = lines.map((l) => JSON.parse(l))
+  for (const record of [missing, unavailable, token]) t.deepEqual(Object.keys(record), RECORD_KEYS)
+  t.like(missing, { level: 'error', operation: 'endCall', code: 'STREAM_API', status: 404, streamCode: 16, attempts: 1 })
+  t.true(Math.abs(Date.parse(missing.time) - Date.now()) < 60e3)
+  t.regex(missing.requestId, /^[0-9a-f-]{36}$/)
+  t.true(missing.durationMs >= 0 && missing.durationMs < 10e3)
+  t.regex(missing.message, /HTTP 404, code 16/)
+  t.like(unavailable, { operation: 'endCall', status: 503, attempts: 2 })
+  t.like(token, { operation: 'generateStreamTokenSync', code: 'STREAM_INVALID_ARGUMENT', status: null, attempts: null, durationMs: null })
+  t.deepEqual(await captureStderr('silent', () => t.throwsAsync(client.endCall('missing-call'))), [], 'silent stays silent')
+})
+
+test.serial('a logger option (a function, or pino/winston-style error method) gets the same records instead of stderr', async (t) => {
+  const emulator = t.context.stream
+  const seen = []
+  const pinoLike = { error: (record) => seen.push(['object', record]) }
+  const clients = [
+    stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url, logger: (record) => seen.push(['function', record]) }),
+    stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url, logger: pinoLike }),
+  ]
+  const printed = await captureErrors(async () => {
+    for (const client of clients) {
+      await t.throwsAsync(client.endCall('missing-call'))
+      await t.throwsAsync(client.handleStreamWebhook('{}', { signature: 'bad' }))
+    }
+  })
+  t.deepEqual(printed, [], 'a client with a logger writes nothing to stderr')
+  t.deepEqual(
+    seen.map(([kind, r]) => `${kind} ${r.operation} ${r.code}`),
+    [
+      'function endCall STREAM_API',
+      'function handleStreamWebhook STREAM_WEBHOOK_SIGNATURE',
+      'object endCall STREAM_API',
+      'object handleStreamWebhook STREAM_WEBHOOK_SIGNATURE',
+    ],
+  )
+  for (const [, record] of seen) t.deepEqual(Object.keys(record), RECORD_KEYS)
+  // A logger that throws does not change what the caller gets.
+  const throwing = stream.createStreamClient({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    baseUrl: emulator.url,
+    logger: () => {
+      throw new Error('logger down')
+    },
+  })
+  t.like(await t.throwsAsync(throwing.endCall('missing-call')), { code: 'STREAM_API', status: 404 })
+  for (const logger of [42, 'console', { info() {} }]) {
+    const e = t.throws(() => stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, logger }))
+    t.like(e, { code: 'STREAM_CONFIG' })
+    t.regex(e.message, /^logger must be a function or an object with an error method/)
+  }
+})
+
 test.serial('no error path leaks the secret or a JWT', async (t) => {
   const emulator = t.context.stream
   const client = stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url, maxRetries: 0, timeoutMs: 300 })
@@ -97,6 +184,20 @@ test.serial('no error path leaks the secret or a JWT', async (t) => {
     assertClean(t, `${e.message}\n${e.stack}\n${inspect(e)}\n${JSON.stringify(e)}`, `error ${e.code}`)
   }
   for (const line of lines) assertClean(t, line, 'log line')
+  // The structured records: as STREAM_LOG=json writes them, and as a logger gets them.
+  const records = []
+  const logged = stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url, maxRetries: 0, logger: (r) => records.push(r) })
+  const json = await captureStderr('json', async () => {
+    for (const c of [client, logged]) {
+      emulator.injectFault({ status: 401, body: echo })
+      await t.throwsAsync(c.endCall('hygiene'))
+      emulator.injectFault({ status: 502, body: `<html>${serverToken} ${API_SECRET}</html>` })
+      await t.throwsAsync(c.endCall('hygiene'))
+    }
+  })
+  t.is(json.length, 2)
+  t.is(records.length, 2)
+  for (const line of [...json, ...records.map((r) => JSON.stringify(r))]) assertClean(t, line, 'log record')
   assertClean(t, inspect(client, { depth: 5, showHidden: true }), 'util.inspect(client)')
   assertClean(t, JSON.stringify(client), 'JSON of client')
   t.regex(inspect(client), /apiSecret: '\[redacted\]'/)

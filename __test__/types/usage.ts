@@ -2,6 +2,7 @@
 // is used with the types users see. Type errors fail the build.
 import {
   addCallParticipant,
+  type StreamLogRecord,
   createStreamCall,
   createStreamClient,
   endCall,
@@ -58,6 +59,12 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
   const viaClientUsers: StreamUser[] = await client.upsertUsers([{ id: 'u' }])
   const viaClientToken: string = client.generateCallTokenSync('u', ['c'])
   console.log(viaClientUsers, viaClientToken)
+  const seen: StreamLogRecord[] = []
+  const logged = createStreamClient({ apiKey: 'k', apiSecret: 's', logger: (record) => seen.push(record) })
+  createStreamClient({ apiKey: 'k', apiSecret: 's', logger: { error: (record: StreamLogRecord) => console.error(record.code, record.durationMs ?? 0) } })
+  // @ts-expect-error a logger is a function or has an error method
+  createStreamClient({ apiKey: 'k', apiSecret: 's', logger: { info() {} } })
+  console.log(logged, seen[0]?.operation, seen[0]?.status === null)
   const t2: string = client.generateStreamTokenSync('u') + (await client.generateStreamToken('u', 60))
   const v: boolean = client.verifyWebhookSync(new Uint8Array(0), signature) && (await client.verifyWebhook('', signature))
   const shown: '[redacted]' = client.toJSON().apiSecret
