@@ -22,10 +22,29 @@ export declare class NativeCancel {
   cancel(): void
 }
 
-export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+
+/**
+ * One HTTP attempt, as the `observer` of a REST function hears of it:
+ * `start` (answered with the trace headers to send, or nothing) and `end`.
+ */
+export interface AttemptEvent {
+  /** `start` or `end`. */
+  phase: string
+  attempt: number
+  /** `start` only. */
+  method?: string
+  url?: string
+  /**
+   * `end` only: Stream's HTTP status, or what kept the attempt from one
+   * (`timeout`, `connect_error`, `network_error`, `response_too_large`, `aborted`).
+   */
+  status?: number
+  error?: string
+}
 
 /** r" `options_json`: the caller's options (without `signal`) as JSON, checked natively. */
-export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
 /** What `call_action` switches on or off (`CallAction` in `binding.d.ts`). */
 export type CallAction = 'StartRecording' | 'StopRecording' | 'StartTranscription' | 'StopTranscription' | 'StartClosedCaptions' | 'StopClosedCaptions'
@@ -116,9 +135,9 @@ export declare function clientSettings(client: ExternalObject<'Client'>): Array<
 /** The signer a client holds. */
 export declare function clientSigner(client: ExternalObject<'Client'>): ExternalObject<'Signer'>
 
-export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
-export declare function endCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function endCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
 /** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
 export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_API' | 'STREAM_NETWORK' | 'STREAM_TIMEOUT' | 'STREAM_WEBHOOK_SIGNATURE' | 'STREAM_ABORTED' | 'STREAM_INTERNAL'
@@ -126,14 +145,14 @@ export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_AP
 /** The fields of an event as `handleWebhook` writes them (see `event_fields`). */
 export declare function eventFields(): Array<string>
 
-export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
 /** r" `user_ids_json`: the ids as a JSON array, checked natively. */
-export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
-export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
-export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
 /** A meeting's status after a session event. */
 export type MeetingStatus = 'active' | 'processing'
@@ -253,8 +272,14 @@ export interface SettingInfo {
 /** Every setting, in the order `newClient` and `newSigner` take their values. */
 export declare function settings(): Array<SettingInfo>
 
+/** W3C trace context headers for one attempt. */
+export interface TraceHeaders {
+  traceparent?: string
+  tracestate?: string
+}
+
 /** r" `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */
-export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
 
 /** r" `users_json`: the users as a JSON array, checked natively. */
-export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null): Promise<Outcome>
+export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>

@@ -5,6 +5,7 @@
 
 const { dirname } = require('node:path')
 const { inspect } = require('node:util')
+const tracing = require('./tracing.js')
 const binding = loadBinding()
 
 function loadBinding() {
@@ -494,16 +495,16 @@ class StreamClient {
   }
 
   createStreamCall(callId, userId, data, options) {
-    return this.#rest('createStreamCall', options, (c, cancel) =>
+    return this.#rest('createStreamCall', options, (c, ...context) =>
       binding
-        .createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options), cancel)
+        .createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options), ...context)
         .then((o) => withCustom(fromOutcome(o, 'call'))),
     )
   }
 
   addCallParticipant(callId, userId, role = 'participant', options) {
-    return this.#rest('addCallParticipant', options, (c, cancel) =>
-      binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role), cancel).then(fromOutcome),
+    return this.#rest('addCallParticipant', options, (c, ...context) =>
+      binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role), ...context).then(fromOutcome),
     )
   }
 
@@ -532,36 +533,38 @@ class StreamClient {
   }
 
   getCall(callId, options) {
-    return this.#rest('getCall', options, (c, cancel) => binding.getCall(c, id('callId', callId), cancel).then((o) => withCustom(fromOutcome(o, 'state'))))
+    return this.#rest('getCall', options, (c, ...context) =>
+      binding.getCall(c, id('callId', callId), ...context).then((o) => withCustom(fromOutcome(o, 'state'))),
+    )
   }
 
   listRecordings(callId, options) {
-    return this.#rest('listRecordings', options, (c, cancel) =>
-      binding.listRecordings(c, id('callId', callId), cancel).then((o) => fromOutcome(o, 'recordings')),
+    return this.#rest('listRecordings', options, (c, ...context) =>
+      binding.listRecordings(c, id('callId', callId), ...context).then((o) => fromOutcome(o, 'recordings')),
     )
   }
 
   listTranscriptions(callId, options) {
-    return this.#rest('listTranscriptions', options, (c, cancel) =>
-      binding.listTranscriptions(c, id('callId', callId), cancel).then((o) => fromOutcome(o, 'transcriptions')),
+    return this.#rest('listTranscriptions', options, (c, ...context) =>
+      binding.listTranscriptions(c, id('callId', callId), ...context).then((o) => fromOutcome(o, 'transcriptions')),
     )
   }
 
   endCall(callId, options) {
-    return this.#rest('endCall', options, (c, cancel) => binding.endCall(c, id('callId', callId), cancel).then(fromOutcome))
+    return this.#rest('endCall', options, (c, ...context) => binding.endCall(c, id('callId', callId), ...context).then(fromOutcome))
   }
 
   upsertUsers(users, options) {
-    return this.#rest('upsertUsers', options, (c, cancel) => binding.upsertUsers(c, arrayJson('users', users, 'users'), cancel).then(usersOf))
+    return this.#rest('upsertUsers', options, (c, ...context) => binding.upsertUsers(c, arrayJson('users', users, 'users'), ...context).then(usersOf))
   }
 
   getUsers(userIds, options) {
-    return this.#rest('getUsers', options, (c, cancel) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids'), cancel).then(usersOf))
+    return this.#rest('getUsers', options, (c, ...context) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids'), ...context).then(usersOf))
   }
 
   updateUsersPartial(updates, options) {
-    return this.#rest('updateUsersPartial', options, (c, cancel) =>
-      binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }'), cancel).then(usersOf),
+    return this.#rest('updateUsersPartial', options, (c, ...context) =>
+      binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }'), ...context).then(usersOf),
     )
   }
 
@@ -611,11 +614,13 @@ class StreamClient {
   /** `startRecording` and its kin: the operation's name is its `CallAction` (`StartRecording`). */
   #action(operation, callId, options) {
     const action = operation[0].toUpperCase() + operation.slice(1)
-    return this.#rest(operation, options, (c, cancel) => binding.callAction(c, id('callId', callId), action, restOptions(options), cancel).then(fromOutcome))
+    return this.#rest(operation, options, (c, ...context) =>
+      binding.callAction(c, id('callId', callId), action, restOptions(options), ...context).then(fromOutcome),
+    )
   }
 
   /**
-   * Runs a REST operation: `send(client, cancel)` checks its arguments and
+   * Runs a REST operation: `send(client, ...context)` checks its arguments and
    * returns the native Promise. An `AbortSignal` in `options` cancels it
    * natively (the request in flight or a retry wait); an already-aborted one
    * sends nothing. Aborts are not logged: the caller asked for them.
@@ -623,17 +628,22 @@ class StreamClient {
   async #rest(operation, options, send) {
     const started = performance.now()
     let signal
+    let watched
     try {
       signal = signalOf(options)
       if (signal?.aborted) throw aborted(signal)
       const canceller = signal ? cancellerFor(signal) : undefined
+      watched = tracing.watch(operation)
       try {
-        return await send(this.#source.rest(), canceller?.native)
+        const value = await send(this.#source.rest(), canceller?.native, watched?.observer)
+        await watched?.end()
+        return value
       } finally {
         if (canceller) releaseCanceller(signal, canceller)
       }
     } catch (e) {
       const error = toStreamError(e)
+      await watched?.end(error)
       if (error.code === 'STREAM_ABORTED') throw error.cause === undefined && signal ? aborted(signal) : error
       throw report(operation, error, this.#source.logger, started)
     }

@@ -9,9 +9,11 @@
 #![cfg_attr(test, allow(dead_code))]
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use napi::bindgen_prelude::{Either, PromiseRaw, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -22,6 +24,7 @@ use crate::config::{Config, Kind, Raw, Source, Value, CREDENTIALS, SETTINGS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::CALL_EVENT_TYPES;
 use crate::handle::{self, Handle};
+use crate::observe::{self, AttemptEnd, AttemptStart, Headers, Observer};
 use crate::panic::{catch, catch_async};
 use crate::signer::Signer;
 use crate::users::UserInfo;
@@ -220,39 +223,94 @@ impl NativeCancel {
   }
 }
 
+/// One HTTP attempt, as the `observer` of a REST function hears of it:
+/// `start` (answered with the trace headers to send, or nothing) and `end`.
+#[napi(object)]
+pub struct AttemptEvent {
+  /// `start` or `end`.
+  pub phase: String,
+  pub attempt: u32,
+  /// `start` only.
+  pub method: Option<String>,
+  pub url: Option<String>,
+  /// `end` only: Stream's HTTP status, or what kept the attempt from one
+  /// (`timeout`, `connect_error`, `network_error`, `response_too_large`, `aborted`).
+  pub status: Option<u32>,
+  pub error: Option<String>,
+}
+
+/// W3C trace context headers for one attempt.
+#[napi(object)]
+pub struct TraceHeaders {
+  pub traceparent: Option<String>,
+  pub tracestate: Option<String>,
+}
+
+/// Called on the JS thread; it must not throw (`index.js` catches everything).
+type AttemptCallback = ThreadsafeFunction<AttemptEvent, Option<TraceHeaders>, AttemptEvent, napi::Status, false, true>;
+
+struct JsObserver(Arc<AttemptCallback>);
+
+impl Observer for JsObserver {
+  fn start(&self, a: AttemptStart<'_>) -> Pin<Box<dyn Future<Output = Headers> + Send + 'static>> {
+    let event = AttemptEvent { phase: "start".into(), attempt: a.number, method: Some(a.method.into()), url: Some(a.url.into()), status: None, error: None };
+    let callback = self.0.clone();
+    Box::pin(async move {
+      let Ok(Some(trace)) = callback.call_async_catch(event).await else { return Vec::new() };
+      [("traceparent", trace.traceparent), ("tracestate", trace.tracestate)].into_iter().filter_map(|(name, value)| Some((name.to_string(), value?))).collect()
+    })
+  }
+
+  fn end(&self, a: AttemptEnd) {
+    let event =
+      AttemptEvent { phase: "end".into(), attempt: a.number, method: None, url: None, status: a.status.map(u32::from), error: a.error.map(str::to_string) };
+    self.0.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+  }
+}
+
 /// Starts a REST operation of `client` on the runtime and returns a Promise of
-/// its outcome: panics are caught, `cancel` stops it, errors are sealed by the
-/// client and resolve as `error`.
+/// its outcome: panics are caught, `cancel` stops it, `observer` hears of each
+/// attempt, errors are sealed by the client and resolve as `error`.
 fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static>(
   env: &'env Env,
   client: &Arc<Client>,
   cancel: Option<&NativeCancel>,
+  observer: Option<AttemptCallback>,
   operation: impl FnOnce(Arc<Client>) -> F,
   into: impl FnOnce(T) -> Outcome + Send + 'static,
 ) -> napi::Result<PromiseRaw<'env, Outcome>> {
   let cancel = cancel.map_or_else(|| Arc::new(Cancel::default()), |c| c.inner.clone());
   let client = client.clone();
   let operation = operation(client.clone());
+  let observer = observer.map(|callback| Arc::new(JsObserver(Arc::new(callback))) as Arc<dyn Observer>);
   env.spawn_future(async move {
-    Ok(match cancel.run(catch_async(operation)).await {
+    Ok(match cancel.run(observe::observed(observer, catch_async(operation))).await {
       Ok(value) => into(value),
       Err(e) => Outcome { error: Some(client.seal(e).into()), ..Default::default() },
     })
   })
 }
 
-/// A REST operation: a function of the client handle, its arguments and an
-/// optional `NativeCancel`, resolving to an `Outcome` whose `$field` holds
-/// the result (no field: the operation resolves to nothing).
+/// A REST operation: a function of the client handle, its arguments, an
+/// optional `NativeCancel` and an optional attempt observer, resolving to an
+/// `Outcome` whose `$field` holds the result (no field: the operation
+/// resolves to nothing).
 macro_rules! rest {
   ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$client:ident| $call:expr $(, $field:ident)?) => {
     $(#[doc = $doc])*
     #[napi(ts_return_type = "Promise<Outcome>")]
-    pub fn $name<'env>(env: &'env Env, #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>, $($arg: $ty,)* cancel: Option<&NativeCancel>) -> napi::Result<PromiseRaw<'env, Outcome>> {
+    #[allow(clippy::too_many_arguments)] // the edge: the JS arguments as they come
+    pub fn $name<'env>(
+      env: &'env Env,
+      #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>,
+      $($arg: $ty,)*
+      cancel: Option<&NativeCancel>,
+      #[napi(ts_arg_type = "((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null")] observer: Option<AttemptCallback>,
+    ) -> napi::Result<PromiseRaw<'env, Outcome>> {
       let client = get::<Client>(&client).map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason.clone()))?;
       let operation = move |$client: Arc<Client>| async move { $call.await };
       #[allow(unused_variables)]
-      spawn(env, client, cancel, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
+      spawn(env, client, cancel, observer, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
     }
   };
 }

@@ -11,6 +11,7 @@ use crate::calls::{self, CallRecording, CallState, CallTranscription};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event;
+use crate::observe::{self, AttemptStart, Watch};
 use crate::retry::{server_hint, Failure, RetryPolicy};
 use crate::signer::Signer;
 use crate::token::{unix_now, ServerTokenCache};
@@ -265,6 +266,7 @@ impl Client {
     let mut attempt = Attempt::default();
     let mut retries = 0;
     let mut token_renewed = false;
+    let observer = observe::current();
     loop {
       attempt.number += 1;
       attempt.request_id = uuid::Uuid::new_v4().to_string();
@@ -280,6 +282,19 @@ impl Client {
       if let Some(body) = &body {
         request = request.body(body.clone());
       }
+      let watch = match &observer {
+        Some(observer) => {
+          let (watch, headers) = Watch::start(observer.clone(), AttemptStart { number: attempt.number, method: method.as_str(), url: &url }).await;
+          for (name, value) in headers {
+            // Only what is a valid header: an observer cannot break the request.
+            if let (Ok(name), Ok(value)) = (reqwest::header::HeaderName::try_from(name), reqwest::header::HeaderValue::try_from(value)) {
+              request = request.header(name, value);
+            }
+          }
+          Some(watch)
+        }
+        None => None,
+      };
       let remaining = deadline.saturating_duration_since(Instant::now());
       let outcome = tokio::time::timeout(remaining, async {
         // Waiting for a free slot counts against the deadline, like the request itself.
@@ -291,6 +306,9 @@ impl Client {
         Ok::<_, reqwest::Error>((status, headers, body))
       })
       .await;
+      if let Some(watch) = watch {
+        watch.end(outcome.as_ref().ok().and_then(|o| o.as_ref().ok()).map(|(status, _, _)| *status), attempt_error(&outcome));
+      }
       let (error, failure) = match outcome {
         Ok(Ok((status, _, Body::Complete(bytes)))) if (200..300).contains(&status) => {
           attempt.status = Some(status);
@@ -381,6 +399,18 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> reqwest::Re
     body.extend_from_slice(&chunk);
   }
   Ok(Body::Complete(body.into()))
+}
+
+/// What kept an attempt from an answer, or spoiled it, as tracing names it (see `observe`).
+fn attempt_error<T>(outcome: &std::result::Result<reqwest::Result<(u16, T, Body)>, tokio::time::error::Elapsed>) -> Option<&'static str> {
+  match outcome {
+    Ok(Ok((status, _, Body::TooLarge { .. }))) if (200..300).contains(status) => Some("response_too_large"),
+    Ok(Ok(_)) => None,
+    Ok(Err(e)) if e.is_timeout() => Some("timeout"),
+    Ok(Err(e)) if e.is_connect() => Some("connect_error"),
+    Ok(Err(_)) => Some("network_error"),
+    Err(_) => Some("timeout"),
+  }
 }
 
 /// A 3xx: named with where it pointed (origin only), never followed.

@@ -12,6 +12,7 @@ pub mod event;
 pub mod event_fields;
 pub mod key;
 pub mod lenient;
+pub mod observe;
 pub mod panic;
 pub mod redact;
 pub mod retry;
