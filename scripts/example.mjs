@@ -11,7 +11,7 @@ import { ensureDependencies, npm, root, run } from './ensure.mjs'
 import { pack } from './pack.mjs'
 
 export const appDir = join(root, 'examples', 'nextjs')
-const SOURCES = ['app', 'lib', 'migrations', 'next.config.ts', 'package-lock.json', 'tsconfig.json']
+const SOURCES = ['app', 'lib', 'migrations', 'instrumentation.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json']
 
 /** A hash of what the build depends on: the two tarballs and the app's sources. */
 function fingerprint(tarballs) {
