@@ -16,35 +16,56 @@ export declare class ExternalObject<T> {
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * The JS function that hears of attempts (`tracing.js`): made once and
+ * shared by every watched operation, each named by its `watch` number
+ * (making a thread-safe function per call costs more than the call).
+ */
+export declare class AttemptObserver {
+  constructor(callback: (event: AttemptEvent) => TraceHeaders | undefined)
+}
+
 /** Cancels the REST operations it was handed to (`AbortSignal` in JS). */
 export declare class NativeCancel {
   constructor()
   cancel(): void
 }
 
-export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
 /**
- * One HTTP attempt, as the `observer` of a REST function hears of it:
- * `start` (answered with the trace headers to send, or nothing) and `end`.
+ * An attempt about to start, as the `observer` of a REST function hears of
+ * it (answering with the trace headers to send): the attempts that ended
+ * since it last heard come with it.
  */
 export interface AttemptEvent {
-  /** `start` or `end`. */
-  phase: string
+  /** The operation's `watch` number, as its REST function was given it. */
+  watch: number
   attempt: number
-  /** `start` only. */
-  method?: string
-  url?: string
+  method: string
+  url: string
+  ended: Array<AttemptRecord>
+}
+
+/** How one HTTP attempt ended, as the `Outcome` (or the next attempt's start) reports it. */
+export interface AttemptRecord {
+  /** 1 for the first attempt. */
+  attempt: number
+  method: string
+  url: string
   /**
-   * `end` only: Stream's HTTP status, or what kept the attempt from one
+   * Stream's HTTP status, or what kept the attempt from one
    * (`timeout`, `connect_error`, `network_error`, `response_too_large`, `aborted`).
    */
   status?: number
   error?: string
+  durationMs: number
+  /** When it ended, in milliseconds since the Unix epoch. */
+  endedAt: number
 }
 
 /** r" `options_json`: the caller's options (without `signal`) as JSON, checked natively. */
-export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
 /** What `call_action` switches on or off (`CallAction` in `binding.d.ts`). */
 export type CallAction = 'StartRecording' | 'StopRecording' | 'StartTranscription' | 'StopTranscription' | 'StartClosedCaptions' | 'StopClosedCaptions'
@@ -135,9 +156,9 @@ export declare function clientSettings(client: ExternalObject<'Client'>): Array<
 /** The signer a client holds. */
 export declare function clientSigner(client: ExternalObject<'Client'>): ExternalObject<'Signer'>
 
-export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
-export declare function endCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function endCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
 /** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
 export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_API' | 'STREAM_NETWORK' | 'STREAM_TIMEOUT' | 'STREAM_WEBHOOK_SIGNATURE' | 'STREAM_ABORTED' | 'STREAM_INTERNAL'
@@ -145,14 +166,14 @@ export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_AP
 /** The fields of an event as `handleWebhook` writes them (see `event_fields`). */
 export declare function eventFields(): Array<string>
 
-export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
 /** r" `user_ids_json`: the ids as a JSON array, checked natively. */
-export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
-export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
-export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
 /** A meeting's status after a session event. */
 export type MeetingStatus = 'active' | 'processing'
@@ -255,6 +276,8 @@ export interface Outcome {
   recordings?: Array<CallRecording>
   transcriptions?: Array<CallTranscription>
   error?: NativeError
+  /** With an `observer`: how each attempt not yet reported ended. */
+  attempts?: Array<AttemptRecord>
 }
 
 /** One setting as `index.js` reads it (see `config::SETTINGS`). */
@@ -279,7 +302,7 @@ export interface TraceHeaders {
 }
 
 /** r" `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */
-export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
 
 /** r" `users_json`: the users as a JSON array, checked natively. */
-export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null, observer?: ((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null): Promise<Outcome>
+export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>

@@ -495,16 +495,20 @@ class StreamClient {
   }
 
   createStreamCall(callId, userId, data, options) {
-    return this.#rest('createStreamCall', options, (c, ...context) =>
-      binding
-        .createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options), ...context)
-        .then((o) => withCustom(fromOutcome(o, 'call'))),
+    return this.#rest(
+      'createStreamCall',
+      options,
+      (c, ...context) => binding.createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options), ...context),
+      (o) => withCustom(fromOutcome(o, 'call')),
     )
   }
 
   addCallParticipant(callId, userId, role = 'participant', options) {
-    return this.#rest('addCallParticipant', options, (c, ...context) =>
-      binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role), ...context).then(fromOutcome),
+    return this.#rest(
+      'addCallParticipant',
+      options,
+      (c, ...context) => binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role), ...context),
+      fromOutcome,
     )
   }
 
@@ -533,38 +537,50 @@ class StreamClient {
   }
 
   getCall(callId, options) {
-    return this.#rest('getCall', options, (c, ...context) =>
-      binding.getCall(c, id('callId', callId), ...context).then((o) => withCustom(fromOutcome(o, 'state'))),
+    return this.#rest(
+      'getCall',
+      options,
+      (c, ...context) => binding.getCall(c, id('callId', callId), ...context),
+      (o) => withCustom(fromOutcome(o, 'state')),
     )
   }
 
   listRecordings(callId, options) {
-    return this.#rest('listRecordings', options, (c, ...context) =>
-      binding.listRecordings(c, id('callId', callId), ...context).then((o) => fromOutcome(o, 'recordings')),
+    return this.#rest(
+      'listRecordings',
+      options,
+      (c, ...context) => binding.listRecordings(c, id('callId', callId), ...context),
+      (o) => fromOutcome(o, 'recordings'),
     )
   }
 
   listTranscriptions(callId, options) {
-    return this.#rest('listTranscriptions', options, (c, ...context) =>
-      binding.listTranscriptions(c, id('callId', callId), ...context).then((o) => fromOutcome(o, 'transcriptions')),
+    return this.#rest(
+      'listTranscriptions',
+      options,
+      (c, ...context) => binding.listTranscriptions(c, id('callId', callId), ...context),
+      (o) => fromOutcome(o, 'transcriptions'),
     )
   }
 
   endCall(callId, options) {
-    return this.#rest('endCall', options, (c, ...context) => binding.endCall(c, id('callId', callId), ...context).then(fromOutcome))
+    return this.#rest('endCall', options, (c, ...context) => binding.endCall(c, id('callId', callId), ...context), fromOutcome)
   }
 
   upsertUsers(users, options) {
-    return this.#rest('upsertUsers', options, (c, ...context) => binding.upsertUsers(c, arrayJson('users', users, 'users'), ...context).then(usersOf))
+    return this.#rest('upsertUsers', options, (c, ...context) => binding.upsertUsers(c, arrayJson('users', users, 'users'), ...context), usersOf)
   }
 
   getUsers(userIds, options) {
-    return this.#rest('getUsers', options, (c, ...context) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids'), ...context).then(usersOf))
+    return this.#rest('getUsers', options, (c, ...context) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids'), ...context), usersOf)
   }
 
   updateUsersPartial(updates, options) {
-    return this.#rest('updateUsersPartial', options, (c, ...context) =>
-      binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }'), ...context).then(usersOf),
+    return this.#rest(
+      'updateUsersPartial',
+      options,
+      (c, ...context) => binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }'), ...context),
+      usersOf,
     )
   }
 
@@ -614,18 +630,16 @@ class StreamClient {
   /** `startRecording` and its kin: the operation's name is its `CallAction` (`StartRecording`). */
   #action(operation, callId, options) {
     const action = operation[0].toUpperCase() + operation.slice(1)
-    return this.#rest(operation, options, (c, ...context) =>
-      binding.callAction(c, id('callId', callId), action, restOptions(options), ...context).then(fromOutcome),
-    )
+    return this.#rest(operation, options, (c, ...context) => binding.callAction(c, id('callId', callId), action, restOptions(options), ...context), fromOutcome)
   }
 
   /**
    * Runs a REST operation: `send(client, ...context)` checks its arguments and
-   * returns the native Promise. An `AbortSignal` in `options` cancels it
+   * returns the native Promise of an outcome, `decode(outcome)` its result. An `AbortSignal` in `options` cancels it
    * natively (the request in flight or a retry wait); an already-aborted one
    * sends nothing. Aborts are not logged: the caller asked for them.
    */
-  async #rest(operation, options, send) {
+  async #rest(operation, options, send, decode) {
     const started = performance.now()
     let signal
     let watched
@@ -635,15 +649,15 @@ class StreamClient {
       const canceller = signal ? cancellerFor(signal) : undefined
       watched = tracing.watch(operation)
       try {
-        const value = await send(this.#source.rest(), canceller?.native, watched?.observer)
-        await watched?.end()
-        return value
+        const outcome = await send(this.#source.rest(), canceller?.native, watched?.observer, watched?.id, watched?.first)
+        watched?.end(outcome.attempts, outcome.error ?? undefined)
+        return decode(outcome)
       } finally {
         if (canceller) releaseCanceller(signal, canceller)
       }
     } catch (e) {
       const error = toStreamError(e)
-      await watched?.end(error)
+      watched?.end(undefined, error)
       if (error.code === 'STREAM_ABORTED') throw error.cause === undefined && signal ? aborted(signal) : error
       throw report(operation, error, this.#source.logger, started)
     }

@@ -4,9 +4,9 @@
 // INTERNAL span per operation, with the W3C trace context sent on the
 // request, when the app registered an OpenTelemetry API 1.x provider; and
 // `node:diagnostics_channel` messages for APM agents. The attempts happen in
-// Rust: it calls the observer this file makes at each attempt's start (the
-// answer is the trace headers to send) and end. When nothing listens, no
-// observer is made and `@opentelemetry/api` is never loaded.
+// Rust: it reports how each ended, and asks for the trace headers of each
+// retry. When nothing listens, no observer is made and `@opentelemetry/api`
+// is never loaded.
 
 const diagnostics = require('node:diagnostics_channel')
 const { version } = require('./package.json')
@@ -36,49 +36,41 @@ function openTelemetry() {
   return otel
 }
 
+// The operations being watched, by number, and the one native observer that
+// reports on all of them (made when first needed).
+const watching = new Map()
+let lastWatch = 0
+let nativeObserver
+const dispatch = (event) => watching.get(event.watch)?.(event)
+
 /**
- * Watches one REST operation: `observer` goes to the native function, `end(error)`
- * is called when it settled. `undefined` when nobody listens (the common case:
- * then nothing is done at all).
+ * Watches one REST operation, or `undefined` when nobody listens (the common
+ * case: then nothing is done at all). `observer`, `id` and `first` go to the
+ * native function; `end(attempts, failure)` is called once it settled, with
+ * the attempts Rust has not reported yet (see `JsObserver` in `binding.rs`).
+ * Rust calls `observer` only at a retry's start (or at every start when the
+ * start channel has subscribers), so an attempt that works crosses no extra
+ * time to JS: its span is made here, up front, and its headers go as `first`.
  */
 function watch(operation) {
   const api = openTelemetry()
   const diagnosed = channels.start.hasSubscribers || channels.end.hasSubscribers || channels.error.hasSubscribers
   if (api === null && !diagnosed) return undefined
   const tracer = api?.trace.getTracer('stream-video-native', version)
-  // The caller's context, captured now: the attempts' callbacks run outside it.
+  // The caller's context, captured now: the observer runs outside it.
   const operationSpan = tracer?.startSpan(`stream ${operation}`, { kind: api.SpanKind.INTERNAL, attributes: { 'stream.operation': operation } })
   const parent = operationSpan && api.trace.setSpan(api.context.active(), operationSpan)
-  const attempts = new Map() // attempt number → { span, started, method, path }
-  let drained // resolves `end` once the last attempt's end arrived
-  const observer = (event) => {
-    try {
-      return event.phase === 'start' ? started(event) : ended(event)
-    } catch {
-      return undefined // an observer must never break the request
-    }
-  }
-  function started({ attempt, method, url: full }) {
-    const url = new URL(full)
-    const record = { started: performance.now(), method, path: url.pathname, span: undefined }
-    attempts.set(attempt, record)
-    if (diagnosed) channels.start.publish({ operation, method, path: record.path, attempt })
-    if (api === null) return undefined
-    const attributes = {
-      'http.request.method': method,
-      'http.request.method_original': method,
-      'url.full': full,
-      'url.scheme': url.protocol.slice(0, -1),
-      'url.path': url.pathname,
-      'url.query': url.search.slice(1),
-      'server.address': url.hostname,
-      'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-    }
+  const spans = new Map() // attempt number → its CLIENT span, until it ended
+  let done = false
+
+  /** The attempt's CLIENT span, and the trace headers that name it. */
+  function open(attempt, method, attributes) {
     if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1
-    record.span = tracer.startSpan(method, { kind: api.SpanKind.CLIENT, attributes }, parent)
+    const span = tracer.startSpan(method, { kind: api.SpanKind.CLIENT, attributes }, parent)
+    spans.set(attempt, span)
     const carrier = {}
-    api.propagation.inject(api.trace.setSpan(parent, record.span), carrier)
-    const context = record.span.spanContext()
+    api.propagation.inject(api.trace.setSpan(parent, span), carrier)
+    const context = span.spanContext()
     if (carrier.traceparent === undefined && api.isSpanContextValid(context)) {
       carrier.traceparent = `00-${context.traceId}-${context.spanId}-0${context.traceFlags & 1}`
       const state = context.traceState?.serialize()
@@ -86,45 +78,95 @@ function watch(operation) {
     }
     return { traceparent: carrier.traceparent, tracestate: carrier.tracestate }
   }
-  function ended({ attempt, status, error }) {
-    const record = attempts.get(attempt)
-    if (record === undefined) return undefined
-    attempts.delete(attempt)
-    if (attempts.size === 0) drained?.()
-    const durationMs = Math.round((performance.now() - record.started) * 10) / 10
-    const message = { operation, method: record.method, path: record.path, attempt, status: status ?? null, error: error ?? null, durationMs }
-    if (diagnosed) (status === undefined || status === null ? channels.error : channels.end).publish(message)
-    const span = record.span
-    if (span === undefined) return undefined
+
+  function started({ attempt, method, url }) {
+    const parsed = new URL(url)
+    if (diagnosed) channels.start.publish({ operation, method, path: parsed.pathname, attempt })
+    return api === null ? undefined : open(attempt, method, urlAttributes(method, url, parsed))
+  }
+
+  function finished({ attempt, method, url, status, error, durationMs, endedAt }) {
+    if (diagnosed) {
+      const message = {
+        operation,
+        method,
+        path: new URL(url).pathname,
+        attempt,
+        status: status ?? null,
+        error: error ?? null,
+        durationMs: Math.round(durationMs * 10) / 10,
+      }
+      ;(status === undefined || status === null ? channels.error : channels.end).publish(message)
+    }
+    const span = spans.get(attempt)
+    if (span === undefined) return
+    spans.delete(attempt)
+    if (attempt === 1) {
+      // Made before its method and URL were known.
+      span.updateName(method)
+      span.setAttributes(urlAttributes(method, url, new URL(url)))
+    }
     if (status !== undefined && status !== null) span.setAttribute('http.response.status_code', status)
     const errorType = error ?? (status >= 400 ? String(status) : undefined)
     if (errorType !== undefined) {
       span.setAttribute('error.type', errorType)
       span.setStatus({ code: api.SpanStatusCode.ERROR })
     }
-    span.end()
-    return undefined
+    span.end(endedAt)
   }
-  /**
-   * The operation settled. An attempt's end comes from Rust on its own queue,
-   * and may arrive just after the operation's outcome: waited for (briefly),
-   * so every span has ended when the caller's await returns.
-   */
-  const end = async (failure) => {
-    if (attempts.size > 0) {
-      await new Promise((resolve) => {
-        drained = resolve
-        setTimeout(resolve, 1000).unref()
-      })
+
+  lastWatch = (lastWatch + 1) >>> 0
+  const id = lastWatch
+  watching.set(id, (event) => {
+    try {
+      for (const record of event.ended) finished(record)
+      return started(event)
+    } catch {
+      return undefined // an observer must never break the request
     }
-    if (operationSpan === undefined) return
-    if (failure !== undefined) {
-      operationSpan.setAttribute('error.type', failure.code)
-      operationSpan.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.code })
+  })
+  nativeObserver ??= new (require('./binding.js').AttemptObserver)(dispatch) // loaded by index.js
+
+  // The first attempt's headers: none to send without a provider; from Rust's
+  // call to `observer` when its start is to be published.
+  let first = {}
+  if (channels.start.hasSubscribers) first = undefined
+  else if (api !== null) first = open(1, 'HTTP', {})
+
+  /** The operation settled (`failure`: its error, if it failed). */
+  const end = (attempts, failure) => {
+    if (done) return
+    done = true
+    watching.delete(id)
+    try {
+      for (const record of attempts ?? []) finished(record)
+      // A span still here was never sent (the arguments were refused first):
+      // never ended, it is never exported.
+      if (operationSpan === undefined) return
+      if (failure !== undefined) {
+        operationSpan.setAttribute('error.type', failure.code)
+        operationSpan.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.code })
+      }
+      operationSpan.end()
+    } catch {
+      // tracing must never break the operation
     }
-    operationSpan.end()
   }
-  return { observer, end }
+  return { observer: nativeObserver, id, first, end }
+}
+
+/** The stable HTTP client attributes of a request to `url`. */
+function urlAttributes(method, full, url) {
+  return {
+    'http.request.method': method,
+    'http.request.method_original': method,
+    'url.full': full,
+    'url.scheme': url.protocol.slice(0, -1),
+    'url.path': url.pathname,
+    'url.query': url.search.slice(1),
+    'server.address': url.hostname,
+    'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+  }
 }
 
 module.exports = { watch, channels }

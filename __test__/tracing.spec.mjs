@@ -166,6 +166,17 @@ test.serial('an abort ends the attempt’s span as aborted before the caller’s
   t.is(operation().attributes['error.type'], 'STREAM_ABORTED')
 })
 
+test.serial('a refused argument sends nothing and makes no CLIENT span; the operation’s span says why', async (t) => {
+  for (const callId of [42, 'bad id!']) {
+    exporter.reset()
+    const { value } = await underRoute(() => client(t).createStreamCall(callId, 'host', DATA))
+    t.is(value.error.code, 'STREAM_INVALID_ARGUMENT')
+    t.deepEqual(attempts(), [])
+    t.is(operation().attributes['error.type'], 'STREAM_INVALID_ARGUMENT')
+  }
+  t.deepEqual(t.context.stream.requests, [])
+})
+
 test.serial('concurrent operations keep their own parents', async (t) => {
   const runs = await Promise.all(['tr-8a', 'tr-8b', 'tr-8c'].map((id) => underRoute(() => client(t).createStreamCall(id, 'host', DATA))))
   for (const { route } of runs) {

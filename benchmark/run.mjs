@@ -11,6 +11,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Bench } from 'tinybench'
+import { load, startFake } from './http.mjs'
 import { pack } from '../scripts/pack.mjs'
 
 const require = createRequire(import.meta.url)
@@ -88,10 +89,6 @@ function ratio(id, label, value, target, comparison = '>=') {
   const line = `ratio ${id} ${label} = ${value.toFixed(2)}x (target ${comparison} ${target}x) ${pass ? 'PASS' : 'MISS'}`
   ratios.push({ id, line, pass })
   log(line)
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
 // ---------------------------------------------------------------- P1, P1c, P2: user tokens
@@ -284,13 +281,8 @@ for (const size of [1024, 64 * 1024]) {
 
 // ---------------------------------------------------------------- P4, P6: HTTP against the fake
 
-const server = fork(join(root, 'benchmark', 'fake-server.mjs'), [API_KEY, API_SECRET], { stdio: 'inherit' })
-const { url } = await new Promise((resolve) => server.once('message', resolve))
-const serverCpu = () =>
-  new Promise((resolve) => {
-    server.once('message', ({ cpu }) => resolve((cpu.user + cpu.system) / 1000))
-    server.send('cpu')
-  })
+const fake = await startFake(API_KEY, API_SECRET)
+const { url } = fake
 try {
   const CALLS = quick ? 2000 : 10000
   const data = { meetingId: 'm', agentId: 'a', agentName: 'Bench' }
@@ -305,26 +297,6 @@ try {
     'stream-video-native createStreamCall with settings': (id) => client.createStreamCall(id, 'u', data, { settings }),
     '@stream-io/node-sdk call.getOrCreate': (id) => sdkHttp.video.call('default', id).getOrCreate({ data: { created_by_id: 'u', custom: data } }),
   }
-  async function load(fn, count, concurrency) {
-    const latencies = new Float64Array(count)
-    let next = 0
-    const cpuBefore = await serverCpu()
-    const started = performance.now()
-    const worker = async () => {
-      while (next < count) {
-        const i = next++
-        const t0 = performance.now()
-        await fn(`bench-${i % 1000}`)
-        latencies[i] = performance.now() - t0
-      }
-    }
-    await Promise.all(Array.from({ length: concurrency }, worker))
-    const elapsedMs = performance.now() - started
-    const serverBusy = ((await serverCpu()) - cpuBefore) / elapsedMs
-    const sorted = [...latencies].sort((a, b) => a - b)
-    return { rps: count / (elapsedMs / 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99), serverBusy }
-  }
-
   // The fake's own ceiling, measured with autocannon (keep-alive HTTP/1.1, 10 requests pipelined per connection).
   const autocannon = require('autocannon')
   const token = jwt.sign({ server: true }, API_SECRET, { algorithm: 'HS256', noTimestamp: true }) // Stream's own SDK's server token
@@ -342,8 +314,8 @@ try {
   const results = {}
   for (const concurrency of [1, 64]) {
     for (const [name, fn] of Object.entries(contenders)) {
-      await load(fn, Math.min(1000, CALLS), concurrency) // warm-up: connections, JIT
-      const r = await load(fn, CALLS, concurrency)
+      await load(fake, fn, Math.min(1000, CALLS), concurrency) // warm-up: connections, JIT
+      const r = await load(fake, fn, CALLS, concurrency)
       results[`${name}@${concurrency}`] = r
       rows.push([name, concurrency, fmt(r.rps), r.p50.toFixed(3), r.p99.toFixed(3), `${Math.round(r.serverBusy * 100)}%`])
     }
@@ -393,7 +365,7 @@ try {
   ratios.push({ id: 'P6', line, pass: grewMb <= 10 })
   log(line)
 } finally {
-  server.kill()
+  fake.stop()
 }
 
 // ---------------------------------------------------------------- P5: cold require
@@ -468,7 +440,12 @@ console.log(
 if (write) {
   // The figures are rewritten; the hand-kept history below them stays.
   const results = join(root, 'benchmark', 'RESULTS.md')
-  const history = existsSync(results) ? readFileSync(results, 'utf8').split(/^(?=## History$)/m)[1] : undefined
+  const history = existsSync(results)
+    ? readFileSync(results, 'utf8')
+        .split(/^(?=## (?:Tracing overhead|History)$)/m)
+        .slice(1)
+        .join('')
+    : undefined
   writeFileSync(results, `${report.join('\n')}\n${history ? `\n${history}` : ''}`)
   console.log('wrote benchmark/RESULTS.md')
 }

@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use napi::bindgen_prelude::{Either, PromiseRaw, Unknown};
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::threadsafe_function::ThreadsafeFunction;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -201,6 +201,8 @@ pub struct Outcome {
   pub recordings: Option<Vec<CallRecording>>,
   pub transcriptions: Option<Vec<CallTranscription>>,
   pub error: Option<NativeError>,
+  /// With an `observer`: how each attempt not yet reported ended.
+  pub attempts: Option<Vec<AttemptRecord>>,
 }
 
 /// Cancels the REST operations it was handed to (`AbortSignal` in JS).
@@ -223,20 +225,33 @@ impl NativeCancel {
   }
 }
 
-/// One HTTP attempt, as the `observer` of a REST function hears of it:
-/// `start` (answered with the trace headers to send, or nothing) and `end`.
+/// How one HTTP attempt ended, as the `Outcome` (or the next attempt's start) reports it.
 #[napi(object)]
-pub struct AttemptEvent {
-  /// `start` or `end`.
-  pub phase: String,
+pub struct AttemptRecord {
+  /// 1 for the first attempt.
   pub attempt: u32,
-  /// `start` only.
-  pub method: Option<String>,
-  pub url: Option<String>,
-  /// `end` only: Stream's HTTP status, or what kept the attempt from one
+  pub method: String,
+  pub url: String,
+  /// Stream's HTTP status, or what kept the attempt from one
   /// (`timeout`, `connect_error`, `network_error`, `response_too_large`, `aborted`).
   pub status: Option<u32>,
   pub error: Option<String>,
+  pub duration_ms: f64,
+  /// When it ended, in milliseconds since the Unix epoch.
+  pub ended_at: f64,
+}
+
+/// An attempt about to start, as the `observer` of a REST function hears of
+/// it (answering with the trace headers to send): the attempts that ended
+/// since it last heard come with it.
+#[napi(object)]
+pub struct AttemptEvent {
+  /// The operation's `watch` number, as its REST function was given it.
+  pub watch: u32,
+  pub attempt: u32,
+  pub method: String,
+  pub url: String,
+  pub ended: Vec<AttemptRecord>,
 }
 
 /// W3C trace context headers for one attempt.
@@ -246,53 +261,115 @@ pub struct TraceHeaders {
   pub tracestate: Option<String>,
 }
 
-/// Called on the JS thread; it must not throw (`index.js` catches everything).
+/// Called on the JS thread; it must not throw (`tracing.js` catches everything).
+/// Weak: it does not keep the process alive.
 type AttemptCallback = ThreadsafeFunction<AttemptEvent, Option<TraceHeaders>, AttemptEvent, napi::Status, false, true>;
 
-struct JsObserver(Arc<AttemptCallback>);
+/// The JS function that hears of attempts (`tracing.js`): made once and
+/// shared by every watched operation, each named by its `watch` number
+/// (making a thread-safe function per call costs more than the call).
+#[napi]
+pub struct AttemptObserver {
+  callback: Arc<AttemptCallback>,
+}
+
+#[napi]
+impl AttemptObserver {
+  #[napi(constructor)]
+  pub fn new(#[napi(ts_arg_type = "(event: AttemptEvent) => TraceHeaders | undefined")] callback: AttemptCallback) -> Self {
+    AttemptObserver { callback: Arc::new(callback) }
+  }
+}
+
+/// Watches one operation for `tracing.js` without crossing to the JS thread
+/// when it can: the first attempt's headers are given up front (unless the
+/// caller wants to hear of its start), and ends are kept for the `Outcome`.
+/// Only a retry's start calls JS (for its own span), carrying the ends so far.
+struct JsObserver {
+  callback: Arc<AttemptCallback>,
+  watch: u32,
+  first: std::sync::Mutex<Option<Headers>>,
+  ended: std::sync::Mutex<Vec<AttemptRecord>>,
+}
+
+impl JsObserver {
+  fn take_ended(&self) -> Vec<AttemptRecord> {
+    std::mem::take(&mut *self.ended.lock().unwrap_or_else(|e| e.into_inner()))
+  }
+}
+
+fn header_list(trace: TraceHeaders) -> Headers {
+  [("traceparent", trace.traceparent), ("tracestate", trace.tracestate)].into_iter().filter_map(|(name, value)| Some((name.to_string(), value?))).collect()
+}
 
 impl Observer for JsObserver {
   fn start(&self, a: AttemptStart<'_>) -> Pin<Box<dyn Future<Output = Headers> + Send + 'static>> {
-    let event = AttemptEvent { phase: "start".into(), attempt: a.number, method: Some(a.method.into()), url: Some(a.url.into()), status: None, error: None };
-    let callback = self.0.clone();
+    if a.number == 1 {
+      if let Some(headers) = self.first.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        return Box::pin(std::future::ready(headers));
+      }
+    }
+    let event = AttemptEvent { watch: self.watch, attempt: a.number, method: a.method.into(), url: a.url.into(), ended: self.take_ended() };
+    let callback = self.callback.clone();
     Box::pin(async move {
-      let Ok(Some(trace)) = callback.call_async_catch(event).await else { return Vec::new() };
-      [("traceparent", trace.traceparent), ("tracestate", trace.tracestate)].into_iter().filter_map(|(name, value)| Some((name.to_string(), value?))).collect()
+      match callback.call_async_catch(event).await {
+        Ok(Some(trace)) => header_list(trace),
+        _ => Vec::new(),
+      }
     })
   }
 
   fn end(&self, a: AttemptEnd) {
-    let event =
-      AttemptEvent { phase: "end".into(), attempt: a.number, method: None, url: None, status: a.status.map(u32::from), error: a.error.map(str::to_string) };
-    self.0.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+    let ended_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let record = AttemptRecord {
+      attempt: a.number,
+      method: a.method,
+      url: a.url,
+      status: a.status.map(u32::from),
+      error: a.error.map(str::to_string),
+      duration_ms: a.duration.as_secs_f64() * 1000.0,
+      ended_at,
+    };
+    self.ended.lock().unwrap_or_else(|e| e.into_inner()).push(record);
   }
 }
 
 /// Starts a REST operation of `client` on the runtime and returns a Promise of
-/// its outcome: panics are caught, `cancel` stops it, `observer` hears of each
-/// attempt, errors are sealed by the client and resolve as `error`.
+/// its outcome: panics are caught, `cancel` stops it, `observer` hears of
+/// each attempt as operation `watch` (the first attempt's trace headers are
+/// `first`), errors are sealed by the client and resolve as `error`.
 fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static>(
   env: &'env Env,
   client: &Arc<Client>,
   cancel: Option<&NativeCancel>,
-  observer: Option<AttemptCallback>,
+  observer: Option<&AttemptObserver>,
+  watch: Option<u32>,
+  first: Option<TraceHeaders>,
   operation: impl FnOnce(Arc<Client>) -> F,
   into: impl FnOnce(T) -> Outcome + Send + 'static,
 ) -> napi::Result<PromiseRaw<'env, Outcome>> {
   let cancel = cancel.map_or_else(|| Arc::new(Cancel::default()), |c| c.inner.clone());
   let client = client.clone();
   let operation = operation(client.clone());
-  let observer = observer.map(|callback| Arc::new(JsObserver(Arc::new(callback))) as Arc<dyn Observer>);
+  let observer = observer.map(|o| {
+    let first = std::sync::Mutex::new(first.map(header_list));
+    Arc::new(JsObserver { callback: o.callback.clone(), watch: watch.unwrap_or(0), first, ended: std::sync::Mutex::default() })
+  });
   env.spawn_future(async move {
-    Ok(match cancel.run(observe::observed(observer, catch_async(operation))).await {
+    let watching = observer.clone().map(|o| o as Arc<dyn Observer>);
+    let mut outcome = match cancel.run(observe::observed(watching, catch_async(operation))).await {
       Ok(value) => into(value),
       Err(e) => Outcome { error: Some(client.seal(e).into()), ..Default::default() },
-    })
+    };
+    outcome.attempts = observer.map(|o| o.take_ended());
+    Ok(outcome)
   })
 }
 
 /// A REST operation: a function of the client handle, its arguments, an
-/// optional `NativeCancel` and an optional attempt observer, resolving to an
+/// optional `NativeCancel`, an optional `AttemptObserver` with the
+/// operation's number and its first attempt's trace headers (see
+/// `JsObserver`), resolving to an
 /// `Outcome` whose `$field` holds the result (no field: the operation
 /// resolves to nothing).
 macro_rules! rest {
@@ -305,12 +382,14 @@ macro_rules! rest {
       #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>,
       $($arg: $ty,)*
       cancel: Option<&NativeCancel>,
-      #[napi(ts_arg_type = "((event: AttemptEvent) => TraceHeaders | undefined) | undefined | null")] observer: Option<AttemptCallback>,
+      observer: Option<&AttemptObserver>,
+      watch: Option<u32>,
+      first: Option<TraceHeaders>,
     ) -> napi::Result<PromiseRaw<'env, Outcome>> {
       let client = get::<Client>(&client).map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason.clone()))?;
       let operation = move |$client: Arc<Client>| async move { $call.await };
       #[allow(unused_variables)]
-      spawn(env, client, cancel, observer, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
+      spawn(env, client, cancel, observer, watch, first, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
     }
   };
 }

@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// An attempt about to be sent.
 pub struct AttemptStart<'a> {
@@ -21,6 +22,10 @@ pub struct AttemptStart<'a> {
 /// How an attempt ended: Stream's HTTP status, or what kept it from one.
 pub struct AttemptEnd {
   pub number: u32,
+  pub method: String,
+  pub url: String,
+  /// From the attempt's start to its end.
+  pub duration: Duration,
   pub status: Option<u16>,
   /// `timeout`, `connect_error`, `network_error`, `response_too_large` or `aborted`.
   pub error: Option<&'static str>,
@@ -56,27 +61,35 @@ pub fn current() -> Option<Arc<dyn Observer>> {
 pub struct Watch {
   observer: Arc<dyn Observer>,
   number: u32,
+  method: String,
+  url: String,
+  started: Instant,
   ended: bool,
 }
 
 impl Watch {
   /// Tells `observer` the attempt starts; resolves to the watch and the headers to send.
   pub async fn start(observer: Arc<dyn Observer>, attempt: AttemptStart<'_>) -> (Watch, Headers) {
-    let number = attempt.number;
+    let (number, method, url) = (attempt.number, attempt.method.to_string(), attempt.url.to_string());
     let headers = observer.start(attempt).await;
-    (Watch { observer, number, ended: false }, headers)
+    (Watch { observer, number, method, url, started: Instant::now(), ended: false }, headers)
   }
 
   pub fn end(mut self, status: Option<u16>, error: Option<&'static str>) {
     self.ended = true;
-    self.observer.end(AttemptEnd { number: self.number, status, error });
+    self.report(status, error);
+  }
+
+  fn report(&mut self, status: Option<u16>, error: Option<&'static str>) {
+    let (method, url) = (std::mem::take(&mut self.method), std::mem::take(&mut self.url));
+    self.observer.end(AttemptEnd { number: self.number, method, url, duration: self.started.elapsed(), status, error });
   }
 }
 
 impl Drop for Watch {
   fn drop(&mut self) {
     if !self.ended {
-      self.observer.end(AttemptEnd { number: self.number, status: None, error: Some("aborted") });
+      self.report(None, Some("aborted"));
     }
   }
 }
@@ -95,7 +108,7 @@ mod tests {
       Box::pin(async { vec![("traceparent".to_string(), "00-x".to_string())] })
     }
     fn end(&self, a: AttemptEnd) {
-      self.0.lock().unwrap().push(format!("end {} {:?} {:?}", a.number, a.status, a.error));
+      self.0.lock().unwrap().push(format!("end {} {} {} {:?} {:?}", a.number, a.method, a.url, a.status, a.error));
     }
   }
 
@@ -111,6 +124,6 @@ mod tests {
     .await;
     assert_eq!(seen, vec![("traceparent".to_string(), "00-x".to_string())]);
     assert!(observed(None, async { current().is_none() }).await);
-    assert_eq!(*log.0.lock().unwrap(), ["start 1 POST http://x/a", "end 1 Some(503) None", "start 2 POST http://x/a", "end 2 None Some(\"aborted\")"]);
+    assert_eq!(*log.0.lock().unwrap(), ["start 1 POST http://x/a", "end 1 POST http://x/a Some(503) None", "start 2 POST http://x/a", "end 2 POST http://x/a None Some(\"aborted\")"]);
   }
 }

@@ -1,0 +1,198 @@
+// `npm run bench:tracing`: what tracing costs (P11), against the build from
+// before tracing existed, in one run. The baseline (commit BASELINE, or
+// `BENCH_BASELINE=<rev>`) is built once into .tmp/bench-baseline/<rev>.
+// createStreamCall throughput at concurrency 64 and 1 against the local fake,
+// in alternating rounds, first with no tracer provider, then with an
+// OpenTelemetry provider exporting to memory; and tokens and 1 KB webhook
+// checks, which tracing does not touch. `--write` puts the figures in
+// benchmark/RESULTS.md ("## Tracing overhead"). Loopback only.
+import { execFileSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import { join } from 'node:path'
+import { context, propagation, trace } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { W3CTraceContextPropagator } from '@opentelemetry/core'
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
+import { Bench } from 'tinybench'
+import { ensureAll, root, run } from '../scripts/ensure.mjs'
+import { load, startFake } from './http.mjs'
+
+/** The last commit before tracing: structured logs, and no observer in the REST path. */
+const BASELINE = process.env.BENCH_BASELINE ?? 'f518bbf'
+const quick = process.argv.includes('--quick')
+const write = process.argv.includes('--write')
+const require = createRequire(import.meta.url)
+
+process.env.NODE_ENV = 'production'
+process.env.STREAM_LOG = 'silent'
+const API_KEY = 'bench-key'
+const API_SECRET = crypto.randomBytes(32).toString('hex')
+Object.assign(process.env, { STREAM_API_KEY: API_KEY, STREAM_API_SECRET: API_SECRET })
+
+/** The package as it was at `rev`, release-built in its own directory (cargo's cache under target/). */
+function baseline(rev) {
+  const commit = execFileSync('git', ['rev-parse', '--short', `${rev}^{commit}`], { cwd: root, encoding: 'utf8' }).trim()
+  const dir = join(root, '.tmp', 'bench-baseline', commit)
+  if (!existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('.node'))) {
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: root, stdio: 'inherit' })
+    const env = { ...process.env, CARGO_TARGET_DIR: join(root, 'target', 'bench-baseline') }
+    run(join(root, 'node_modules', '.bin', 'napi'), ['build', '--platform', '--release', '--js', 'binding.js', '--dts', 'binding.d.ts'], dir, env)
+  }
+  return { commit, module: require(join(dir, 'index.js')) }
+}
+
+ensureAll()
+const now = require('stream-video-native')
+const before = baseline(BASELINE)
+const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
+const BEFORE = `before tracing (${before.commit})`
+const NOW = `now (${head})`
+
+const report = []
+const ratios = []
+const log = (line = '') => {
+  console.log(line)
+  report.push(line)
+}
+function table(title, header, rows) {
+  log(`\n### ${title}\n`)
+  log(`| ${header.join(' | ')} |`)
+  log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`)
+  for (const row of rows) log(`| ${row.join(' | ')} |`)
+}
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2))
+function ratio(id, label, value, target) {
+  const pass = value >= target
+  const line = `ratio ${id} ${label} = ${value.toFixed(3)}x (target >= ${target}x) ${pass ? 'PASS' : 'MISS'}`
+  ratios.push({ line, pass })
+  log(line)
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+log(`Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores; ${BEFORE} against ${NOW}.`)
+
+// ---------------------------------------------------------------- createStreamCall
+
+const fake = await startFake(API_KEY, API_SECRET)
+const exporter = new InMemorySpanExporter()
+const traced = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 100_000 })] })
+try {
+  const options = { apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: fake.url, timeoutMs: 30000, maxRetries: 0 }
+  const data = { meetingId: 'm', agentId: 'a', agentName: 'Bench' }
+  const clients = { [BEFORE]: before.module.createStreamClient(options), [NOW]: now.createStreamClient(options) }
+  // Short paired rounds: on a shared 2-core machine one round's throughput
+  // swings by ±30%, but both builds of a round see the same machine.
+  const ROUNDS = quick ? 5 : 21
+  const rows = []
+  const quartiles = []
+  const measure = async (state, concurrency) => {
+    const calls = concurrency > 1 ? 2000 : 500
+    const runs = { [BEFORE]: [], [NOW]: [] }
+    const paired = []
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternating order, so that drift (JIT, CPU clock, the fake's heap) falls on both alike.
+      const order = round % 2 ? [NOW, BEFORE] : [BEFORE, NOW]
+      for (const name of order) {
+        const fn = (id) => clients[name].createStreamCall(id, 'u', data)
+        if (round === 0) await load(fake, fn, 5 * calls, concurrency) // warm-up
+        runs[name].push(await load(fake, fn, calls, concurrency))
+        exporter.reset()
+      }
+      paired.push(runs[NOW][round].rps / runs[BEFORE][round].rps)
+    }
+    const sorted = [...paired].sort((a, b) => a - b)
+    quartiles.push(`${state}, concurrency ${concurrency}: ${sorted[Math.floor(ROUNDS / 4)].toFixed(2)}–${sorted[Math.floor((3 * ROUNDS) / 4)].toFixed(2)}`)
+    const summary = {}
+    for (const [name, rs] of Object.entries(runs)) {
+      summary[name] = { rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpuUsPerCall)) }
+      const spread = `${fmt(Math.min(...rs.map((r) => r.rps)))}–${fmt(Math.max(...rs.map((r) => r.rps)))}`
+      rows.push([name, state, concurrency, fmt(summary[name].rps), spread, summary[name].p99.toFixed(3), summary[name].cpu.toFixed(1)])
+    }
+    return median(paired)
+  }
+
+  const off = { 64: await measure('no provider', 64), 1: await measure('no provider', 1) }
+
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+  trace.setGlobalTracerProvider(traced)
+  // The traced run must really trace: one call, its two spans exported.
+  await clients[NOW].createStreamCall('bench-check', 'u', data)
+  await traced.forceFlush()
+  const names = exporter.getFinishedSpans().map((s) => s.name)
+  if (!names.includes('POST') || !names.includes('stream createStreamCall')) throw new Error(`tracing is not on: spans ${names}`)
+  const on = { 64: await measure('provider, in-memory exporter', 64), 1: await measure('provider, in-memory exporter', 1) }
+  trace.disable()
+  context.disable()
+  propagation.disable()
+
+  table(
+    `createStreamCall against the local fake, median of ${ROUNDS} alternating rounds (P11)`,
+    ['build', 'tracing', 'concurrency', 'calls/s', 'range', 'p99 ms', 'client CPU µs/call'],
+    rows,
+  )
+  log(`\nThe ratios are the median of the rounds' own now / before ratios; their interquartile ranges: ${quartiles.join('; ')}.\n`)
+  ratio('P11', 'createStreamCall throughput at concurrency 64, no provider, now / before', off[64], 0.97)
+  ratio('P11', 'createStreamCall throughput at concurrency 1, no provider, now / before', off[1], 0.97)
+  ratio('P11', 'createStreamCall throughput at concurrency 64, in-memory exporter, now / before', on[64], 0.85)
+  ratio('P11', 'createStreamCall throughput at concurrency 1, in-memory exporter, now / before', on[1], 0.85)
+} finally {
+  fake.stop()
+  await traced.shutdown()
+}
+
+// ---------------------------------------------------------------- tokens and webhook checks
+
+{
+  const B = 200
+  const body = JSON.stringify({ type: 'call.session_started', padding: 'x'.repeat(1024 - 50) }).slice(0, 1024)
+  const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
+  const bench = new Bench({ time: quick ? 150 : 1000, warmupTime: quick ? 50 : 300 })
+  for (const [name, m] of [
+    [BEFORE, before.module],
+    [NOW, now],
+  ]) {
+    if (!m.verifyWebhookSync(body, signature)) throw new Error(`${name} rejects the signature`)
+    bench.add(`${name} generateStreamTokenSync`, () => {
+      for (let i = 0; i < B; i++) m.generateStreamTokenSync('user-123')
+    })
+    bench.add(`${name} verifyWebhookSync 1 KB`, () => {
+      for (let i = 0; i < B; i++) m.verifyWebhookSync(body, signature)
+    })
+  }
+  // Two passes, interleaved, so that neither build is always measured first.
+  const ops = {}
+  for (let pass = 0; pass < 2; pass++) {
+    await bench.run()
+    for (const t of bench.tasks) {
+      ops[t.name] ??= []
+      ops[t.name].push(t.result.throughput.mean * B)
+    }
+    bench.tasks.reverse()
+  }
+  const best = (name) => Math.max(...ops[name])
+  table(
+    `Tokens and webhook checks (unchanged by tracing; best of 2 passes, ${B} per sample)`,
+    ['task', 'ops/s'],
+    Object.keys(ops).map((name) => [name, fmt(best(name))]),
+  )
+  ratio('P11', 'generateStreamTokenSync, now / before', best(`${NOW} generateStreamTokenSync`) / best(`${BEFORE} generateStreamTokenSync`), 0.97)
+  ratio('P11', 'verifyWebhookSync 1 KB, now / before', best(`${NOW} verifyWebhookSync 1 KB`) / best(`${BEFORE} verifyWebhookSync 1 KB`), 0.97)
+}
+
+const missed = ratios.filter((r) => !r.pass).length
+console.log(`\n${ratios.length - missed} of ${ratios.length} targets met`)
+if (write) {
+  const results = join(root, 'benchmark', 'RESULTS.md')
+  const text = readFileSync(results, 'utf8')
+  const history = text.search(/^## History$/m)
+  const mine = text.search(/^## Tracing overhead$/m)
+  const section = `## Tracing overhead\n\n\`npm run bench:tracing\`, one run.\n${report.join('\n')}\n\n`
+  writeFileSync(results, `${text.slice(0, mine >= 0 ? mine : history)}${section}${text.slice(history)}`)
+  console.log('wrote benchmark/RESULTS.md')
+}
