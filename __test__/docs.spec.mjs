@@ -45,6 +45,7 @@ test('the guide has the pages the README links to, and snippets to check', (t) =
     'docs/emulator.md',
     'docs/deploying.md',
     'docs/migrating.md',
+    'docs/tracing.md',
   ]) {
     t.true(guide.includes(page), `${page} is tracked`)
   }

@@ -334,27 +334,29 @@ impl Observer for JsObserver {
   }
 }
 
+/// The observer of one operation: `observer` hears of each attempt as
+/// operation `watch`, whose first attempt's trace headers are `first`.
+fn js_observer(observer: Option<&AttemptObserver>, watch: Option<u32>, first: Option<TraceHeaders>) -> Option<Arc<JsObserver>> {
+  observer.map(|o| {
+    let first = std::sync::Mutex::new(first.map(header_list));
+    Arc::new(JsObserver { callback: o.callback.clone(), watch: watch.unwrap_or(0), first, ended: std::sync::Mutex::default() })
+  })
+}
+
 /// Starts a REST operation of `client` on the runtime and returns a Promise of
 /// its outcome: panics are caught, `cancel` stops it, `observer` hears of
-/// each attempt as operation `watch` (the first attempt's trace headers are
-/// `first`), errors are sealed by the client and resolve as `error`.
+/// each attempt, errors are sealed by the client and resolve as `error`.
 fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static>(
   env: &'env Env,
   client: &Arc<Client>,
   cancel: Option<&NativeCancel>,
-  observer: Option<&AttemptObserver>,
-  watch: Option<u32>,
-  first: Option<TraceHeaders>,
+  observer: Option<Arc<JsObserver>>,
   operation: impl FnOnce(Arc<Client>) -> F,
   into: impl FnOnce(T) -> Outcome + Send + 'static,
 ) -> napi::Result<PromiseRaw<'env, Outcome>> {
   let cancel = cancel.map_or_else(|| Arc::new(Cancel::default()), |c| c.inner.clone());
   let client = client.clone();
   let operation = operation(client.clone());
-  let observer = observer.map(|o| {
-    let first = std::sync::Mutex::new(first.map(header_list));
-    Arc::new(JsObserver { callback: o.callback.clone(), watch: watch.unwrap_or(0), first, ended: std::sync::Mutex::default() })
-  });
   env.spawn_future(async move {
     let watching = observer.clone().map(|o| o as Arc<dyn Observer>);
     let mut outcome = match cancel.run(observe::observed(watching, catch_async(operation))).await {
@@ -389,7 +391,7 @@ macro_rules! rest {
       let client = get::<Client>(&client).map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason.clone()))?;
       let operation = move |$client: Arc<Client>| async move { $call.await };
       #[allow(unused_variables)]
-      spawn(env, client, cancel, observer, watch, first, operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
+      spawn(env, client, cancel, js_observer(observer, watch, first), operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
     }
   };
 }

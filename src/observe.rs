@@ -124,6 +124,9 @@ mod tests {
     .await;
     assert_eq!(seen, vec![("traceparent".to_string(), "00-x".to_string())]);
     assert!(observed(None, async { current().is_none() }).await);
-    assert_eq!(*log.0.lock().unwrap(), ["start 1 POST http://x/a", "end 1 POST http://x/a Some(503) None", "start 2 POST http://x/a", "end 2 POST http://x/a None Some(\"aborted\")"]);
+    assert_eq!(
+      *log.0.lock().unwrap(),
+      ["start 1 POST http://x/a", "end 1 POST http://x/a Some(503) None", "start 2 POST http://x/a", "end 2 POST http://x/a None Some(\"aborted\")"]
+    );
   }
 }
