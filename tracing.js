@@ -22,6 +22,7 @@ const channels = {
 const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1')
 
 let otel // the API module once loaded, null when it cannot be
+let tracerOf = { provider: undefined, tracer: undefined } // the tracer of the provider registered last
 
 /** `@opentelemetry/api` from the app, if the app registered a tracer provider with it. */
 function openTelemetry() {
@@ -56,7 +57,7 @@ function watch(operation) {
   const api = openTelemetry()
   const diagnosed = channels.start.hasSubscribers || channels.end.hasSubscribers || channels.error.hasSubscribers
   if (api === null && !diagnosed) return undefined
-  const tracer = api?.trace.getTracer('stream-video-native', version)
+  const tracer = api === null ? undefined : tracerFor(api)
   // The caller's context, captured now: the observer runs outside it.
   const operationSpan = tracer?.startSpan(`stream ${operation}`, { kind: api.SpanKind.INTERNAL, attributes: { 'stream.operation': operation } })
   const parent = operationSpan && api.trace.setSpan(api.context.active(), operationSpan)
@@ -80,17 +81,18 @@ function watch(operation) {
   }
 
   function started({ attempt, method, url }) {
-    const parsed = new URL(url)
-    if (diagnosed) channels.start.publish({ operation, method, path: parsed.pathname, attempt })
-    return api === null ? undefined : open(attempt, method, urlAttributes(method, url, parsed))
+    const parts = splitUrl(url)
+    if (diagnosed) channels.start.publish({ operation, method, path: parts.path, attempt })
+    return api === null ? undefined : open(attempt, method, urlAttributes(method, url, parts))
   }
 
   function finished({ attempt, method, url, status, error, durationMs, endedAt }) {
+    const parts = splitUrl(url)
     if (diagnosed) {
       const message = {
         operation,
         method,
-        path: new URL(url).pathname,
+        path: parts.path,
         attempt,
         status: status ?? null,
         error: error ?? null,
@@ -104,7 +106,7 @@ function watch(operation) {
     if (attempt === 1) {
       // Made before its method and URL were known.
       span.updateName(method)
-      span.setAttributes(urlAttributes(method, url, new URL(url)))
+      span.setAttributes(urlAttributes(method, url, parts))
     }
     if (status !== undefined && status !== null) span.setAttribute('http.response.status_code', status)
     const errorType = error ?? (status >= 400 ? String(status) : undefined)
@@ -155,17 +157,35 @@ function watch(operation) {
   return { observer: nativeObserver, id, first, end }
 }
 
-/** The stable HTTP client attributes of a request to `url`. */
-function urlAttributes(method, full, url) {
+/** The tracer of the provider registered now (the API's global changes with each registration). */
+function tracerFor(api) {
+  const provider = globalThis[OTEL_GLOBAL].trace
+  if (tracerOf.provider !== provider) tracerOf = { provider, tracer: api.trace.getTracer('stream-video-native', version) }
+  return tracerOf.tracer
+}
+
+// A URL as Rust sends it (serialized by the `url` crate: normalized, no
+// fragment): scheme, host (an IPv6 one in brackets, as `URL.hostname`
+// gives it), port, path, query.
+const URL_PARTS = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?]*)(?::(\d+))?([^?]*)(?:\?(.*))?$/
+
+/** The parts of `url` the span and the channels need. */
+function splitUrl(url) {
+  const [, scheme, host, port, path, query] = URL_PARTS.exec(url) ?? [undefined, '', '', undefined, '', undefined]
+  return { scheme, host, port, path: path || '/', query: query ?? '' }
+}
+
+/** The stable HTTP client attributes of a request to `full` (its `parts`). */
+function urlAttributes(method, full, parts) {
   return {
     'http.request.method': method,
     'http.request.method_original': method,
     'url.full': full,
-    'url.scheme': url.protocol.slice(0, -1),
-    'url.path': url.pathname,
-    'url.query': url.search.slice(1),
-    'server.address': url.hostname,
-    'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    'url.scheme': parts.scheme,
+    'url.path': parts.path,
+    'url.query': parts.query,
+    'server.address': parts.host,
+    'server.port': Number(parts.port ?? (parts.scheme === 'https' ? 443 : 80)),
   }
 }
 
