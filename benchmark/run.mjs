@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Bench } from 'tinybench'
 import { load, startFake } from './http.mjs'
+import { fmt, log, ratio, ratios, report, table } from './report.mjs'
 import { pack } from '../scripts/pack.mjs'
 
 const require = createRequire(import.meta.url)
@@ -47,13 +48,6 @@ function competitor(name, version) {
   return createRequire(join(dir, 'package.json'))(name)
 }
 
-const report = [] // markdown lines for RESULTS.md
-const ratios = []
-const log = (line = '') => {
-  console.log(line)
-  report.push(line)
-}
-
 // ---------------------------------------------------------------- helpers
 
 const BENCH_TIME = quick ? 150 : 1000
@@ -73,22 +67,6 @@ async function cpuGroup(title, batch, tasks) {
     rows.map((r) => [r.name, fmt(r.opsPerSec), fmt(r.nsPerOp), `${r.rme.toFixed(1)}%`]),
   )
   return Object.fromEntries(rows.map((r) => [r.name, r.opsPerSec]))
-}
-
-function table(title, header, rows) {
-  log(`\n### ${title}\n`)
-  log(`| ${header.join(' | ')} |`)
-  log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`)
-  for (const row of rows) log(`| ${row.join(' | ')} |`)
-}
-
-const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2))
-
-function ratio(id, label, value, target, comparison = '>=') {
-  const pass = comparison === '>=' ? value >= target : value <= target
-  const line = `ratio ${id} ${label} = ${value.toFixed(2)}x (target ${comparison} ${target}x) ${pass ? 'PASS' : 'MISS'}`
-  ratios.push({ id, line, pass })
-  log(line)
 }
 
 // ---------------------------------------------------------------- P1, P1c, P2: user tokens

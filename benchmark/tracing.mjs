@@ -19,6 +19,7 @@ import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@
 import { Bench } from 'tinybench'
 import { ensureAll, root, run } from '../scripts/ensure.mjs'
 import { load, startFake } from './http.mjs'
+import { fmt, log, ratio, ratios, report, table } from './report.mjs'
 
 /** The last commit before tracing: structured logs, and no observer in the REST path. */
 const BASELINE = process.env.BENCH_BASELINE ?? 'f518bbf'
@@ -53,25 +54,6 @@ const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, 
 const BEFORE = `before tracing (${before.commit})`
 const NOW = `now (${head})`
 
-const report = []
-const ratios = []
-const log = (line = '') => {
-  console.log(line)
-  report.push(line)
-}
-function table(title, header, rows) {
-  log(`\n### ${title}\n`)
-  log(`| ${header.join(' | ')} |`)
-  log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`)
-  for (const row of rows) log(`| ${row.join(' | ')} |`)
-}
-const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2))
-function ratio(id, label, value, target) {
-  const pass = value >= target
-  const line = `ratio ${id} ${label} = ${value.toFixed(3)}x (target >= ${target}x) ${pass ? 'PASS' : 'MISS'}`
-  ratios.push({ line, pass })
-  log(line)
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 log(`Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores; ${BEFORE} against ${NOW}.`)

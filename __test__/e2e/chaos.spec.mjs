@@ -16,6 +16,7 @@ import test from 'ava'
 import { appDir, prepareExample } from '../../scripts/example.mjs'
 import { startPostgres } from '../../scripts/postgres.mjs'
 import { startStack } from '../../scripts/stack.mjs'
+import { readLedger } from './ledger.mjs'
 
 const MEETINGS = 520 // four events each: 2,080 events
 const DUPLICATES = 400
@@ -105,38 +106,15 @@ test('killed instances, a PostgreSQL crash and slow handlers under Stream’s re
   const client = new Client({ connectionString: pg.url })
   await client.connect()
   t.teardown(() => client.end())
-  const stored = new Set((await client.query('SELECT webhook_id FROM processed_webhooks')).rows.map((r) => r.webhook_id))
+  const { stored, applied, double, wrong } = await readLedger(client, meetings)
   const byId = new Map()
   for (const d of deliveries) byId.set(d.webhookId, [...(byId.get(d.webhookId) ?? []), d])
   const acknowledged = [...byId].filter(([, sends]) => sends.some((d) => d.delivered)).map(([id]) => id)
   const lost = byId.size - acknowledged.length
   const acknowledgedNotStored = acknowledged.filter((id) => !stored.has(id)).length
-  const {
-    rows: [{ total }],
-  } = await client.query('SELECT COALESCE(SUM(events_applied), 0)::int AS total FROM meetings')
-  const applied = stored.size
-  const double = total - applied
   const attempts = deliveries.map((d) => d.attempts.length)
   const duplicateDeliveries = attempts.reduce((a, b) => a + b, 0) - byId.size
   const retriedThenOk = deliveries.filter((d) => d.delivered && d.attempts.length > 1).length
-
-  const rows = new Map(
-    (await client.query('SELECT id, status, duration_seconds, started_at, ended_at, recording_url, transcription_url FROM meetings')).rows.map((r) => [
-      r.id,
-      r,
-    ]),
-  )
-  const wrong = meetings.filter((m) => {
-    const row = rows.get(m.id)
-    return !(
-      row.status === 'processing' &&
-      Math.abs(row.duration_seconds - m.seconds) <= 1 &&
-      row.started_at &&
-      row.ended_at &&
-      row.recording_url &&
-      row.transcription_url
-    )
-  }).length
 
   console.log(
     `chaos: ${deliveries.length} deliveries in ${seconds.toFixed(1)} s; at most ${Math.max(...attempts)} attempts for one, ${retriedThenOk} delivered after a retry; ` +

@@ -10,6 +10,7 @@ import test from 'ava'
 import { appDir, prepareExample } from '../../scripts/example.mjs'
 import { startPostgres } from '../../scripts/postgres.mjs'
 import { startStack } from '../../scripts/stack.mjs'
+import { readLedger } from './ledger.mjs'
 
 const MEETINGS = 400
 const DUPLICATES = 300
@@ -83,31 +84,8 @@ test('two instances, one PostgreSQL: ≥ 2,000 shuffled deliveries with duplicat
   const client = new Client({ connectionString: pg.url })
   await client.connect()
   t.teardown(() => client.end())
-  const ids = new Set((await client.query('SELECT webhook_id FROM processed_webhooks')).rows.map((r) => r.webhook_id))
-  const lost = items.filter((i) => !ids.has(i.webhookId)).length
-  const applied = ids.size
-  const {
-    rows: [{ total }],
-  } = await client.query('SELECT COALESCE(SUM(events_applied), 0)::int AS total FROM meetings')
-  const double = total - applied
-  const rows = new Map(
-    (await client.query('SELECT id, status, duration_seconds, started_at, ended_at, recording_url, transcription_url FROM meetings')).rows.map((r) => [
-      r.id,
-      r,
-    ]),
-  )
-  let wrong = 0
-  for (const m of meetings) {
-    const row = rows.get(m.id)
-    const right =
-      row.status === 'processing' &&
-      Math.abs(row.duration_seconds - m.seconds) <= 1 &&
-      row.started_at &&
-      row.ended_at &&
-      row.recording_url &&
-      row.transcription_url
-    if (!right) wrong++
-  }
+  const { stored, applied, double, wrong } = await readLedger(client, meetings)
+  const lost = items.filter((i) => !stored.has(i.webhookId)).length
   t.is(wrong, 0, 'every meeting ends processing with its duration, times and both URLs')
   t.is(lost, 0)
   t.is(double, 0)
