@@ -53,11 +53,12 @@ export interface AttemptRecord {
   attempt: number
   method: string
   url: string
-  /**
-   * Stream's HTTP status, or what kept the attempt from one
-   * (`timeout`, `connect_error`, `network_error`, `response_too_large`, `aborted`).
-   */
+  /** Stream's HTTP status, if it answered. */
   status?: number
+  /**
+   * What kept the attempt from an answer, or spoiled it: `timeout`,
+   * `connect_error`, `network_error`, `response_too_large` or `aborted`.
+   */
   error?: string
   durationMs: number
   /** When it ended, in milliseconds since the Unix epoch. */

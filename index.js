@@ -634,10 +634,12 @@ class StreamClient {
   }
 
   /**
-   * Runs a REST operation: `send(client, ...context)` checks its arguments and
-   * returns the native Promise of an outcome, `decode(outcome)` its result. An `AbortSignal` in `options` cancels it
-   * natively (the request in flight or a retry wait); an already-aborted one
-   * sends nothing. Aborts are not logged: the caller asked for them.
+   * Runs a REST operation: `send(client, ...context)` checks its arguments
+   * and returns the native Promise of an outcome (`context`: the canceller
+   * and the tracing observer), `decode(outcome)` gives its result. An
+   * `AbortSignal` in `options` cancels it natively (the request in flight or
+   * a retry wait); an already-aborted one sends nothing. Aborts are not
+   * logged: the caller asked for them.
    */
   async #rest(operation, options, send, decode) {
     const started = performance.now()

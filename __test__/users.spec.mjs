@@ -169,7 +169,8 @@ test.serial('aborting cancels the request in flight promptly, with the reason as
     const ms = elapsed(since)
     t.is(err.code, 'STREAM_ABORTED')
     t.is(err.cause, reason)
-    t.true(ms < 50, `${ms.toFixed(1)} ms from abort to rejection`)
+    // Without the abort, the hung request would wait for the 30 s timeout: the bound leaves room for a loaded machine.
+    t.true(ms < 1000, `${ms.toFixed(1)} ms from abort to rejection`)
     t.is(getEventListeners(controller.signal, 'abort').length, 0, 'listener removed')
   }
   // The cancelled requests' connections were closed, not left hanging.
@@ -188,7 +189,7 @@ test.serial('aborting cancels a pending retry wait', async (t) => {
   t.is(err.cause, signal.reason)
   t.is(err.cause.name, 'TimeoutError')
   const ms = elapsed(since)
-  t.true(ms >= 290 && ms < 350, `${ms.toFixed(0)} ms: at the abort, not after the 10 s retry wait`)
+  t.true(ms >= 290 && ms < 3000, `${ms.toFixed(0)} ms: at the abort, not after the 10 s retry wait`)
   t.is(t.context.stream.requests.filter((r) => r.path.endsWith('/mark_ended')).length, 1)
 })
 

@@ -232,9 +232,10 @@ pub struct AttemptRecord {
   pub attempt: u32,
   pub method: String,
   pub url: String,
-  /// Stream's HTTP status, or what kept the attempt from one
-  /// (`timeout`, `connect_error`, `network_error`, `response_too_large`, `aborted`).
+  /// Stream's HTTP status, if it answered.
   pub status: Option<u32>,
+  /// What kept the attempt from an answer, or spoiled it: `timeout`,
+  /// `connect_error`, `network_error`, `response_too_large` or `aborted`.
   pub error: Option<String>,
   pub duration_ms: f64,
   /// When it ended, in milliseconds since the Unix epoch.
@@ -369,11 +370,10 @@ fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static
 }
 
 /// A REST operation: a function of the client handle, its arguments, an
-/// optional `NativeCancel`, an optional `AttemptObserver` with the
+/// optional `NativeCancel`, and an optional `AttemptObserver` with the
 /// operation's number and its first attempt's trace headers (see
-/// `JsObserver`), resolving to an
-/// `Outcome` whose `$field` holds the result (no field: the operation
-/// resolves to nothing).
+/// `JsObserver`). It resolves to an `Outcome` whose `$field` holds the
+/// result (no field: the operation resolves to nothing).
 macro_rules! rest {
   ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$client:ident| $call:expr $(, $field:ident)?) => {
     $(#[doc = $doc])*

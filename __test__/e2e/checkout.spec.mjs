@@ -46,7 +46,9 @@ test.serial('npm run test:quick passes from a clone in a chmod 700 directory', (
   const env = { ...process.env, CARGO_TARGET_DIR: join(root, 'target') }
   const run = spawnSync('npm', ['run', 'test:quick'], { cwd: t.context.clone, env, encoding: 'utf8', timeout: 14 * 60e3, maxBuffer: 64 * 1024 * 1024 })
   const summary = run.stdout.split('\n').filter((l) => /^\w[\w ()]*: \d+ passed, \d+ failed$/.test(l))
-  t.is(run.status, 0, `${summary.join('\n')}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`)
+  // On failure, show the failing tests' TAP blocks: the end of the output holds only the summary.
+  const failures = run.stdout.match(/^not ok [^\n]*(\n(?!(not )?ok )[^\n]*)*/gm) ?? []
+  t.is(run.status, 0, `${summary.join('\n')}\n${failures.join('\n').slice(0, 8000)}\n${run.stderr.slice(-3000)}`)
   t.true(
     summary.some((l) => /^js \(node \d+\): [1-9]\d* passed, 0 failed$/.test(l)),
     summary.join('\n'),
