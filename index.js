@@ -206,16 +206,28 @@ function readArgument(name, read) {
   try {
     return read()
   } catch (e) {
-    if (e instanceof StreamError) throw e
-    throw invalid(`${name} could not be read: ${e?.message ?? e}`)
+    throw unreadable(name, e)
   }
 }
+
+/** What a throwing getter or Proxy trap in the caller's `name` becomes. */
+function unreadable(name, e) {
+  return e instanceof StreamError ? e : invalid(`${name} could not be read: ${e?.message ?? e}`)
+}
+
+// The webhook path runs once per delivery or more: its readers avoid closures
+// and arrays (each would be an allocation per call).
 
 function webhookHeaders(headers) {
   if (typeof headers !== 'object' || headers === null) {
     throw invalid(`headers must be an object with the signature, got ${describe(headers)}`)
   }
-  const [signature, webhookId, attempt] = readArgument('headers', () => [headers.signature, headers.webhookId, headers.attempt])
+  let signature, webhookId, attempt
+  try {
+    ;({ signature, webhookId, attempt } = headers)
+  } catch (e) {
+    throw unreadable('headers', e)
+  }
   if (webhookId !== undefined && webhookId !== null && typeof webhookId !== 'string') {
     throw invalid(`headers.webhookId must be a string, got ${describe(webhookId)}`)
   }
@@ -233,7 +245,12 @@ const NO_WEBHOOK_OPTIONS = Object.freeze({ startedAt: undefined, maxBodyBytes: u
 function webhookOptions(options) {
   if (options === undefined) return NO_WEBHOOK_OPTIONS
   if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
-  let [startedAt, maxBodyBytes] = readArgument('options', () => [options.startedAt, options.maxBodyBytes])
+  let startedAt, maxBodyBytes
+  try {
+    ;({ startedAt, maxBodyBytes } = options)
+  } catch (e) {
+    throw unreadable('options', e)
+  }
   if (startedAt instanceof Date) {
     if (Number.isNaN(startedAt.getTime())) throw invalid('options.startedAt must be a valid Date, got an Invalid Date')
     startedAt = startedAt.toISOString()
@@ -258,26 +275,36 @@ const BIT = Object.fromEntries(FIELDS.map((name, i) => [name, 2 ** i]))
 const SLOTS = new Float64Array(1 + FIELDS.length)
 const ITEM = '\uDFFD'
 
+// Where `decodeEvent` is in the event it cuts (it runs to the end without
+// yielding, so one cursor serves every call): the text, the mask, the next
+// text's start and the next slot. `at` and `slot` only move forward.
+const cut = { text: '', mask: 0, at: 0, slot: 1 }
+
+function text(bit) {
+  if (!(cut.mask & bit)) return null
+  const start = cut.at
+  cut.at += SLOTS[cut.slot++]
+  return cut.text.slice(start, cut.at)
+}
+
+function whole(bit) {
+  return cut.mask & bit ? SLOTS[cut.slot++] : null
+}
+
+function list(bit) {
+  const items = text(bit)
+  return items === null ? null : items === '' ? [] : items.split(ITEM)
+}
+
 /**
  * The `CallEvent` whose text `handleWebhook` returned, cut as SLOTS says.
- * Fields are read in Rust's order (`at` and `k` only move forward), so the
- * literal lists them in that order.
+ * Fields are read in Rust's order, so the literal lists them in that order.
  */
 function decodeEvent(encoded) {
-  const mask = SLOTS[0]
-  let at = 0
-  let k = 1
-  const text = (bit) => {
-    if (!(mask & bit)) return null
-    const start = at
-    at += SLOTS[k++]
-    return encoded.slice(start, at)
-  }
-  const whole = (bit) => (mask & bit ? SLOTS[k++] : null)
-  const list = (bit) => {
-    const items = text(bit)
-    return items === null ? null : items === '' ? [] : items.split(ITEM)
-  }
+  cut.text = encoded
+  cut.mask = SLOTS[0]
+  cut.at = 0
+  cut.slot = 1
   const event = {
     type: text(BIT.type),
     createdAt: text(BIT.createdAt),
@@ -302,6 +329,7 @@ function decodeEvent(encoded) {
   const durationSeconds = whole(BIT['update.durationSeconds'])
   const transcriptionUrl = text(BIT['update.transcriptionUrl'])
   const recordingUrl = text(BIT['update.recordingUrl'])
+  cut.text = '' // the body's text is not kept alive
   // A session update's status is named as its kind ('active', 'processing').
   if (kind === 'active') event.update = { kind, status: kind, startedAt }
   else if (kind === 'processing') event.update = { kind, status: kind, startedAt, endedAt, durationSeconds }

@@ -10,9 +10,8 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Bench } from 'tinybench'
 import { load, startFake } from './http.mjs'
-import { fmt, log, ratio, ratios, report, table } from './report.mjs'
+import { alternate, fmt, log, ratio, ratios, report, table } from './report.mjs'
 import { pack } from '../scripts/pack.mjs'
 
 const require = createRequire(import.meta.url)
@@ -50,23 +49,23 @@ function competitor(name, version) {
 
 // ---------------------------------------------------------------- helpers
 
-const BENCH_TIME = quick ? 150 : 1000
+const PASSES = quick ? 3 : 21
+const PASS_TIME = quick ? 50 : 100
 
-/** Runs CPU benchmarks; each fn does `batch` operations per call. Returns ops/s by name. */
+/**
+ * Runs CPU benchmarks side by side (`alternate`: PASSES short passes, the
+ * order reversed each pass); each fn does `batch` operations per call.
+ * Prints the median ops/s and the passes' range; `ratio(a, b)` is the median
+ * of the passes' own a / b ratios.
+ */
 async function cpuGroup(title, batch, tasks) {
-  const bench = new Bench({ time: BENCH_TIME, warmupTime: quick ? 50 : 300 })
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn)
-  await bench.run()
-  const rows = bench.tasks.map((t) => {
-    const opsPerSec = t.result.throughput.mean * batch
-    return { name: t.name, opsPerSec, nsPerOp: 1e9 / opsPerSec, rme: t.result.throughput.rme }
-  })
+  const { ops, median, paired } = await alternate(tasks, { batch, passes: PASSES, time: PASS_TIME, warmupTime: quick ? 20 : 50 })
   table(
     title,
-    ['task', 'ops/s', 'ns/op', '±'],
-    rows.map((r) => [r.name, fmt(r.opsPerSec), fmt(r.nsPerOp), `${r.rme.toFixed(1)}%`]),
+    ['task', 'ops/s', 'ns/op', 'passes\' range'],
+    Object.keys(tasks).map((name) => [name, fmt(median[name]), fmt(1e9 / median[name]), `${fmt(Math.min(...ops[name]))}–${fmt(Math.max(...ops[name]))}`]),
   )
-  return Object.fromEntries(rows.map((r) => [r.name, r.opsPerSec]))
+  return { ...median, ratio: paired }
 }
 
 // ---------------------------------------------------------------- P1, P1c, P2: user tokens
@@ -97,18 +96,19 @@ for (const token of [
 
 log(`# stream-video-native benchmarks\n`)
 log(
-  `Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; NODE_ENV=production; tinybench, ${BENCH_TIME} ms per task after warm-up.`,
+  `Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}; NODE_ENV=production; CPU groups: ${PASSES} alternating tinybench passes of ${PASS_TIME} ms per task, ratios the median of the passes' own ratios.`,
 )
 
 {
   const B = 200
+  const SYNC = 'stream-video-native generateStreamTokenSync'
   const slow = await cpuGroup('User tokens vs jsonwebtoken and @stream-io/node-sdk (P1)', 1, {
-    'stream-video-native generateStreamTokenSync': () => native.generateStreamTokenSync('user-123'),
+    [SYNC]: () => native.generateStreamTokenSync('user-123'),
     'jsonwebtoken.sign (same claims)': () => jwt.sign(claims(), API_SECRET, { algorithm: 'HS256' }),
     '@stream-io/node-sdk generateUserToken': () => sdk.generateUserToken({ user_id: 'user-123' }),
   })
   const fast = await cpuGroup(`User tokens vs a hand-written node:crypto signer, and Promise vs Sync (P1c, P2; ${B} per sample)`, B, {
-    'stream-video-native generateStreamTokenSync': () => {
+    [SYNC]: () => {
       for (let i = 0; i < B; i++) native.generateStreamTokenSync('user-123')
     },
     'stream-video-native generateStreamToken (await)': async () => {
@@ -121,20 +121,19 @@ log(
       for (let i = 0; i < B; i++) nodeRsJwt.signSync(claims(), API_SECRET)
     },
   })
-  const sync = slow['stream-video-native generateStreamTokenSync']
-  ratio('P1', 'generateStreamTokenSync / jsonwebtoken.sign', sync / slow['jsonwebtoken.sign (same claims)'], 100)
-  ratio('P1', 'generateStreamTokenSync / node-sdk generateUserToken', sync / slow['@stream-io/node-sdk generateUserToken'], 100)
-  ratio('P1c', 'generateStreamTokenSync / node:crypto by hand', fast['stream-video-native generateStreamTokenSync'] / fast['node:crypto HS256 by hand'], 2.5)
+  ratio('P1', 'generateStreamTokenSync / jsonwebtoken.sign', slow.ratio(SYNC, 'jsonwebtoken.sign (same claims)'), 100)
+  ratio('P1', 'generateStreamTokenSync / node-sdk generateUserToken', slow.ratio(SYNC, '@stream-io/node-sdk generateUserToken'), 100)
+  ratio('P1c', 'generateStreamTokenSync / node:crypto by hand', fast.ratio(SYNC, 'node:crypto HS256 by hand'), 2.5)
   ratio(
     'P1n',
     'generateStreamTokenSync / @node-rs/jsonwebtoken signSync',
-    fast['stream-video-native generateStreamTokenSync'] / fast['@node-rs/jsonwebtoken signSync (same claims)'],
+    fast.ratio(SYNC, '@node-rs/jsonwebtoken signSync (same claims)'),
     3,
   )
   ratio(
     'P2',
     'cost of generateStreamToken / cost of generateStreamTokenSync',
-    fast['stream-video-native generateStreamTokenSync'] / fast['stream-video-native generateStreamToken (await)'],
+    fast.ratio(SYNC, 'stream-video-native generateStreamToken (await)'),
     1.5,
     '<=',
   )
@@ -171,7 +170,7 @@ for (const size of [1024, 64 * 1024]) {
   const target = size === 1024 ? 2 : 1
   for (const ours of ['stream-video-native verifyWebhookSync', 'stream-video-native verifyWebhook (await)']) {
     for (const theirs of ['@stream-io/node-sdk verifyWebhook', 'node:crypto HMAC + timingSafeEqual']) {
-      ratio('P3', `${size / 1024} KB ${ours.replace('stream-video-native ', '')} / ${theirs}`, r[ours] / r[theirs], target)
+      ratio('P3', `${size / 1024} KB ${ours.replace('stream-video-native ', '')} / ${theirs}`, r.ratio(ours, theirs), target)
     }
   }
 }
@@ -223,7 +222,7 @@ for (const size of [1024, 64 * 1024]) {
   ratio(
     'P8',
     'handleStreamWebhook / JSON.parse + node:crypto',
-    r['stream-video-native handleStreamWebhook (await)'] / r['JSON.parse + node:crypto verify'],
+    r.ratio('stream-video-native handleStreamWebhook (await)', 'JSON.parse + node:crypto verify'),
     1.5,
   )
 
@@ -245,16 +244,17 @@ for (const size of [1024, 64 * 1024]) {
   })
   const sign = (b) => crypto.createHmac('sha256', API_SECRET).update(b).digest('hex')
   const [startedSig, joinedSig] = [sign(started), sign(joined)]
+  const STARTED = `call.session_started (${(started.length / 1024).toFixed(1)} KB)`
+  const JOINED = `call.session_participant_joined (${(joined.length / 1024).toFixed(1)} KB)`
   const p9 = await cpuGroup(`handleStreamWebhook by event type (P9; ${B} per sample)`, B, {
-    [`call.session_started (${(started.length / 1024).toFixed(1)} KB)`]: async () => {
+    [STARTED]: async () => {
       for (let i = 0; i < B; i++) await native.handleStreamWebhook(started, { signature: startedSig })
     },
-    [`call.session_participant_joined (${(joined.length / 1024).toFixed(1)} KB)`]: async () => {
+    [JOINED]: async () => {
       for (let i = 0; i < B; i++) await native.handleStreamWebhook(joined, { signature: joinedSig })
     },
   })
-  const [startedOps, joinedOps] = Object.values(p9)
-  ratio('P9', 'handleStreamWebhook on call.session_participant_joined / on call.session_started (throughput)', joinedOps / startedOps, 1)
+  ratio('P9', 'handleStreamWebhook on call.session_participant_joined / on call.session_started (throughput)', p9.ratio(JOINED, STARTED), 1)
 }
 
 // ---------------------------------------------------------------- P4, P6: HTTP against the fake

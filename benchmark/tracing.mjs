@@ -16,10 +16,9 @@ import { context, propagation, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
-import { Bench } from 'tinybench'
 import { ensureAll, root, run } from '../scripts/ensure.mjs'
 import { load, startFake } from './http.mjs'
-import { fmt, log, ratio, ratios, report, table } from './report.mjs'
+import { alternate, fmt, log, median, ratio, ratios, report, table } from './report.mjs'
 
 /** The last commit before tracing: structured logs, and no observer in the REST path. */
 const BASELINE = process.env.BENCH_BASELINE ?? 'f518bbf'
@@ -53,8 +52,6 @@ const before = baseline(BASELINE)
 const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
 const BEFORE = `before tracing (${before.commit})`
 const NOW = `now (${head})`
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 log(`Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores; ${BEFORE} against ${NOW}.`)
 
@@ -136,35 +133,25 @@ try {
   const body = JSON.stringify({ type: 'call.session_started', padding: 'x'.repeat(1024 - 50) }).slice(0, 1024)
   const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
   const PASSES = quick ? 2 : 15
-  const bench = new Bench({ time: quick ? 100 : 150, warmupTime: 50 })
+  const tasks = {}
   for (const [name, m] of [
     [BEFORE, before.module],
     [NOW, now],
   ]) {
     if (!m.verifyWebhookSync(body, signature)) throw new Error(`${name} rejects the signature`)
-    bench.add(`${name} generateStreamTokenSync`, () => {
+    tasks[`${name} generateStreamTokenSync`] = () => {
       for (let i = 0; i < B; i++) m.generateStreamTokenSync('user-123')
-    })
-    bench.add(`${name} verifyWebhookSync 1 KB`, () => {
-      for (let i = 0; i < B; i++) m.verifyWebhookSync(body, signature)
-    })
-  }
-  // Short passes, the order reversed each time, so that neither build is
-  // always measured first; a pass's now / before ratio is paired like a round.
-  const ops = {}
-  for (let pass = 0; pass < PASSES; pass++) {
-    await bench.run()
-    for (const t of bench.tasks) {
-      ops[t.name] ??= []
-      ops[t.name].push(t.result.throughput.mean * B)
     }
-    bench.tasks.reverse()
+    tasks[`${name} verifyWebhookSync 1 KB`] = () => {
+      for (let i = 0; i < B; i++) m.verifyWebhookSync(body, signature)
+    }
   }
-  const paired = (task) => median(ops[`${NOW} ${task}`].map((n, i) => n / ops[`${BEFORE} ${task}`][i]))
+  const passes = await alternate(tasks, { batch: B, passes: PASSES, time: quick ? 100 : 150, warmupTime: 50 })
+  const paired = (task) => passes.paired(`${NOW} ${task}`, `${BEFORE} ${task}`)
   table(
     `Tokens and webhook checks (unchanged by tracing; median of ${PASSES} alternating passes, ${B} per sample)`,
     ['task', 'ops/s'],
-    Object.keys(ops).map((name) => [name, fmt(median(ops[name]))]),
+    Object.entries(passes.median).map(([name, ops]) => [name, fmt(ops)]),
   )
   log('\nTracing does not touch these paths: how far their ratios stray from 1 is the noise of the machine (single passes differ by up to ±30%).\n')
   ratio('P11', 'generateStreamTokenSync, now / before', paired('generateStreamTokenSync'), 0.97)
