@@ -1,7 +1,6 @@
 // What a benchmark prints and writes to RESULTS.md: markdown lines, tables,
 // ratios against their targets (each process runs one benchmark), and the
 // side-by-side passes CPU benchmarks are measured in.
-import { Bench } from 'tinybench'
 
 /** The markdown lines printed so far. */
 export const report = []
@@ -33,24 +32,34 @@ export function ratio(id, label, value, target, comparison = '>=') {
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /**
- * Runs CPU tasks side by side in many short tinybench passes, the order
- * reversed each pass. On a shared 2-core machine one pass's speed swings by
- * up to ±30%, but the tasks of a pass see the same machine: a ratio is the
- * median of the passes' own ratios (`paired`), steadier than a ratio of two
- * long runs made one after the other. `batch` is the operations per call.
+ * Runs CPU tasks side by side in many short passes, in the opposite order
+ * each pass, after one warm-up pass. On a shared 2-core machine one pass's
+ * speed swings by up to ±30%, but the tasks of a pass see the same machine:
+ * a ratio is the median of the passes' own ratios (`paired`), steadier than
+ * a ratio of two long runs made one after the other. Each task (sync or
+ * async) does `batch` operations per call and is called for `time` ms.
  */
-export async function alternate(tasks, { batch = 1, passes, time, warmupTime }) {
-  const bench = new Bench({ time, warmupTime })
-  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn)
-  const ops = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]))
-  for (let pass = 0; pass < passes; pass++) {
-    await bench.run()
-    for (const t of bench.tasks) ops[t.name].push(t.result.throughput.mean * batch)
-    bench.tasks.reverse()
+export async function alternate(tasks, { batch = 1, passes, time }) {
+  const names = Object.keys(tasks)
+  const ops = Object.fromEntries(names.map((name) => [name, []]))
+  for (let pass = -1; pass < passes; pass++) {
+    for (const name of pass % 2 ? names : [...names].reverse()) {
+      const fn = tasks[name]
+      let calls = 0
+      const started = performance.now()
+      let elapsed = 0
+      while (elapsed < time) {
+        const result = fn()
+        if (result instanceof Promise) await result
+        calls++
+        elapsed = performance.now() - started
+      }
+      if (pass >= 0) ops[name].push((calls * batch * 1000) / elapsed)
+    }
   }
   return {
     ops,
-    median: Object.fromEntries(Object.entries(ops).map(([name, xs]) => [name, median(xs)])),
+    median: Object.fromEntries(names.map((name) => [name, median(ops[name])])),
     paired: (a, b) => median(ops[a].map((x, i) => x / ops[b][i])),
   }
 }

@@ -146,7 +146,7 @@ try {
       for (let i = 0; i < B; i++) m.verifyWebhookSync(body, signature)
     }
   }
-  const passes = await alternate(tasks, { batch: B, passes: PASSES, time: quick ? 100 : 150, warmupTime: 50 })
+  const passes = await alternate(tasks, { batch: B, passes: PASSES, time: quick ? 100 : 150 })
   const paired = (task) => passes.paired(`${NOW} ${task}`, `${BEFORE} ${task}`)
   table(
     `Tokens and webhook checks (unchanged by tracing; median of ${PASSES} alternating passes, ${B} per sample)`,

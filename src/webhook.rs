@@ -5,8 +5,6 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use hmac::Mac;
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::Key;
 
@@ -58,10 +56,8 @@ pub fn verify_signature(key: &Key, body: &[u8], signature: &str) -> bool {
   if signature.len() != 2 * HMAC_BYTES {
     return false;
   }
-  let mut mac = key.mac();
-  mac.update(body);
   let mut expected = [0u8; 2 * HMAC_BYTES];
-  hex::encode_to_slice(mac.finalize().into_bytes(), &mut expected).expect("64 bytes hold 32 in hex");
+  hex::encode_to_slice(key.hmac(body), &mut expected).expect("64 bytes hold 32 in hex");
   same(&expected, signature.as_bytes())
 }
 
@@ -76,9 +72,7 @@ const HMAC_BYTES: usize = 32;
 
 /// Lowercase hex HMAC of `body`, as Stream puts it in `X-Signature`.
 pub fn sign(key: &Key, body: &[u8]) -> String {
-  let mut mac = key.mac();
-  mac.update(body);
-  hex::encode(mac.finalize().into_bytes())
+  hex::encode(key.hmac(body))
 }
 
 #[cfg(test)]
@@ -162,23 +156,13 @@ mod tests {
 #[cfg(test)]
 mod properties {
   use proptest::prelude::*;
-  use sha2::{Digest, Sha256};
 
   use super::*;
   use crate::config::Secret;
 
   /// HMAC-SHA256 written out from RFC 2104 on plain SHA-256, independent of the `hmac` crate.
   fn reference_hmac_hex(key: &[u8], message: &[u8]) -> String {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-      block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-      block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
-    outer.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(crate::key::tests::reference_hmac(key, message))
   }
 
   proptest! {
