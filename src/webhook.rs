@@ -160,7 +160,7 @@ mod properties {
   use super::*;
   use crate::config::Secret;
 
-  /// HMAC-SHA256 written out from RFC 2104 on plain SHA-256, independent of the `hmac` crate.
+  /// HMAC-SHA256 written out from RFC 2104 over SHA-256's digest API, independent of `Key::hmac`.
   fn reference_hmac_hex(key: &[u8], message: &[u8]) -> String {
     hex::encode(crate::key::tests::reference_hmac(key, message))
   }
