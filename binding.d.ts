@@ -31,7 +31,14 @@ export declare class NativeCancel {
   cancel(): void
 }
 
-export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+/**
+ * A REST request whose arguments were checked and whose body was built (by
+ * one of the functions below), ready for `send`: the arguments are refused
+ * before anything is watched or sent.
+ */
+export declare class PreparedRequest {}
+
+export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string): PreparedRequest
 
 /**
  * An attempt about to start, as the `observer` of a REST function hears of
@@ -66,7 +73,7 @@ export interface AttemptRecord {
 }
 
 /** r" `options_json`: the caller's options (without `signal`) as JSON, checked natively. */
-export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function callAction(client: ExternalObject<'Client'>, callId: string, action: CallAction, optionsJson?: string | undefined | null): PreparedRequest
 
 /** What `call_action` switches on or off (`CallAction` in `binding.d.ts`). */
 export type CallAction = 'StartRecording' | 'StopRecording' | 'StartTranscription' | 'StopTranscription' | 'StartClosedCaptions' | 'StopClosedCaptions'
@@ -157,9 +164,9 @@ export declare function clientSettings(client: ExternalObject<'Client'>): Array<
 /** The signer a client holds. */
 export declare function clientSigner(client: ExternalObject<'Client'>): ExternalObject<'Signer'>
 
-export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null): PreparedRequest
 
-export declare function endCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function endCall(client: ExternalObject<'Client'>, callId: string): PreparedRequest
 
 /** Every `err.code` a `StreamError` can have (the same list as `ErrorKind`). */
 export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_API' | 'STREAM_NETWORK' | 'STREAM_TIMEOUT' | 'STREAM_WEBHOOK_SIGNATURE' | 'STREAM_ABORTED' | 'STREAM_INTERNAL'
@@ -167,14 +174,14 @@ export type ErrorCode = 'STREAM_CONFIG' | 'STREAM_INVALID_ARGUMENT' | 'STREAM_AP
 /** The fields of an event as `handleWebhook` writes them (see `event_fields`). */
 export declare function eventFields(): Array<string>
 
-export declare function getCall(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function getCall(client: ExternalObject<'Client'>, callId: string): PreparedRequest
 
 /** r" `user_ids_json`: the ids as a JSON array, checked natively. */
-export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function getUsers(client: ExternalObject<'Client'>, userIdsJson: string): PreparedRequest
 
-export declare function listRecordings(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function listRecordings(client: ExternalObject<'Client'>, callId: string): PreparedRequest
 
-export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string): PreparedRequest
 
 /** A meeting's status after a session event. */
 export type MeetingStatus = 'active' | 'processing'
@@ -196,8 +203,8 @@ export interface NativeCall {
   /** `type:id`, e.g. `default:meeting-123`. */
   cid: string
   createdById: string
-  /** RFC 3339 time the call was created. */
-  createdAt: string
+  /** RFC 3339 time the call was created (`null` when Stream's is not a real time). */
+  createdAt: string | null
   /**
    * The call's custom data as Stream sent it, JSON text of an object: `index.js`
    * turns it into `custom` with `JSON.parse`, so every number is what
@@ -217,7 +224,8 @@ export interface NativeCallState {
   id: string
   cid: string
   createdById: string
-  createdAt: string
+  /** RFC 3339; `null` when Stream's is not a real time. */
+  createdAt: string | null
   /** JSON text of the custom data, parsed in JS (see `NativeCall`). */
   customJson: string
   recording: boolean
@@ -239,7 +247,8 @@ export interface NativeError {
 
 /**
  * A user as Stream returns it. It crosses into JS as `NativeUser` (in
- * `binding.d.ts`); `name` and `image` are left out when Stream has none.
+ * `binding.d.ts`); `name` and `image` are left out when Stream has none,
+ * and `index.js` makes absent times `null`.
  */
 export interface NativeUser {
   id: string
@@ -251,9 +260,9 @@ export interface NativeUser {
    * into `custom` with `JSON.parse`, so numbers come out as `JSON.parse` makes them.
    */
   customJson: string
-  /** RFC 3339 */
-  createdAt: string
-  updatedAt: string
+  /** RFC 3339; `null` when Stream's is not a real time. */
+  createdAt?: string
+  updatedAt?: string
 }
 
 /**
@@ -281,6 +290,15 @@ export interface Outcome {
   attempts?: Array<AttemptRecord>
 }
 
+/**
+ * Sends a prepared request on the runtime and returns a Promise of its
+ * outcome: panics are caught, `cancel` stops it, `observer` hears of each
+ * attempt as operation `watch` (its first attempt's trace headers are
+ * `first`; see `JsObserver`), errors are sealed by the client and resolve
+ * as `error`. A request is sent once; sending it again is an error.
+ */
+export declare function send(request: PreparedRequest, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+
 /** One setting as `index.js` reads it (see `config::SETTINGS`). */
 export interface SettingInfo {
   /** The `createStreamClient` option. */
@@ -303,7 +321,7 @@ export interface TraceHeaders {
 }
 
 /** r" `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */
-export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function updateUsersPartial(client: ExternalObject<'Client'>, updatesJson: string): PreparedRequest
 
 /** r" `users_json`: the users as a JSON array, checked natively. */
-export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string, cancel?: NativeCancel | undefined | null, observer?: AttemptObserver | undefined | null, watch?: number | undefined | null, first?: TraceHeaders | undefined | null): Promise<Outcome>
+export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string): PreparedRequest

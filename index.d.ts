@@ -16,7 +16,12 @@ export type StreamCall = Omit<NativeCall, 'customJson'> & { custom: Record<strin
  */
 export type StreamCallState = Omit<NativeCallState, 'customJson'> & { custom: Record<string, unknown> }
 /** A user as Stream returned it; `custom` as `JSON.parse` gives it. */
-export type StreamUser = Omit<NativeUser, 'customJson'> & { custom: Record<string, unknown> }
+export type StreamUser = Omit<NativeUser, 'customJson' | 'createdAt' | 'updatedAt'> & {
+  custom: Record<string, unknown>
+  /** RFC 3339; `null` when Stream's is not a real time (see docs/api.md, Times). */
+  createdAt: string | null
+  updatedAt: string | null
+}
 
 /** Custom data stored on the call; extra keys (any JSON value) are sent too. */
 export interface CallCustomData {
@@ -142,7 +147,7 @@ export interface StopClosedCaptionsOptions extends RequestOptions {
 
 /** A user to create or update; any other field is sent as given. */
 export interface StreamUserInput {
-  /** 1-255 characters. */
+  /** Not empty or only whitespace. */
   id: string
   name?: string
   image?: string

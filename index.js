@@ -115,7 +115,7 @@ function toStreamError(e) {
 function report(operation, error, logger, started) {
   const mode = process.env.STREAM_LOG
   if (logger === undefined && mode !== 'json') {
-    if (mode !== 'silent') console.error(`[stream-video-native] ${operation} failed: ${error.code}: ${error.message}`)
+    if (mode !== 'silent') console.error(`[stream-video-native] ${operation} failed: ${error.code}: ${oneLine(error.message)}`)
     return error
   }
   const record = {
@@ -131,13 +131,27 @@ function report(operation, error, logger, started) {
     message: error.message,
   }
   try {
+    let result
     if (logger === undefined) process.stderr.write(`${JSON.stringify(record)}\n`)
-    else if (typeof logger === 'function') logger(record)
-    else logger.error(record)
+    else if (typeof logger === 'function') result = logger(record)
+    else result = logger.error(record)
+    // An async logger's rejection must not become the process's unhandled rejection.
+    if (typeof result?.then === 'function') Promise.resolve(result).catch(ignore)
   } catch {
     // A logger that throws must not replace the error the caller gets.
   }
   return error
+}
+
+function ignore() {}
+
+// Control characters (line breaks, ANSI escapes) and the Unicode line separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/** `text` on one line, its control characters escaped (`\n`, `\u001b`), so a log line cannot be forged. */
+function oneLine(text) {
+  return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** A `logger` option: a function, or an object with an `error` method (pino, winston, console). */
@@ -167,6 +181,12 @@ function checkData(value, path, depth) {
   if (depth > MAX_DATA_DEPTH) throw invalid(`${path.split(/[.[]/)[0]} is nested more than ${MAX_DATA_DEPTH} levels deep (at ${path})`)
   if (typeof value === 'string') {
     if (!value.isWellFormed()) throw invalid(`${path} must be well-formed Unicode, but it holds a lone UTF-16 surrogate`)
+  } else if (typeof value === 'number') {
+    // JSON.stringify would send NaN and ±Infinity as null, which reads as "not given".
+    if (!Number.isFinite(value)) throw invalid(`${path} must be a finite number, got ${value}`)
+  } else if (typeof value === 'function' || typeof value === 'symbol') {
+    // JSON.stringify would drop it silently.
+    throw invalid(`${path} must be a JSON value, got a ${typeof value}`)
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) checkData(item, `${path}[${i}]`, depth + 1)
   } else if (typeof value === 'object' && value !== null && typeof value.toJSON !== 'function') {
@@ -526,7 +546,7 @@ class StreamClient {
     return this.#rest(
       'createStreamCall',
       options,
-      (c, ...context) => binding.createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options), ...context),
+      (c) => binding.createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options)),
       (o) => withCustom(fromOutcome(o, 'call')),
     )
   }
@@ -535,7 +555,7 @@ class StreamClient {
     return this.#rest(
       'addCallParticipant',
       options,
-      (c, ...context) => binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role), ...context),
+      (c) => binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role)),
       fromOutcome,
     )
   }
@@ -568,7 +588,7 @@ class StreamClient {
     return this.#rest(
       'getCall',
       options,
-      (c, ...context) => binding.getCall(c, id('callId', callId), ...context),
+      (c) => binding.getCall(c, id('callId', callId)),
       (o) => withCustom(fromOutcome(o, 'state')),
     )
   }
@@ -577,7 +597,7 @@ class StreamClient {
     return this.#rest(
       'listRecordings',
       options,
-      (c, ...context) => binding.listRecordings(c, id('callId', callId), ...context),
+      (c) => binding.listRecordings(c, id('callId', callId)),
       (o) => fromOutcome(o, 'recordings'),
     )
   }
@@ -586,28 +606,28 @@ class StreamClient {
     return this.#rest(
       'listTranscriptions',
       options,
-      (c, ...context) => binding.listTranscriptions(c, id('callId', callId), ...context),
+      (c) => binding.listTranscriptions(c, id('callId', callId)),
       (o) => fromOutcome(o, 'transcriptions'),
     )
   }
 
   endCall(callId, options) {
-    return this.#rest('endCall', options, (c, ...context) => binding.endCall(c, id('callId', callId), ...context), fromOutcome)
+    return this.#rest('endCall', options, (c) => binding.endCall(c, id('callId', callId)), fromOutcome)
   }
 
   upsertUsers(users, options) {
-    return this.#rest('upsertUsers', options, (c, ...context) => binding.upsertUsers(c, arrayJson('users', users, 'users'), ...context), usersOf)
+    return this.#rest('upsertUsers', options, (c) => binding.upsertUsers(c, arrayJson('users', users, 'users')), usersOf)
   }
 
   getUsers(userIds, options) {
-    return this.#rest('getUsers', options, (c, ...context) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids'), ...context), usersOf)
+    return this.#rest('getUsers', options, (c) => binding.getUsers(c, arrayJson('userIds', userIds, 'user ids')), usersOf)
   }
 
   updateUsersPartial(updates, options) {
     return this.#rest(
       'updateUsersPartial',
       options,
-      (c, ...context) => binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }'), ...context),
+      (c) => binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }')),
       usersOf,
     )
   }
@@ -658,28 +678,30 @@ class StreamClient {
   /** `startRecording` and its kin: the operation's name is its `CallAction` (`StartRecording`). */
   #action(operation, callId, options) {
     const action = operation[0].toUpperCase() + operation.slice(1)
-    return this.#rest(operation, options, (c, ...context) => binding.callAction(c, id('callId', callId), action, restOptions(options), ...context), fromOutcome)
+    return this.#rest(operation, options, (c) => binding.callAction(c, id('callId', callId), action, restOptions(options)), fromOutcome)
   }
 
   /**
-   * Runs a REST operation: `send(client, ...context)` checks its arguments
-   * and returns the native Promise of an outcome (`context`: the canceller
-   * and the tracing observer), `decode(outcome)` gives its result. An
-   * `AbortSignal` in `options` cancels it natively (the request in flight or
-   * a retry wait); an already-aborted one sends nothing. Aborts are not
-   * logged: the caller asked for them.
+   * Runs a REST operation: `prepare(client)` checks its arguments (in JS,
+   * then natively) and returns the native request, which is then sent;
+   * `decode(outcome)` gives its result. Refused arguments throw before any
+   * attempt is watched (tracing: no CLIENT span) or sent. An `AbortSignal` in
+   * `options` cancels it natively (the request in flight or a retry wait);
+   * an already-aborted one sends nothing. Aborts are not logged: the caller
+   * asked for them.
    */
-  async #rest(operation, options, send, decode) {
+  async #rest(operation, options, prepare, decode) {
     const started = performance.now()
     let signal
     let watched
     try {
       signal = signalOf(options)
       if (signal?.aborted) throw aborted(signal)
-      const canceller = signal ? cancellerFor(signal) : undefined
       watched = tracing.watch(operation)
+      const request = prepare(this.#source.rest())
+      const canceller = signal ? cancellerFor(signal) : undefined
       try {
-        const outcome = await send(this.#source.rest(), canceller?.native, watched?.observer, watched?.id, watched?.first)
+        const outcome = await binding.send(request, canceller?.native, watched?.observer, watched?.id, watched?.first())
         watched?.end(outcome.attempts, outcome.error ?? undefined)
         return decode(outcome)
       } finally {
@@ -711,7 +733,7 @@ function arrayJson(name, value, what) {
 }
 
 function usersOf(outcome) {
-  return fromOutcome(outcome, 'users').map(withCustom)
+  return fromOutcome(outcome, 'users').map((user) => ({ ...withCustom(user), createdAt: user.createdAt ?? null, updatedAt: user.updatedAt ?? null }))
 }
 
 function createStreamClient(options) {

@@ -46,7 +46,7 @@ const dispatch = (event) => watching.get(event.watch)?.(event)
 
 /**
  * Watches one REST operation, or `undefined` when nobody listens (the common
- * case: then nothing is done at all). `observer`, `id` and `first` go to the
+ * case: then nothing is done at all). `observer`, `id` and `first()` go to the
  * native function; `end(attempts, failure)` is called once it settled, with
  * the attempts Rust has not reported yet (see `JsObserver` in `binding.rs`).
  * Rust calls `observer` only at a retry's start (or at every start when the
@@ -129,11 +129,16 @@ function watch(operation) {
   })
   nativeObserver ??= new (require('./binding.js').AttemptObserver)(dispatch) // loaded by index.js
 
-  // The first attempt's headers: none to send without a provider; from Rust's
-  // call to `observer` when its start is to be published.
-  let first = {}
-  if (channels.start.hasSubscribers) first = undefined
-  else if (api !== null) first = open(1, 'HTTP', {})
+  /**
+   * The first attempt's trace headers, called once the arguments were
+   * accepted and the request is about to be sent (so a refused call opens no
+   * CLIENT span): none to send without a provider; from Rust's call to
+   * `observer` when its start is to be published.
+   */
+  const first = () => {
+    if (channels.start.hasSubscribers) return undefined
+    return api === null ? {} : open(1, 'HTTP', {})
+  }
 
   /** The operation settled (`failure`: its error, if it failed). */
   const end = (attempts, failure) => {
@@ -142,8 +147,6 @@ function watch(operation) {
     watching.delete(id)
     try {
       for (const record of attempts ?? []) finished(record)
-      // A span still here was never sent (the arguments were refused first):
-      // never ended, it is never exported.
       if (operationSpan === undefined) return
       if (failure !== undefined) {
         operationSpan.setAttribute('error.type', failure.code)

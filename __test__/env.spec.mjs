@@ -54,7 +54,7 @@ test.serial('bad token arguments are STREAM_INVALID_ARGUMENT naming the paramete
     t.regex(err.message, /^validityInSeconds must be/)
     t.throws(() => stream.generateStreamTokenSync('u', validity), { code: 'STREAM_INVALID_ARGUMENT' })
   }
-  for (const userId of ['', '  ', 'x'.repeat(256), 42, undefined, null]) {
+  for (const userId of ['', '  ', '\t\n', 42, undefined, null]) {
     const err = await t.throwsAsync(stream.generateStreamToken(userId))
     t.is(err.code, 'STREAM_INVALID_ARGUMENT')
     t.regex(err.message, /^userId must be/)

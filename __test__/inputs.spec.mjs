@@ -64,20 +64,16 @@ test.serial('an Invalid Date as startedAt is STREAM_INVALID_ARGUMENT', async (t)
   t.is(e.message, 'options.startedAt must be a valid Date, got an Invalid Date')
 })
 
-test.serial("custom data over Stream's 5 KiB is refused before anything is sent", async (t) => {
-  const big = { ...DATA, notes: 'x'.repeat(10 * 1024 * 1024) }
-  const e = await t.throwsAsync(client(t).createStreamCall('big-call', 'host', big))
-  t.is(e.code, 'STREAM_INVALID_ARGUMENT')
-  t.regex(e.message, /^data is 10485\d\d\d bytes as JSON, over Stream's 5120-byte limit on custom data$/)
-  for (const send of [
-    () => client(t).upsertUsers([{ id: 'u', custom: { notes: 'x'.repeat(6000) } }]),
-    () => client(t).updateUsersPartial([{ id: 'u', set: { custom: { notes: 'x'.repeat(6000) } } }]),
-  ]) {
-    const error = await t.throwsAsync(send())
-    t.is(error.code, 'STREAM_INVALID_ARGUMENT')
-    t.regex(error.message, /custom is \d+ bytes as JSON, over Stream's 5120-byte limit/)
-  }
-  t.is(t.context.stream.requests.length, 0, 'nothing was sent')
-  const fits = await client(t).createStreamCall('fits', 'host', { ...DATA, notes: 'x'.repeat(4900) })
-  t.is(fits.custom.notes.length, 4900)
+test.serial('custom data has no size limit of its own: it is sent, and what Stream refuses comes back typed', async (t) => {
+  // No public Stream source states a limit on a call's or user's custom data
+  // (issue 36), so none is enforced here: 6 KB goes through.
+  const six = { ...DATA, notes: 'x'.repeat(6000) }
+  t.is((await client(t).createStreamCall('six-kb', 'host', six)).custom.notes.length, 6000)
+  t.is((await client(t).upsertUsers([{ id: 'u', custom: { notes: 'x'.repeat(6000) } }]))[0].custom.notes.length, 6000)
+  t.is((await client(t).updateUsersPartial([{ id: 'u', set: { custom: { notes: 'x'.repeat(7000) } } }]))[0].custom.notes.length, 7000)
+  // A body over what the server takes (the emulator's 1 MiB) is Stream's 413, typed.
+  const e = await t.throwsAsync(client(t).createStreamCall('big-call', 'host', { ...DATA, notes: 'x'.repeat(2 * 1024 * 1024) }))
+  t.is(e.code, 'STREAM_API')
+  t.is(e.status, 413)
+  t.is(e.streamCode, 22)
 })

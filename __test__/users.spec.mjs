@@ -54,8 +54,8 @@ test.serial('bad users reject with STREAM_INVALID_ARGUMENT and send nothing', as
     [null, /^users must be an array/],
     [[], /^users must hold 1 to 100 users, got 0$/],
     [many, /^users must hold 1 to 100 users, got 101$/],
-    [[{ id: '' }], /^users\[0\]\.id must be a string of 1 to 255 characters$/],
-    [[{ id: 'ok' }, { id: 'x'.repeat(256) }], /^users\[1\]\.id must be a string of 1 to 255/],
+    [[{ id: '' }], /^users\[0\]\.id must be a non-empty string$/],
+    [[{ id: 'ok' }, { id: '   ' }], /^users\[1\]\.id must be a non-empty string, not only whitespace$/],
     [[{ id: 7 }], /^users\[0\]\.id must be a string/],
     [[{ name: 'no id' }], /^users\[0\]\.id must be a string/],
     [['just-an-id'], /^users\[0\] must be an object with an id$/],
@@ -126,7 +126,7 @@ test('generateCallToken claims equal node-sdk generateCallToken for the same inp
 test('generateCallToken rejects invalid ids and empty lists with STREAM_INVALID_ARGUMENT', async (t) => {
   const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET })
   const cases = [
-    [['u', []], /^callIds must hold 1 to 100 call ids, got 0$/],
+    [['u', []], /^callIds must hold at least one call id$/],
     [['u', 'meeting-1'], /^callIds must be an array/],
     [['u', ['ok', 'bad id']], /^callIds\[1\] must be a call id or type:id/],
     [['u', ['a:b:c']], /^callIds\[0\] must be a call id/],

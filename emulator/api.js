@@ -10,6 +10,9 @@ const { FaultServer, streamError } = require('./server')
 
 const CALL_ROUTE = /^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)(\/.*)?$/
 const USER_CONNECT_ROUTE = /^\/emulator\/users\/([^/]+)\/connect$/
+// The limits the package enforces, each from a public source (docs/api.md, "Ids and limits"):
+// the OpenAPI spec's maxLength 64 on a call's type and id (with the sample apps' character set),
+// and "batches of up to 100" users (getstream.io/docs/platform/users/).
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const MAX_USERS_PER_UPSERT = 100
 const RECORDING_TYPES = ['composite', 'individual', 'raw']
@@ -350,8 +353,8 @@ class StreamApi extends FaultServer {
       return streamError(400, 4, `UpdateUsers failed with error: "users must hold 1 to ${MAX_USERS_PER_UPSERT} users"`)
     }
     for (const [key, user] of entries) {
-      if (typeof user !== 'object' || user === null || user.id !== key || typeof user.id !== 'string' || user.id.length === 0 || user.id.length > 255) {
-        return streamError(400, 4, `UpdateUsers failed with error: "users.${key}.id must be the user's id, 1 to 255 characters"`)
+      if (typeof user !== 'object' || user === null || user.id !== key || typeof user.id !== 'string' || user.id.length === 0) {
+        return streamError(400, 4, `UpdateUsers failed with error: "users.${key}.id must be the user's id"`)
       }
     }
     const answer = {}

@@ -17,9 +17,9 @@ use napi::threadsafe_function::ThreadsafeFunction;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
-use crate::calls::{CallRecording, CallState, CallTranscription};
+use crate::calls::{self, CallAction, CallInfo, CallRecording, CallState, CallTranscription};
 use crate::cancel::Cancel;
-use crate::client::{CallAction, CallInfo, Client};
+use crate::client::Client;
 use crate::config::{Config, Kind, Raw, Source, Value, CREDENTIALS, SETTINGS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::CALL_EVENT_TYPES;
@@ -27,7 +27,7 @@ use crate::handle::{self, Handle};
 use crate::observe::{self, AttemptEnd, AttemptStart, Headers, Observer};
 use crate::panic::{catch, catch_async};
 use crate::signer::Signer;
-use crate::users::UserInfo;
+use crate::users::{self, UserInfo};
 
 #[napi_derive::module_init]
 fn init() {
@@ -344,24 +344,40 @@ fn js_observer(observer: Option<&AttemptObserver>, watch: Option<u32>, first: Op
   })
 }
 
-/// Starts a REST operation of `client` on the runtime and returns a Promise of
-/// its outcome: panics are caught, `cancel` stops it, `observer` hears of
-/// each attempt, errors are sealed by the client and resolve as `error`.
-fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static>(
+type Sending = Pin<Box<dyn Future<Output = Result<Outcome>> + Send>>;
+
+/// A REST request whose arguments were checked and whose body was built (by
+/// one of the functions below), ready for `send`: the arguments are refused
+/// before anything is watched or sent.
+#[napi]
+pub struct PreparedRequest {
+  client: Arc<Client>,
+  sending: std::sync::Mutex<Option<Sending>>,
+}
+
+/// Sends a prepared request on the runtime and returns a Promise of its
+/// outcome: panics are caught, `cancel` stops it, `observer` hears of each
+/// attempt as operation `watch` (its first attempt's trace headers are
+/// `first`; see `JsObserver`), errors are sealed by the client and resolve
+/// as `error`. A request is sent once; sending it again is an error.
+#[napi(ts_return_type = "Promise<Outcome>")]
+pub fn send<'env>(
   env: &'env Env,
-  client: &Arc<Client>,
+  request: &PreparedRequest,
   cancel: Option<&NativeCancel>,
-  observer: Option<Arc<JsObserver>>,
-  operation: impl FnOnce(Arc<Client>) -> F,
-  into: impl FnOnce(T) -> Outcome + Send + 'static,
+  observer: Option<&AttemptObserver>,
+  watch: Option<u32>,
+  first: Option<TraceHeaders>,
 ) -> napi::Result<PromiseRaw<'env, Outcome>> {
+  let sending = request.sending.lock().unwrap_or_else(|e| e.into_inner()).take();
+  let sending = sending.ok_or_else(|| napi::Error::new(napi::Status::InvalidArg, "this request was sent already".to_string()))?;
   let cancel = cancel.map_or_else(|| Arc::new(Cancel::default()), |c| c.inner.clone());
-  let client = client.clone();
-  let operation = operation(client.clone());
+  let client = request.client.clone();
+  let observer = js_observer(observer, watch, first);
   env.spawn_future(async move {
     let watching = observer.clone().map(|o| o as Arc<dyn Observer>);
-    let mut outcome = match cancel.run(observe::observed(watching, catch_async(operation))).await {
-      Ok(value) => into(value),
+    let mut outcome = match cancel.run(observe::observed(watching, catch_async(sending))).await {
+      Ok(outcome) => outcome,
       Err(e) => Outcome { error: Some(client.seal(e).into()), ..Default::default() },
     };
     outcome.attempts = observer.map(|o| o.take_ended());
@@ -369,54 +385,46 @@ fn spawn<'env, T: Send + 'static, F: Future<Output = Result<T>> + Send + 'static
   })
 }
 
-/// A REST operation: a function of the client handle, its arguments, an
-/// optional `NativeCancel`, and an optional `AttemptObserver` with the
-/// operation's number and its first attempt's trace headers (see
-/// `JsObserver`). It resolves to an `Outcome` whose `$field` holds the
-/// result (no field: the operation resolves to nothing).
+/// A REST operation's `PreparedRequest`: a function of the client handle and
+/// its arguments, which throws (with the error's code) when they are refused.
+/// Sent, it resolves to an `Outcome` whose `$field` holds the result (no
+/// field: the operation resolves to nothing).
 macro_rules! rest {
-  ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$client:ident| $call:expr $(, $field:ident)?) => {
+  ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => $request:expr $(, $field:ident)?) => {
     $(#[doc = $doc])*
-    #[napi(ts_return_type = "Promise<Outcome>")]
-    #[allow(clippy::too_many_arguments)] // the edge: the JS arguments as they come
-    pub fn $name<'env>(
-      env: &'env Env,
-      #[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>,
-      $($arg: $ty,)*
-      cancel: Option<&NativeCancel>,
-      observer: Option<&AttemptObserver>,
-      watch: Option<u32>,
-      first: Option<TraceHeaders>,
-    ) -> napi::Result<PromiseRaw<'env, Outcome>> {
-      let client = get::<Client>(&client).map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason.clone()))?;
-      let operation = move |$client: Arc<Client>| async move { $call.await };
+    #[napi]
+    pub fn $name(#[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>, $($arg: $ty),*) -> napi::Result<PreparedRequest, ErrorKind> {
+      let client = get::<Client>(&client)?.clone();
+      let request = catch(|| $request).map_err(|e| to_js(client.seal(e)))?;
+      let sender = client.clone();
       #[allow(unused_variables)]
-      spawn(env, client, cancel, js_observer(observer, watch, first), operation, |value| Outcome { $($field: Some(value),)? ..Default::default() })
+      let sending: Sending = Box::pin(async move { sender.send(request).await.map(|value| Outcome { $($field: Some(value),)? ..Default::default() }) });
+      Ok(PreparedRequest { client, sending: std::sync::Mutex::new(Some(sending)) })
     }
   };
 }
 
-rest!(create_call(call_id: String, user_id: String, custom_json: String, settings_json: Option<String>) => |c| c.create_call(&call_id, &user_id, &custom_json, settings_json.as_deref()), call);
-rest!(add_member(call_id: String, user_id: String, role: String) => |c| c.add_member(&call_id, &user_id, &role));
+rest!(create_call(call_id: String, user_id: String, custom_json: String, settings_json: Option<String>) => calls::create_call(&call_id, &user_id, &custom_json, settings_json.as_deref()), call);
+rest!(add_member(call_id: String, user_id: String, role: String) => calls::add_member(&call_id, &user_id, &role));
 rest!(
   /// `options_json`: the caller's options (without `signal`) as JSON, checked natively.
-  call_action(call_id: String, action: CallAction, options_json: Option<String>) => |c| c.call_action(&call_id, action, options_json.as_deref())
+  call_action(call_id: String, action: CallAction, options_json: Option<String>) => calls::call_action(&call_id, action, options_json.as_deref())
 );
-rest!(get_call(call_id: String) => |c| c.get_call(&call_id), state);
-rest!(list_recordings(call_id: String) => |c| c.list_recordings(&call_id), recordings);
-rest!(list_transcriptions(call_id: String) => |c| c.list_transcriptions(&call_id), transcriptions);
-rest!(end_call(call_id: String) => |c| c.end_call(&call_id));
+rest!(get_call(call_id: String) => calls::get_call(&call_id), state);
+rest!(list_recordings(call_id: String) => calls::list_recordings(&call_id), recordings);
+rest!(list_transcriptions(call_id: String) => calls::list_transcriptions(&call_id), transcriptions);
+rest!(end_call(call_id: String) => calls::end_call(&call_id));
 rest!(
   /// `users_json`: the users as a JSON array, checked natively.
-  upsert_users(users_json: String) => |c| c.upsert_users(&users_json), users
+  upsert_users(users_json: String) => users::upsert_users(&users_json), users
 );
 rest!(
   /// `user_ids_json`: the ids as a JSON array, checked natively.
-  get_users(user_ids_json: String) => |c| c.get_users(&user_ids_json), users
+  get_users(user_ids_json: String) => users::get_users(&user_ids_json), users
 );
 rest!(
   /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
-  update_users_partial(updates_json: String) => |c| c.update_users_partial(&updates_json), users
+  update_users_partial(updates_json: String) => users::update_users_partial(&updates_json), users
 );
 
 /// The fields of an event as `handleWebhook` writes them (see `event_fields`).

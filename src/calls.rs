@@ -1,192 +1,195 @@
-//! What an AI-meeting app does with a call besides creating it: recording,
-//! transcription and closed captions on and off, the call's settings at
-//! creation, and reading back the call's state, recordings and transcripts.
-//! The options arrive as the JSON the caller gave (camelCase, checked here,
-//! each error naming the option) and leave as the body node-sdk sends.
+//! The call endpoints: create a call, add a member, switch recording,
+//! transcription and closed captions on and off, end it, and read back its
+//! state, recordings and transcripts. Each builds a checked [`Request`] for
+//! the transport (`client`) and reads Stream's answer leniently.
 
+use std::time::{Duration, SystemTime};
+
+use reqwest::Method;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
+use crate::call_options;
 use crate::error::{Error, Result};
 use crate::lenient::{Flag, List, Object, Text, Time};
+use crate::operation::Operation;
+use crate::request::{call_path, json_string, no_answer, object_json, Request};
+use crate::validate;
 
-/// `recording_type` of the recording endpoints and events.
-pub const RECORDING_TYPES: [&str; 3] = ["composite", "individual", "raw"];
-/// `mode` of the recording and transcription settings (and `closed_caption_mode`).
-pub const MODES: [&str; 3] = ["available", "disabled", "auto-on"];
-/// The languages Stream lists for transcription and captions (`StartTranscriptionRequest.language`).
-pub const LANGUAGES: [&str; 37] = [
-  "auto", "en", "fr", "es", "de", "it", "nl", "pt", "pl", "ca", "cs", "da", "el", "fi", "id", "ja", "ru", "sv", "ta", "th", "tr", "hu", "ro", "zh", "ar", "tl",
-  "he", "hi", "hr", "ko", "ms", "no", "uk", "bg", "et", "sl", "sk",
-];
-/// `RecordSettingsRequest.quality`.
-pub const QUALITIES: [&str; 10] =
-  ["360p", "480p", "720p", "1080p", "1440p", "portrait-360x640", "portrait-480x854", "portrait-720x1280", "portrait-1080x1920", "portrait-1440x2560"];
-
-/// The options a caller passed (a JSON object, or nothing), read field by field.
-pub struct Options {
-  name: String,
-  map: Map<String, Value>,
+/// What `call_action` switches on or off (`CallAction` in `binding.d.ts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(string_enum))]
+pub enum CallAction {
+  StartRecording,
+  StopRecording,
+  StartTranscription,
+  StopTranscription,
+  StartClosedCaptions,
+  StopClosedCaptions,
 }
 
-impl Options {
-  /// Parses `json` (`None`: no options) as the object called `name`, refusing
-  /// any key outside `known` (a misspelt option would silently do nothing).
-  pub fn parse(json: Option<&str>, name: &str, known: &[&str]) -> Result<Options> {
-    let map = match json {
-      None => Map::new(),
-      Some(json) => match serde_json::from_str::<Value>(json) {
-        Ok(Value::Object(map)) => map,
-        Ok(Value::Null) => Map::new(),
-        _ => return Err(Error::invalid(format!("{name} must be an object"))),
-      },
-    };
-    Options::of(map, name, known)
-  }
+/// The created (or existing) call, from Stream's get-or-create response. It
+/// crosses into JS as it is (`NativeCall` in `binding.d.ts`; `index.js` parses `customJson` into `custom`).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeCall", use_nullable = true))]
+pub struct CallInfo {
+  #[cfg_attr(not(fuzzing), napi(js_name = "type"))]
+  pub call_type: String,
+  pub id: String,
+  /// `type:id`, e.g. `default:meeting-123`.
+  pub cid: String,
+  pub created_by_id: String,
+  /// RFC 3339 time the call was created (`null` when Stream's is not a real time).
+  pub created_at: Option<String>,
+  /// The call's custom data as Stream sent it, JSON text of an object: `index.js`
+  /// turns it into `custom` with `JSON.parse`, so every number is what
+  /// `JSON.parse` makes of it (a 2^63 stays a number, never a string).
+  pub custom_json: String,
+  /// `true` when this operation created the call, `false` when it already existed.
+  pub created: bool,
+}
 
-  fn of(map: Map<String, Value>, name: &str, known: &[&str]) -> Result<Options> {
-    if let Some(key) = map.keys().find(|k| !known.contains(&k.as_str())) {
-      let key: String = key.chars().take(40).collect();
-      return Err(Error::invalid(format!("{name}.{key} is not an option here (known: {})", known.join(", "))));
-    }
-    Ok(Options { name: name.to_string(), map })
-  }
+#[derive(Deserialize)]
+struct GetOrCreateResponse {
+  call: CallResponse,
+  #[serde(default)]
+  created: bool,
+}
 
-  fn get(&self, key: &str) -> Option<&Value> {
-    self.map.get(key).filter(|v| !v.is_null())
-  }
+#[derive(Deserialize)]
+struct CallResponse {
+  #[serde(rename = "type")]
+  call_type: String,
+  id: String,
+  cid: String,
+  #[serde(default)]
+  created_by: Option<UserRef>,
+  #[serde(default)]
+  created_at: Time,
+  #[serde(default)]
+  custom: Option<Box<serde_json::value::RawValue>>,
+}
 
-  /// One of `allowed`, or `None` when absent.
-  pub fn choice(&self, key: &str, allowed: &[&str]) -> Result<Option<String>> {
-    match self.get(key) {
-      None => Ok(None),
-      Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(Some(s.clone())),
-      Some(_) => Err(Error::invalid(format!("{}.{key} must be one of {}", self.name, quoted(allowed)))),
-    }
-  }
+#[derive(Deserialize)]
+struct UserRef {
+  id: String,
+}
 
-  /// A non-empty string of at most 255 characters, or `None` when absent.
-  pub fn text(&self, key: &str) -> Result<Option<String>> {
-    match self.get(key) {
-      None => Ok(None),
-      Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= 255 => Ok(Some(s.clone())),
-      Some(_) => Err(Error::invalid(format!("{}.{key} must be a string of 1 to 255 characters", self.name))),
-    }
-  }
-
-  pub fn flag(&self, key: &str) -> Result<Option<bool>> {
-    match self.get(key) {
-      None => Ok(None),
-      Some(Value::Bool(b)) => Ok(Some(*b)),
-      Some(_) => Err(Error::invalid(format!("{}.{key} must be a boolean", self.name))),
-    }
-  }
-
-  /// A nested options object, or `None` when absent.
-  pub fn nested(&self, key: &str, known: &[&str]) -> Result<Option<Options>> {
-    match self.get(key) {
-      None => Ok(None),
-      Some(Value::Object(map)) => Options::of(map.clone(), &format!("{}.{key}", self.name), known).map(Some),
-      Some(_) => Err(Error::invalid(format!("{}.{key} must be an object", self.name))),
+impl CallAction {
+  pub const fn operation(self) -> Operation {
+    match self {
+      CallAction::StartRecording => Operation::StartRecording,
+      CallAction::StopRecording => Operation::StopRecording,
+      CallAction::StartTranscription => Operation::StartTranscription,
+      CallAction::StopTranscription => Operation::StopTranscription,
+      CallAction::StartClosedCaptions => Operation::StartClosedCaptions,
+      CallAction::StopClosedCaptions => Operation::StopClosedCaptions,
     }
   }
 }
 
-fn quoted(values: &[&str]) -> String {
-  values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
-}
 
-/// A JSON object of the fields that are present, in the order given (what
-/// `JSON.stringify` makes of node-sdk's request objects, whose `undefined`
-/// fields vanish).
-fn object(fields: Vec<(&str, Option<Value>)>) -> Value {
-  Value::Object(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect())
-}
-
-fn string(value: Option<String>) -> Option<Value> {
-  value.map(Value::String)
-}
-
-fn boolean(value: Option<bool>) -> Option<Value> {
-  value.map(Value::Bool)
-}
-
-/// `startRecording` / `stopRecording`: the recording type for the path
-/// (`composite` by default) and the body.
-pub fn recording_request(options: Option<&str>, start: bool) -> Result<(String, String)> {
-  let known: &[&str] = if start { &["recordingType", "externalStorage"] } else { &["recordingType"] };
-  let o = Options::parse(options, "options", known)?;
-  let recording_type = o.choice("recordingType", &RECORDING_TYPES)?.unwrap_or_else(|| "composite".into());
-  let body = if start { object(vec![("recording_external_storage", string(o.text("externalStorage")?))]) } else { object(vec![]) };
-  Ok((recording_type, body.to_string()))
-}
-
-/// `startTranscription` body: `{enable_closed_captions?, language?, transcription_external_storage?}`.
-pub fn start_transcription_body(options: Option<&str>) -> Result<String> {
-  let o = Options::parse(options, "options", &["language", "enableClosedCaptions", "externalStorage"])?;
-  Ok(
-    object(vec![
-      ("enable_closed_captions", boolean(o.flag("enableClosedCaptions")?)),
-      ("language", string(o.choice("language", &LANGUAGES)?)),
-      ("transcription_external_storage", string(o.text("externalStorage")?)),
-    ])
-    .to_string(),
-  )
-}
-
-/// `stopTranscription` body: `{stop_closed_captions?}`.
-pub fn stop_transcription_body(options: Option<&str>) -> Result<String> {
-  let o = Options::parse(options, "options", &["stopClosedCaptions"])?;
-  Ok(object(vec![("stop_closed_captions", boolean(o.flag("stopClosedCaptions")?))]).to_string())
-}
-
-/// `startClosedCaptions` body: `{enable_transcription?, external_storage?, language?}`.
-pub fn start_captions_body(options: Option<&str>) -> Result<String> {
-  let o = Options::parse(options, "options", &["language", "enableTranscription", "externalStorage"])?;
-  Ok(
-    object(vec![
-      ("enable_transcription", boolean(o.flag("enableTranscription")?)),
-      ("external_storage", string(o.text("externalStorage")?)),
-      ("language", string(o.choice("language", &LANGUAGES)?)),
-    ])
-    .to_string(),
-  )
-}
-
-/// `stopClosedCaptions` body: `{stop_transcription?}`.
-pub fn stop_captions_body(options: Option<&str>) -> Result<String> {
-  let o = Options::parse(options, "options", &["stopTranscription"])?;
-  Ok(object(vec![("stop_transcription", boolean(o.flag("stopTranscription")?))]).to_string())
-}
-
-/// `createStreamCall`'s `settings` as Stream's `settings_override`:
-/// `{recording: {mode, quality?, audio_only?}, transcription: {mode?, language?, closed_caption_mode?}}`.
-/// Stream requires `mode` of a recording setting.
-pub fn settings_override(settings: Option<&str>) -> Result<Option<Value>> {
-  let Some(settings) = settings else { return Ok(None) };
-  let o = Options::parse(Some(settings), "options.settings", &["recording", "transcription"])?;
-  let recording = match o.nested("recording", &["mode", "quality", "audioOnly"])? {
-    None => None,
-    Some(r) => {
-      let mode =
-        r.choice("mode", &MODES)?.ok_or_else(|| Error::invalid("options.settings.recording.mode is required (one of 'available', 'disabled', 'auto-on')"))?;
-      Some(object(vec![
-        ("mode", Some(Value::String(mode))),
-        ("quality", string(r.choice("quality", &QUALITIES)?)),
-        ("audio_only", boolean(r.flag("audioOnly")?)),
-      ]))
-    }
+/// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`
+/// (a JSON object holding at least `meetingId`, `agentId` and `agentName`)
+/// as the call's custom data.
+///
+/// `settings_json` (`createStreamCall`'s `settings`) becomes the call's
+/// `settings_override`, as node-sdk sends it.
+pub fn create_call(call_id: &str, user_id: &str, custom_json: &str, settings_json: Option<&str>) -> Result<Request<CallInfo>> {
+  let path = call_path(call_id, "")?;
+  validate::user_id("userId", user_id)?;
+  validate_custom(custom_json)?;
+  let settings = match call_options::settings_override(settings_json)? {
+    Some(settings) => format!(",\"settings_override\":{settings}"),
+    None => String::new(),
   };
-  let transcription = match o.nested("transcription", &["mode", "language", "closedCaptionMode"])? {
-    None => None,
-    Some(t) => Some(object(vec![
-      ("mode", string(t.choice("mode", &MODES)?)),
-      ("language", string(t.choice("language", &LANGUAGES)?)),
-      ("closed_caption_mode", string(t.choice("closedCaptionMode", &MODES)?)),
-    ])),
+  let body = format!("{{\"data\":{{\"created_by_id\":{},\"custom\":{}{settings}}}}}", json_string(user_id), custom_json);
+  let began = SystemTime::now();
+  let user_id = user_id.to_string();
+  let decode = move |bytes: &[u8], attempts: u32| {
+    let parsed: GetOrCreateResponse = serde_json::from_slice(bytes)?;
+    let call = parsed.call;
+    let created_by_id = call.created_by.map(|u| u.id).unwrap_or_default();
+    let created = parsed.created || (attempts > 1 && created_by_id == user_id && created_since(&call.created_at, began));
+    Ok(CallInfo {
+      call_type: call.call_type,
+      id: call.id,
+      cid: call.cid,
+      created_by_id,
+      created_at: call.created_at.0,
+      custom_json: object_json(call.custom),
+      created,
+    })
   };
-  Ok(Some(object(vec![("recording", recording), ("transcription", transcription)])))
+  Ok(Request::new(Operation::CreateCall, Method::POST, path, Some(body), Box::new(decode)))
+}
+
+pub fn add_member(call_id: &str, user_id: &str, role: &str) -> Result<Request<()>> {
+  let path = call_path(call_id, "/members")?;
+  validate::user_id("userId", user_id)?;
+  validate::role(role)?;
+  let body = format!("{{\"update_members\":[{{\"user_id\":{},\"role\":{}}}]}}", json_string(user_id), json_string(role));
+  Ok(no_answer(Operation::AddMember, Method::POST, path, Some(body)))
+}
+
+/// Switches recording, transcription or captions on or off (`options_json`:
+/// the caller's options, checked here).
+pub fn call_action(call_id: &str, action: CallAction, options_json: Option<&str>) -> Result<Request<()>> {
+  validate::call_id(call_id)?;
+  let (suffix, body) = match action {
+    CallAction::StartRecording | CallAction::StopRecording => {
+      let start = action == CallAction::StartRecording;
+      let (kind, body) = call_options::recording_request(options_json, start)?;
+      (format!("/recordings/{kind}/{}", if start { "start" } else { "stop" }), body)
+    }
+    CallAction::StartTranscription => ("/start_transcription".into(), call_options::start_transcription_body(options_json)?),
+    CallAction::StopTranscription => ("/stop_transcription".into(), call_options::stop_transcription_body(options_json)?),
+    CallAction::StartClosedCaptions => ("/start_closed_captions".into(), call_options::start_captions_body(options_json)?),
+    CallAction::StopClosedCaptions => ("/stop_closed_captions".into(), call_options::stop_captions_body(options_json)?),
+  };
+  Ok(no_answer(action.operation(), Method::POST, call_path(call_id, &suffix)?, Some(body)))
+}
+
+/// The call with what is running and its current session (`GET /call/default/{id}`, node-sdk's `call.get()`).
+pub fn get_call(call_id: &str) -> Result<Request<CallState>> {
+  Ok(Request::new(Operation::GetCall, Method::GET, call_path(call_id, "")?, None, Box::new(|bytes, _| parse_call_state(bytes))))
+}
+
+pub fn list_recordings(call_id: &str) -> Result<Request<Vec<CallRecording>>> {
+  Ok(Request::new(Operation::ListRecordings, Method::GET, call_path(call_id, "/recordings")?, None, Box::new(|bytes, _| parse_recordings(bytes))))
+}
+
+pub fn list_transcriptions(call_id: &str) -> Result<Request<Vec<CallTranscription>>> {
+  let path = call_path(call_id, "/transcriptions")?;
+  Ok(Request::new(Operation::ListTranscriptions, Method::GET, path, None, Box::new(|bytes, _| parse_transcriptions(bytes))))
+}
+
+pub fn end_call(call_id: &str) -> Result<Request<()>> {
+  Ok(no_answer(Operation::EndCall, Method::POST, call_path(call_id, "/mark_ended")?, None))
+}
+
+fn validate_custom(custom_json: &str) -> Result<()> {
+  let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(custom_json).map_err(|_| Error::invalid("data must be a JSON object"))?;
+  for field in ["meetingId", "agentId", "agentName"] {
+    if !map.get(field).is_some_and(serde_json::Value::is_string) {
+      return Err(Error::invalid(format!("data.{field} must be a string")));
+    }
+  }
+  Ok(())
+}
+
+/// How far Stream's clock may be behind ours when telling whether a call was
+/// created during this operation.
+const CLOCK_SKEW: Duration = Duration::from_secs(5);
+
+/// Whether `created_at` (Stream's RFC 3339 time) is no earlier than `began`,
+/// less [`CLOCK_SKEW`]. Stream's get-or-create answer says `created: false`
+/// when a retry finds the call that the lost first attempt created; it has no
+/// field that names the creating request. A call by the same creator, created
+/// since this operation began, is taken as this operation's.
+fn created_since(created_at: &Time, began: SystemTime) -> bool {
+  let began_ms = (began - CLOCK_SKEW).duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+  created_at.0.is_some() && created_at.1 >= began_ms
 }
 
 // ---------------------------------------------------------------- answers
@@ -283,7 +286,8 @@ pub struct CallState {
   pub id: String,
   pub cid: String,
   pub created_by_id: String,
-  pub created_at: String,
+  /// RFC 3339; `null` when Stream's is not a real time.
+  pub created_at: Option<String>,
   /// JSON text of the custom data, parsed in JS (see `NativeCall`).
   pub custom_json: String,
   pub recording: bool,
@@ -353,8 +357,8 @@ pub fn parse_call_state(body: &[u8]) -> serde_json::Result<CallState> {
     id: call.id,
     cid: call.cid,
     created_by_id: call.created_by.0.and_then(|u| u.id.0).unwrap_or_default(),
-    created_at: call.created_at.0.unwrap_or_default(),
-    custom_json: crate::client::object_json(call.custom),
+    created_at: call.created_at.0,
+    custom_json: object_json(call.custom),
     recording: call.recording.0.unwrap_or(false),
     transcribing: call.transcribing.0.unwrap_or(false),
     captioning: call.captioning.0.unwrap_or(false),
@@ -368,54 +372,25 @@ mod tests {
   use super::*;
 
   #[test]
-  fn recording_requests() {
-    assert_eq!(recording_request(None, true).unwrap(), ("composite".into(), "{}".into()));
-    assert_eq!(
-      recording_request(Some(r#"{"recordingType":"raw","externalStorage":"s3-main"}"#), true).unwrap(),
-      ("raw".into(), r#"{"recording_external_storage":"s3-main"}"#.into())
-    );
-    assert_eq!(recording_request(Some(r#"{"recordingType":"individual"}"#), false).unwrap(), ("individual".into(), "{}".into()));
-    let err = recording_request(Some(r#"{"recordingType":"mp4"}"#), true).unwrap_err();
-    assert_eq!(err.message, "options.recordingType must be one of 'composite', 'individual', 'raw'");
-    let err = recording_request(Some(r#"{"externalStorage":"x"}"#), false).unwrap_err();
-    assert_eq!(err.message, "options.externalStorage is not an option here (known: recordingType)");
-    assert_eq!(recording_request(Some("[]"), true).unwrap_err().message, "options must be an object");
+  fn custom_data_needs_the_three_fields() {
+    validate_custom(r#"{"meetingId":"m","agentId":"a","agentName":"n","extra":[1,{"x":null}]}"#).unwrap();
+    assert_eq!(validate_custom("[]").unwrap_err().message, "data must be a JSON object");
+    assert_eq!(validate_custom(r#"{"meetingId":"m","agentId":5,"agentName":"n"}"#).unwrap_err().message, "data.agentId must be a string");
+    assert_eq!(validate_custom(r#"{"agentId":"a","agentName":"n"}"#).unwrap_err().message, "data.meetingId must be a string");
   }
 
   #[test]
-  fn transcription_and_caption_bodies() {
-    assert_eq!(start_transcription_body(None).unwrap(), "{}");
-    assert_eq!(
-      start_transcription_body(Some(r#"{"language":"de","enableClosedCaptions":true,"externalStorage":"bucket"}"#)).unwrap(),
-      r#"{"enable_closed_captions":true,"language":"de","transcription_external_storage":"bucket"}"#
-    );
-    assert!(start_transcription_body(Some(r#"{"language":"klingon"}"#)).unwrap_err().message.starts_with("options.language must be one of 'auto', 'en'"));
-    assert_eq!(start_transcription_body(Some(r#"{"enableClosedCaptions":"yes"}"#)).unwrap_err().message, "options.enableClosedCaptions must be a boolean");
-    assert_eq!(stop_transcription_body(Some(r#"{"stopClosedCaptions":false}"#)).unwrap(), r#"{"stop_closed_captions":false}"#);
-    assert_eq!(start_captions_body(Some(r#"{"language":"fr","enableTranscription":true}"#)).unwrap(), r#"{"enable_transcription":true,"language":"fr"}"#);
-    assert_eq!(stop_captions_body(Some(r#"{"stopTranscription":true}"#)).unwrap(), r#"{"stop_transcription":true}"#);
-  }
-
-  #[test]
-  fn settings_as_node_sdk_sends_them() {
-    assert_eq!(settings_override(None).unwrap(), None);
-    let s = settings_override(Some(
-      r#"{"recording":{"mode":"auto-on","quality":"720p","audioOnly":false},"transcription":{"mode":"auto-on","language":"en","closedCaptionMode":"available"}}"#,
-    ))
-    .unwrap()
-    .unwrap();
-    assert_eq!(
-      s.to_string(),
-      r#"{"recording":{"audio_only":false,"mode":"auto-on","quality":"720p"},"transcription":{"closed_caption_mode":"available","language":"en","mode":"auto-on"}}"#
-    );
-    let message = |json: &str| settings_override(Some(json)).unwrap_err().message;
-    assert_eq!(message(r#"{"recording":{"quality":"720p"}}"#), "options.settings.recording.mode is required (one of 'available', 'disabled', 'auto-on')");
-    assert_eq!(message(r#"{"recording":{"mode":"on"}}"#), "options.settings.recording.mode must be one of 'available', 'disabled', 'auto-on'");
-    assert_eq!(
-      message(r#"{"transcription":{"langauge":"en"}}"#),
-      "options.settings.transcription.langauge is not an option here (known: mode, language, closedCaptionMode)"
-    );
-    assert_eq!(message(r#"{"recording":"auto-on"}"#), "options.settings.recording must be an object");
+  fn parses_get_or_create_response() {
+    let body = br#"{"call":{"type":"default","id":"c1","cid":"default:c1","created_by":{"id":"u1","name":"U"},"created_at":"2026-04-08T14:23:35.879421674Z","custom":{"meetingId":"m1","n":[1,2]},"settings":{}},"members":[],"own_capabilities":[],"created":true,"duration":"1.2ms"}"#;
+    let call = (create_call("c1", "u1", r#"{"meetingId":"m1","agentId":"a","agentName":"n"}"#, None).unwrap().decode)(body, 1).unwrap();
+    assert!(call.created);
+    assert_eq!(call.cid, "default:c1");
+    assert_eq!(call.created_by_id, "u1");
+    assert_eq!(call.created_at.as_deref(), Some("2026-04-08T14:23:35.879421674Z"));
+    assert_eq!(call.custom_json, r#"{"meetingId":"m1","n":[1,2]}"#);
+    let placeholder = br#"{"call":{"type":"default","id":"c","cid":"default:c","created_at":"0001-01-01T00:00:00Z","custom":null}}"#;
+    let call = (get_call("c").unwrap().decode)(placeholder, 1).unwrap();
+    assert_eq!((call.created_at, call.custom_json.as_str()), (None, "{}"));
   }
 
   #[test]

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::lenient::{Count, List, Object, Text, TextOr, Time};
+use crate::lenient::{real_millis, Count, List, Object, Text, TextOr, Time};
 
 // A `CallEvent` crosses into JS as `event_fields` writes it, which lists its
 // fields. The napi attributes generate these types in `binding.d.ts`, so a
@@ -334,28 +334,17 @@ fn asset_url(asset: &Object<RawAsset>) -> Option<String> {
   asset.0.as_ref().and_then(|a| a.url.0.as_deref()).filter(|url| !url.is_empty()).map(str::to_string)
 }
 
-/// Times before this are placeholders, not real moments: Go's zero time
-/// `0001-01-01T00:00:00Z` (what an unset `time.Time` serialises to), the Unix
-/// epoch, and the like. Stream did not exist then.
-const EARLIEST_REAL_TIME_MS: i64 = 946_684_800_000; // 2000-01-01T00:00:00Z
 /// The longest duration reported; anything longer comes from a wrong clock or
 /// a placeholder time, and is `null` instead.
 pub const MAX_DURATION_SECONDS: u32 = 31 * 24 * 60 * 60;
 
 /// A time as given with its instant, when it is a real moment (RFC 3339, not a placeholder).
 fn instant(text: &str) -> Option<(&str, i64)> {
-  unix_millis(text).filter(|ms| *ms >= EARLIEST_REAL_TIME_MS).map(|ms| (text, ms))
+  real_millis(text).map(|ms| (text, ms))
 }
 
 fn usable<'t>(time: &'t Time<Cow<'_, str>>) -> Option<(&'t str, i64)> {
-  time.0.as_deref().and_then(instant)
-}
-
-/// Milliseconds since the epoch of an RFC 3339 date-time (`2026-04-08T14:23:35.879421674Z`,
-/// or with an offset), or `None` when `text` is not one.
-pub(crate) fn unix_millis(text: &str) -> Option<i64> {
-  let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
-  i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+  time.0.as_deref().map(|text| (text, time.1))
 }
 
 /// An end up to this much before its start is clock skew between the two
@@ -374,6 +363,7 @@ fn duration_seconds(start_ms: i64, end_ms: i64) -> Option<u32> {
 mod tests {
   use super::tests_payloads::*;
   use super::*;
+  use crate::lenient::unix_millis;
 
   #[test]
   fn session_started() {

@@ -83,15 +83,35 @@ impl<T> Default for Object<T> {
   }
 }
 
-/// A timestamp: an RFC 3339 string as it is, or a number of nanoseconds since
-/// the epoch (which Stream's own SDK decoder accepts too), written as RFC 3339.
+/// A real moment, with its milliseconds since the epoch: an RFC 3339 string as
+/// it is, or a number of nanoseconds since the epoch (which Stream's own SDK
+/// decoder accepts too), written as RFC 3339. Anything else, and any time
+/// before [`EARLIEST_REAL_TIME_MS`] (a placeholder), is `None`. This is the
+/// one reader of every time the package returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Time<S = String>(pub Option<S>);
+pub struct Time<S = String>(pub Option<S>, pub i64);
 
 impl<S> Default for Time<S> {
   fn default() -> Self {
-    Time(None)
+    Time(None, 0)
   }
+}
+
+/// Times before this are placeholders, not real moments: Go's zero time
+/// `0001-01-01T00:00:00Z` (what an unset `time.Time` serialises to), the Unix
+/// epoch, and the like. Stream did not exist then.
+pub const EARLIEST_REAL_TIME_MS: i64 = 946_684_800_000; // 2000-01-01T00:00:00Z
+
+/// Milliseconds since the epoch of an RFC 3339 date-time (`2026-04-08T14:23:35.879421674Z`,
+/// or with an offset), or `None` when `text` is not one.
+pub fn unix_millis(text: &str) -> Option<i64> {
+  let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+  i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+/// The milliseconds of `text` when it is a real moment (RFC 3339, not a placeholder).
+pub fn real_millis(text: &str) -> Option<i64> {
+  unix_millis(text).filter(|ms| *ms >= EARLIEST_REAL_TIME_MS)
 }
 
 /// A whole number ≥ 0 when the JSON has one; `None` otherwise.
@@ -238,15 +258,25 @@ impl<'de> Deserialize<'de> for Flag {
   }
 }
 
-impl<'de, S: Str<'de>> Deserialize<'de> for Time<S> {
+impl<'de, S: Str<'de> + AsRef<str>> Deserialize<'de> for Time<S> {
   fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(Time(match shape::<D, IgnoredAny, S>(d)? {
-      Shape::Str(s) => Some(s),
-      Shape::Unsigned(n) => from_nanos(i128::from(n)).map(S::owned),
-      Shape::Signed(n) => from_nanos(i128::from(n)).map(S::owned),
-      Shape::Float(n) if n.is_finite() && n.abs() < 1e30 => from_nanos(n as i128).map(S::owned),
-      _ => None,
-    }))
+    let nanos = match shape::<D, IgnoredAny, S>(d)? {
+      Shape::Str(s) => {
+        return Ok(match real_millis(s.as_ref()) {
+          Some(ms) => Time(Some(s), ms),
+          None => Time::default(),
+        })
+      }
+      Shape::Unsigned(n) => i128::from(n),
+      Shape::Signed(n) => i128::from(n),
+      Shape::Float(n) if n.is_finite() && n.abs() < 1e30 => n as i128,
+      _ => return Ok(Time::default()),
+    };
+    let ms = i64::try_from(nanos.div_euclid(1_000_000)).unwrap_or(i64::MIN);
+    Ok(match from_nanos(nanos) {
+      Some(text) if ms >= EARLIEST_REAL_TIME_MS => Time(Some(S::owned(text)), ms),
+      _ => Time::default(),
+    })
   }
 }
 
@@ -296,7 +326,7 @@ mod tests {
   fn right_shapes_are_read() {
     let o = read(r#"{"text":"t","at":"2026-04-08T14:23:35Z","n":7,"ok":true,"inner":{"name":"x","more":[1]},"items":["a",5,"b"],"extra":{}}"#);
     assert_eq!(o.text, Text(Some("t".into())));
-    assert_eq!(o.at, Time(Some("2026-04-08T14:23:35Z".into())));
+    assert_eq!(o.at, Time(Some("2026-04-08T14:23:35Z".into()), 1_775_658_215_000));
     assert_eq!(o.n, Count(Some(7)));
     assert_eq!(o.ok, Flag(Some(true)));
     assert_eq!(o.inner, Object(Some(Inner { name: Text(Some("x".into())) })));
@@ -314,9 +344,32 @@ mod tests {
 
   #[test]
   fn numeric_times_are_nanoseconds() {
-    assert_eq!(read(r#"{"at":1775658215879421674}"#).at, Time(Some("2026-04-08T14:23:35.879421674Z".into())));
-    assert_eq!(read(r#"{"at":0}"#).at, Time(Some("1970-01-01T00:00:00Z".into())));
-    assert_eq!(read(r#"{"at":1e300}"#).at, Time(None));
+    assert_eq!(read(r#"{"at":1775658215879421674}"#).at, Time(Some("2026-04-08T14:23:35.879421674Z".into()), 1_775_658_215_879));
+    assert_eq!(read(r#"{"at":1e300}"#).at, Time::default());
+  }
+
+  #[test]
+  fn placeholders_and_garbage_are_not_times() {
+    for garbage in [
+      r#""not a time""#,
+      r#""javascript:alert(1)""#,
+      r#""0001-01-01T00:00:00Z""#,
+      r#""1970-01-01T00:00:00Z""#,
+      r#""1999-12-31T23:59:59.999Z""#,
+      r#""yesterday""#,
+      r#""2026-04-08""#,
+      r#""2026-04-08 14:23:35""#,
+      r#""""#,
+      "0",
+      "-1",
+      "-1775658215879421674",
+      "946684799999999999",
+      "-1.5e18",
+    ] {
+      assert_eq!(read(&format!(r#"{{"at":{garbage}}}"#)).at, Time::default(), "{garbage}");
+    }
+    assert_eq!(read(r#"{"at":"2000-01-01T00:00:00Z"}"#).at.1, EARLIEST_REAL_TIME_MS);
+    assert_eq!(read(r#"{"at":"2026-04-08T16:23:35+02:00"}"#).at.1, 1_775_658_215_000, "offsets are kept as given");
   }
 
   #[test]
@@ -334,7 +387,7 @@ mod tests {
     let b: Borrowing = serde_json::from_str(r#"{"plain":"p","escaped":"e\"q","at":0}"#).unwrap();
     assert!(matches!(b.plain.0, Some(Cow::Borrowed("p"))));
     assert!(matches!(b.escaped.0.as_deref(), Some("e\"q")) && matches!(b.escaped.0, Some(Cow::Owned(_))));
-    assert_eq!(b.at.0.as_deref(), Some("1970-01-01T00:00:00Z"));
+    assert_eq!(b.at, Time::default(), "the epoch is a placeholder");
   }
 
   #[test]

@@ -3,6 +3,7 @@
 //! management, webhook signatures) as a Node.js addon. Pure Rust modules do the
 //! work; `binding` is the thin napi edge.
 
+pub mod call_options;
 pub mod calls;
 pub mod cancel;
 pub mod client;
@@ -13,8 +14,10 @@ pub mod event_fields;
 pub mod key;
 pub mod lenient;
 pub mod observe;
+pub mod operation;
 pub mod panic;
 pub mod redact;
+pub mod request;
 pub mod retry;
 pub mod signer;
 pub mod token;

@@ -49,7 +49,7 @@ fn validity_or_default(validity: Option<f64>) -> Result<u64> {
 /// Validates the arguments and signs a user token. `validity` is seconds,
 /// `None` meaning one hour.
 pub fn user_token(key: &Key, user_id: &str, validity: Option<f64>, now: u64) -> Result<String> {
-  validate::user_id(user_id)?;
+  validate::user_id("userId", user_id)?;
   Ok(key.sign_jwt_payload(&user_payload(&UserClaims::new(user_id, now, validity_or_default(validity)?))))
 }
 
@@ -77,7 +77,7 @@ fn user_payload(claims: &UserClaims) -> Vec<u8> {
 
 /// A user token limited to some calls. A plain call id becomes `default:<id>`.
 pub fn call_token(key: &Key, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, now: u64) -> Result<String> {
-  validate::user_id(user_id)?;
+  validate::user_id("userId", user_id)?;
   let cids = validate::call_cids(call_ids)?;
   if let Some(role) = role {
     validate::role(role)?;

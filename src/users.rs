@@ -1,19 +1,61 @@
-//! Stream users for `upsertUsers`: the input checks, Stream's request body
-//! `{"users": {"<id>": user}}` and the typed users of its answer.
+//! The user endpoints: upsert, read and partly update users. Each checks its
+//! input, builds a [`Request`] with the body node-sdk sends and reads the
+//! typed users of Stream's answer.
 
 use std::collections::HashMap;
 
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::validate::{self, MAX_USER_ID_LEN};
+use crate::lenient::Time;
+use crate::operation::Operation;
+use crate::request::{object_json, percent_encode, Request, USERS_PATH};
+use crate::validate;
 
-/// Stream's limit for one upsert.
+/// The most users one request may carry: "batches of up to 100" for
+/// `upsertUsers` and `partialUpdateUsers` (getstream.io/docs/platform/users/),
+/// `maxItems: 100` on `UpdateUsersPartialRequest.users` in the OpenAPI spec.
 pub const MAX_USERS: usize = 100;
 
+/// Creates or updates users (`POST /api/v2/users`); `users_json` is a JSON
+/// array of users as the caller gave them. Resolves to Stream's users.
+pub fn upsert_users(users_json: &str) -> Result<Request<Vec<UserInfo>>> {
+  let (body, ids) = upsert_body(users_json)?;
+  let decode = move |bytes: &[u8], _| parse_response(bytes, &ids);
+  Ok(Request::new(Operation::UpsertUsers, Method::POST, USERS_PATH.into(), Some(body), Box::new(decode)))
+}
+
+/// Reads the users of `user_ids` that exist (`GET /api/v2/users?payload=…`,
+/// node-sdk's `queryUsers` with an `id $in` filter), in the order given.
+pub fn get_users(user_ids_json: &str) -> Result<Request<Vec<UserInfo>>> {
+  let (payload, ids) = query_payload(user_ids_json)?;
+  let decode = move |bytes: &[u8], _| parse_query_response(bytes, &ids);
+  let mut request = Request::new(Operation::GetUsers, Method::GET, USERS_PATH.into(), None, Box::new(decode));
+  request.query = format!("payload={}&", percent_encode(&payload));
+  Ok(request)
+}
+
+/// Sets and unsets fields of existing users (`PATCH /api/v2/users`, node-sdk's
+/// `updateUsersPartial`); every other field is left as it is.
+pub fn update_users_partial(updates_json: &str) -> Result<Request<Vec<UserInfo>>> {
+  let (body, ids) = partial_body(updates_json)?;
+  let decode = move |bytes: &[u8], _| parse_response(bytes, &ids);
+  Ok(Request::new(Operation::UpdateUsersPartial, Method::PATCH, USERS_PATH.into(), Some(body), Box::new(decode)))
+}
+
+/// The id at `name` of the caller's JSON: a string, by the one user id rule.
+fn id_at(name: &str, value: Option<&Value>) -> Result<String> {
+  match value {
+    Some(Value::String(id)) => validate::user_id(name, id).map(|()| id.clone()),
+    _ => Err(Error::invalid(format!("{name} must be a string"))),
+  }
+}
+
 /// A user as Stream returns it. It crosses into JS as `NativeUser` (in
-/// `binding.d.ts`); `name` and `image` are left out when Stream has none.
+/// `binding.d.ts`); `name` and `image` are left out when Stream has none,
+/// and `index.js` makes absent times `null`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeUser"))]
 pub struct UserInfo {
@@ -24,9 +66,9 @@ pub struct UserInfo {
   /// JSON text of the user's custom data (an object), parsed by `index.js`
   /// into `custom` with `JSON.parse`, so numbers come out as `JSON.parse` makes them.
   pub custom_json: String,
-  /// RFC 3339
-  pub created_at: String,
-  pub updated_at: String,
+  /// RFC 3339; `null` when Stream's is not a real time.
+  pub created_at: Option<String>,
+  pub updated_at: Option<String>,
 }
 
 /// Checks `users_json` (a JSON array of users, as the caller gave them) and
@@ -43,10 +85,7 @@ pub fn upsert_body(users_json: &str) -> Result<(String, Vec<String>)> {
     let Value::Object(fields) = user else {
       return Err(Error::invalid(format!("users[{i}] must be an object with an id")));
     };
-    let id = match fields.get("id") {
-      Some(Value::String(id)) if !id.is_empty() && id.chars().count() <= MAX_USER_ID_LEN => id.clone(),
-      _ => return Err(Error::invalid(format!("users[{i}].id must be a string of 1 to {MAX_USER_ID_LEN} characters"))),
-    };
+    let id = id_at(&format!("users[{i}].id"), fields.get("id"))?;
     for field in ["name", "image", "role"] {
       if fields.get(field).is_some_and(|v| !v.is_string() && !v.is_null()) {
         return Err(Error::invalid(format!("users[{i}].{field} must be a string")));
@@ -54,9 +93,6 @@ pub fn upsert_body(users_json: &str) -> Result<(String, Vec<String>)> {
     }
     if fields.get("custom").is_some_and(|v| !v.is_object() && !v.is_null()) {
       return Err(Error::invalid(format!("users[{i}].custom must be an object")));
-    }
-    if let Some(custom) = fields.get("custom") {
-      validate::custom_size(&format!("users[{i}].custom"), &custom.to_string())?;
     }
     if by_id.insert(id.clone(), Value::Object(fields)).is_none() {
       ids.push(id);
@@ -76,13 +112,9 @@ pub fn query_payload(user_ids_json: &str) -> Result<(String, Vec<String>)> {
   }
   let mut distinct: Vec<String> = Vec::new();
   for (i, id) in ids.into_iter().enumerate() {
-    match id {
-      Value::String(id) if !id.is_empty() && id.chars().count() <= MAX_USER_ID_LEN => {
-        if !distinct.contains(&id) {
-          distinct.push(id)
-        }
-      }
-      _ => return Err(Error::invalid(format!("userIds[{i}] must be a string of 1 to {MAX_USER_ID_LEN} characters"))),
+    let id = id_at(&format!("userIds[{i}]"), Some(&id))?;
+    if !distinct.contains(&id) {
+      distinct.push(id)
     }
   }
   let payload = serde_json::json!({ "filter_conditions": { "id": { "$in": distinct } }, "limit": distinct.len() });
@@ -101,18 +133,12 @@ pub fn partial_body(updates_json: &str) -> Result<(String, Vec<String>)> {
     let Value::Object(fields) = update else {
       return Err(Error::invalid(format!("updates[{i}] must be an object like {{ id, set, unset }}")));
     };
-    let id = match fields.get("id") {
-      Some(Value::String(id)) if !id.is_empty() && id.chars().count() <= MAX_USER_ID_LEN => id.clone(),
-      _ => return Err(Error::invalid(format!("updates[{i}].id must be a string of 1 to {MAX_USER_ID_LEN} characters"))),
-    };
+    let id = id_at(&format!("updates[{i}].id"), fields.get("id"))?;
     if let Some(key) = fields.keys().find(|k| !matches!(k.as_str(), "id" | "set" | "unset")) {
       return Err(Error::invalid(format!("updates[{i}] has {key:?}; only id, set and unset are sent")));
     }
     if fields.get("set").is_some_and(|v| !v.is_object()) {
       return Err(Error::invalid(format!("updates[{i}].set must be an object of fields to set")));
-    }
-    if let Some(custom) = fields.get("set").and_then(|set| set.get("custom")) {
-      validate::custom_size(&format!("updates[{i}].set.custom"), &custom.to_string())?;
     }
     if fields.get("set").and_then(|set| set.get("id")).is_some() {
       return Err(Error::invalid(format!("updates[{i}].set cannot change the id")));
@@ -160,9 +186,9 @@ struct RawUser {
   image: Option<String>,
   custom: Option<Box<serde_json::value::RawValue>>,
   #[serde(default)]
-  created_at: String,
+  created_at: Time,
   #[serde(default)]
-  updated_at: String,
+  updated_at: Time,
 }
 
 /// The users of Stream's answer, in the order of `ids`.
@@ -178,9 +204,9 @@ impl RawUser {
       role: self.role,
       name: self.name,
       image: self.image,
-      custom_json: crate::client::object_json(self.custom),
-      created_at: self.created_at,
-      updated_at: self.updated_at,
+      custom_json: object_json(self.custom),
+      created_at: self.created_at.0,
+      updated_at: self.updated_at.0,
     }
   }
 }
@@ -206,11 +232,11 @@ mod tests {
     let many = format!("[{}]", (0..101).map(|i| format!(r#"{{"id":"u{i}"}}"#)).collect::<Vec<_>>().join(","));
     assert_eq!(message(&many), "users must hold 1 to 100 users, got 101");
     assert_eq!(message("[5]"), "users[0] must be an object with an id");
-    for bad in [r#"[{"id":""}]"#, r#"[{"id":7}]"#, r#"[{"name":"x"}]"#] {
-      assert_eq!(message(bad), "users[0].id must be a string of 1 to 255 characters", "{bad}");
+    for bad in [r#"[{"id":7}]"#, r#"[{"name":"x"}]"#] {
+      assert_eq!(message(bad), "users[0].id must be a string", "{bad}");
     }
-    assert_eq!(message(&format!(r#"[{{"id":"ok"}},{{"id":"{}"}}]"#, "é".repeat(256))), "users[1].id must be a string of 1 to 255 characters");
-    upsert_body(&format!(r#"[{{"id":"{}"}}]"#, "é".repeat(255))).unwrap();
+    assert_eq!(message(r#"[{"id":"ok"},{"id":"  "}]"#), "users[1].id must be a non-empty string, not only whitespace");
+    upsert_body(&format!(r#"[{{"id":"{}"}}]"#, "é".repeat(1000))).unwrap();
     assert_eq!(message(r#"[{"id":"a","role":5}]"#), "users[0].role must be a string");
     assert_eq!(message(r#"[{"id":"a","custom":[]}]"#), "users[0].custom must be an object");
     assert_eq!(upsert_body("[]").unwrap_err().kind, ErrorKind::InvalidArgument);
@@ -222,7 +248,8 @@ mod tests {
     assert_eq!(payload, r#"{"filter_conditions":{"id":{"$in":["a","b"]}},"limit":2}"#);
     assert_eq!(ids, ["a", "b"]);
     assert_eq!(query_payload("[]").unwrap_err().message, "userIds must hold 1 to 100 ids, got 0");
-    assert_eq!(query_payload(r#"["a",5]"#).unwrap_err().message, "userIds[1] must be a string of 1 to 255 characters");
+    assert_eq!(query_payload(r#"["a",5]"#).unwrap_err().message, "userIds[1] must be a string");
+    assert_eq!(query_payload(r#"["a"," "]"#).unwrap_err().message, "userIds[1] must be a non-empty string, not only whitespace");
     let body = br#"{"users":[{"id":"b","role":"user","custom":{"n":1}},{"id":"x","role":"user"}],"duration":"1ms"}"#;
     let users = parse_query_response(body, &ids).unwrap();
     assert_eq!(users.len(), 1);
@@ -256,8 +283,8 @@ mod tests {
         name: Some("A".into()),
         image: Some("https://i/a.png".into()),
         custom_json: r#"{"x":[1]}"#.into(),
-        created_at: "t1".into(),
-        updated_at: "t2".into()
+        created_at: None,
+        updated_at: None
       }
     );
     assert_eq!(users[1].name, None);
@@ -265,12 +292,9 @@ mod tests {
   }
 
   #[test]
-  fn custom_data_over_streams_limit_is_refused_before_sending() {
-    let big = "x".repeat(validate::MAX_CUSTOM_BYTES);
-    let err = upsert_body(&format!(r#"[{{"id":"a","custom":{{"n":"{big}"}}}}]"#)).unwrap_err();
-    assert!(err.message.starts_with("users[0].custom is 5128 bytes as JSON, over Stream's 5120-byte limit"), "{}", err.message);
-    let err = partial_body(&format!(r#"[{{"id":"a","set":{{"custom":{{"n":"{big}"}}}}}}]"#)).unwrap_err();
-    assert!(err.message.starts_with("updates[0].set.custom is"), "{}", err.message);
-    assert!(upsert_body(&format!(r#"[{{"id":"a","custom":{{"n":"{}"}}}}]"#, &big[..5000])).is_ok());
+  fn custom_data_has_no_size_limit_without_a_source() {
+    let big = "x".repeat(100_000);
+    assert!(upsert_body(&format!(r#"[{{"id":"a","custom":{{"n":"{big}"}}}}]"#)).is_ok());
+    assert!(partial_body(&format!(r#"[{{"id":"a","set":{{"custom":{{"n":"{big}"}}}}}}]"#)).is_ok());
   }
 }

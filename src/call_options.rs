@@ -1,0 +1,242 @@
+//! The options of the call endpoints (`calls`): recording, transcription and
+//! closed captions on and off, and the call's settings at creation. They
+//! arrive as the JSON the caller gave (camelCase, checked here, each error
+//! naming the option) and leave as the body node-sdk sends.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// `recording_type` of the recording endpoints and events.
+pub const RECORDING_TYPES: [&str; 3] = ["composite", "individual", "raw"];
+/// `mode` of the recording and transcription settings (and `closed_caption_mode`).
+pub const MODES: [&str; 3] = ["available", "disabled", "auto-on"];
+/// The languages Stream lists for transcription and captions (`StartTranscriptionRequest.language`).
+pub const LANGUAGES: [&str; 37] = [
+  "auto", "en", "fr", "es", "de", "it", "nl", "pt", "pl", "ca", "cs", "da", "el", "fi", "id", "ja", "ru", "sv", "ta", "th", "tr", "hu", "ro", "zh", "ar", "tl",
+  "he", "hi", "hr", "ko", "ms", "no", "uk", "bg", "et", "sl", "sk",
+];
+/// `RecordSettingsRequest.quality`.
+pub const QUALITIES: [&str; 10] =
+  ["360p", "480p", "720p", "1080p", "1440p", "portrait-360x640", "portrait-480x854", "portrait-720x1280", "portrait-1080x1920", "portrait-1440x2560"];
+
+/// The options a caller passed (a JSON object, or nothing), read field by field.
+pub struct Options {
+  name: String,
+  map: Map<String, Value>,
+}
+
+impl Options {
+  /// Parses `json` (`None`: no options) as the object called `name`, refusing
+  /// any key outside `known` (a misspelt option would silently do nothing).
+  pub fn parse(json: Option<&str>, name: &str, known: &[&str]) -> Result<Options> {
+    let map = match json {
+      None => Map::new(),
+      Some(json) => match serde_json::from_str::<Value>(json) {
+        Ok(Value::Object(map)) => map,
+        Ok(Value::Null) => Map::new(),
+        _ => return Err(Error::invalid(format!("{name} must be an object"))),
+      },
+    };
+    Options::of(map, name, known)
+  }
+
+  fn of(map: Map<String, Value>, name: &str, known: &[&str]) -> Result<Options> {
+    if let Some(key) = map.keys().find(|k| !known.contains(&k.as_str())) {
+      let key: String = key.chars().take(40).collect();
+      return Err(Error::invalid(format!("{name}.{key} is not an option here (known: {})", known.join(", "))));
+    }
+    Ok(Options { name: name.to_string(), map })
+  }
+
+  fn get(&self, key: &str) -> Option<&Value> {
+    self.map.get(key).filter(|v| !v.is_null())
+  }
+
+  /// One of `allowed`, or `None` when absent.
+  pub fn choice(&self, key: &str, allowed: &[&str]) -> Result<Option<String>> {
+    match self.get(key) {
+      None => Ok(None),
+      Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(Some(s.clone())),
+      Some(_) => Err(Error::invalid(format!("{}.{key} must be one of {}", self.name, quoted(allowed)))),
+    }
+  }
+
+  /// A non-empty string, or `None` when absent.
+  pub fn text(&self, key: &str) -> Result<Option<String>> {
+    match self.get(key) {
+      None => Ok(None),
+      Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+      Some(_) => Err(Error::invalid(format!("{}.{key} must be a non-empty string", self.name))),
+    }
+  }
+
+  pub fn flag(&self, key: &str) -> Result<Option<bool>> {
+    match self.get(key) {
+      None => Ok(None),
+      Some(Value::Bool(b)) => Ok(Some(*b)),
+      Some(_) => Err(Error::invalid(format!("{}.{key} must be a boolean", self.name))),
+    }
+  }
+
+  /// A nested options object, or `None` when absent.
+  pub fn nested(&self, key: &str, known: &[&str]) -> Result<Option<Options>> {
+    match self.get(key) {
+      None => Ok(None),
+      Some(Value::Object(map)) => Options::of(map.clone(), &format!("{}.{key}", self.name), known).map(Some),
+      Some(_) => Err(Error::invalid(format!("{}.{key} must be an object", self.name))),
+    }
+  }
+}
+
+fn quoted(values: &[&str]) -> String {
+  values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// A JSON object of the fields that are present, in the order given (what
+/// `JSON.stringify` makes of node-sdk's request objects, whose `undefined`
+/// fields vanish).
+fn object(fields: Vec<(&str, Option<Value>)>) -> Value {
+  Value::Object(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect())
+}
+
+fn string(value: Option<String>) -> Option<Value> {
+  value.map(Value::String)
+}
+
+fn boolean(value: Option<bool>) -> Option<Value> {
+  value.map(Value::Bool)
+}
+
+/// `startRecording` / `stopRecording`: the recording type for the path
+/// (`composite` by default) and the body.
+pub fn recording_request(options: Option<&str>, start: bool) -> Result<(String, String)> {
+  let known: &[&str] = if start { &["recordingType", "externalStorage"] } else { &["recordingType"] };
+  let o = Options::parse(options, "options", known)?;
+  let recording_type = o.choice("recordingType", &RECORDING_TYPES)?.unwrap_or_else(|| "composite".into());
+  let body = if start { object(vec![("recording_external_storage", string(o.text("externalStorage")?))]) } else { object(vec![]) };
+  Ok((recording_type, body.to_string()))
+}
+
+/// `startTranscription` body: `{enable_closed_captions?, language?, transcription_external_storage?}`.
+pub fn start_transcription_body(options: Option<&str>) -> Result<String> {
+  let o = Options::parse(options, "options", &["language", "enableClosedCaptions", "externalStorage"])?;
+  Ok(
+    object(vec![
+      ("enable_closed_captions", boolean(o.flag("enableClosedCaptions")?)),
+      ("language", string(o.choice("language", &LANGUAGES)?)),
+      ("transcription_external_storage", string(o.text("externalStorage")?)),
+    ])
+    .to_string(),
+  )
+}
+
+/// `stopTranscription` body: `{stop_closed_captions?}`.
+pub fn stop_transcription_body(options: Option<&str>) -> Result<String> {
+  let o = Options::parse(options, "options", &["stopClosedCaptions"])?;
+  Ok(object(vec![("stop_closed_captions", boolean(o.flag("stopClosedCaptions")?))]).to_string())
+}
+
+/// `startClosedCaptions` body: `{enable_transcription?, external_storage?, language?}`.
+pub fn start_captions_body(options: Option<&str>) -> Result<String> {
+  let o = Options::parse(options, "options", &["language", "enableTranscription", "externalStorage"])?;
+  Ok(
+    object(vec![
+      ("enable_transcription", boolean(o.flag("enableTranscription")?)),
+      ("external_storage", string(o.text("externalStorage")?)),
+      ("language", string(o.choice("language", &LANGUAGES)?)),
+    ])
+    .to_string(),
+  )
+}
+
+/// `stopClosedCaptions` body: `{stop_transcription?}`.
+pub fn stop_captions_body(options: Option<&str>) -> Result<String> {
+  let o = Options::parse(options, "options", &["stopTranscription"])?;
+  Ok(object(vec![("stop_transcription", boolean(o.flag("stopTranscription")?))]).to_string())
+}
+
+/// `createStreamCall`'s `settings` as Stream's `settings_override`:
+/// `{recording: {mode, quality?, audio_only?}, transcription: {mode?, language?, closed_caption_mode?}}`.
+/// Stream requires `mode` of a recording setting.
+pub fn settings_override(settings: Option<&str>) -> Result<Option<Value>> {
+  let Some(settings) = settings else { return Ok(None) };
+  let o = Options::parse(Some(settings), "options.settings", &["recording", "transcription"])?;
+  let recording = match o.nested("recording", &["mode", "quality", "audioOnly"])? {
+    None => None,
+    Some(r) => {
+      let mode =
+        r.choice("mode", &MODES)?.ok_or_else(|| Error::invalid("options.settings.recording.mode is required (one of 'available', 'disabled', 'auto-on')"))?;
+      Some(object(vec![
+        ("mode", Some(Value::String(mode))),
+        ("quality", string(r.choice("quality", &QUALITIES)?)),
+        ("audio_only", boolean(r.flag("audioOnly")?)),
+      ]))
+    }
+  };
+  let transcription = match o.nested("transcription", &["mode", "language", "closedCaptionMode"])? {
+    None => None,
+    Some(t) => Some(object(vec![
+      ("mode", string(t.choice("mode", &MODES)?)),
+      ("language", string(t.choice("language", &LANGUAGES)?)),
+      ("closed_caption_mode", string(t.choice("closedCaptionMode", &MODES)?)),
+    ])),
+  };
+  Ok(Some(object(vec![("recording", recording), ("transcription", transcription)])))
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn recording_requests() {
+    assert_eq!(recording_request(None, true).unwrap(), ("composite".into(), "{}".into()));
+    assert_eq!(
+      recording_request(Some(r#"{"recordingType":"raw","externalStorage":"s3-main"}"#), true).unwrap(),
+      ("raw".into(), r#"{"recording_external_storage":"s3-main"}"#.into())
+    );
+    assert_eq!(recording_request(Some(r#"{"recordingType":"individual"}"#), false).unwrap(), ("individual".into(), "{}".into()));
+    let err = recording_request(Some(r#"{"recordingType":"mp4"}"#), true).unwrap_err();
+    assert_eq!(err.message, "options.recordingType must be one of 'composite', 'individual', 'raw'");
+    let err = recording_request(Some(r#"{"externalStorage":"x"}"#), false).unwrap_err();
+    assert_eq!(err.message, "options.externalStorage is not an option here (known: recordingType)");
+    assert_eq!(recording_request(Some("[]"), true).unwrap_err().message, "options must be an object");
+  }
+
+  #[test]
+  fn transcription_and_caption_bodies() {
+    assert_eq!(start_transcription_body(None).unwrap(), "{}");
+    assert_eq!(
+      start_transcription_body(Some(r#"{"language":"de","enableClosedCaptions":true,"externalStorage":"bucket"}"#)).unwrap(),
+      r#"{"enable_closed_captions":true,"language":"de","transcription_external_storage":"bucket"}"#
+    );
+    assert!(start_transcription_body(Some(r#"{"language":"klingon"}"#)).unwrap_err().message.starts_with("options.language must be one of 'auto', 'en'"));
+    assert_eq!(start_transcription_body(Some(r#"{"enableClosedCaptions":"yes"}"#)).unwrap_err().message, "options.enableClosedCaptions must be a boolean");
+    assert_eq!(stop_transcription_body(Some(r#"{"stopClosedCaptions":false}"#)).unwrap(), r#"{"stop_closed_captions":false}"#);
+    assert_eq!(start_captions_body(Some(r#"{"language":"fr","enableTranscription":true}"#)).unwrap(), r#"{"enable_transcription":true,"language":"fr"}"#);
+    assert_eq!(stop_captions_body(Some(r#"{"stopTranscription":true}"#)).unwrap(), r#"{"stop_transcription":true}"#);
+  }
+
+  #[test]
+  fn settings_as_node_sdk_sends_them() {
+    assert_eq!(settings_override(None).unwrap(), None);
+    let s = settings_override(Some(
+      r#"{"recording":{"mode":"auto-on","quality":"720p","audioOnly":false},"transcription":{"mode":"auto-on","language":"en","closedCaptionMode":"available"}}"#,
+    ))
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+      s.to_string(),
+      r#"{"recording":{"audio_only":false,"mode":"auto-on","quality":"720p"},"transcription":{"closed_caption_mode":"available","language":"en","mode":"auto-on"}}"#
+    );
+    let message = |json: &str| settings_override(Some(json)).unwrap_err().message;
+    assert_eq!(message(r#"{"recording":{"quality":"720p"}}"#), "options.settings.recording.mode is required (one of 'available', 'disabled', 'auto-on')");
+    assert_eq!(message(r#"{"recording":{"mode":"on"}}"#), "options.settings.recording.mode must be one of 'available', 'disabled', 'auto-on'");
+    assert_eq!(
+      message(r#"{"transcription":{"langauge":"en"}}"#),
+      "options.settings.transcription.langauge is not an option here (known: mode, language, closedCaptionMode)"
+    );
+    assert_eq!(message(r#"{"recording":"auto-on"}"#), "options.settings.recording must be an object");
+  }
+}

@@ -1,0 +1,90 @@
+//! A REST request as an endpoint describes it (`calls`, `users`), checked and
+//! built before anything is sent, for the transport (`client`) to send: the
+//! operation, method, path, query, body and how to read the answer.
+
+use crate::operation::Operation;
+use crate::validate;
+
+/// Reads a 2xx body; `attempts` is how many attempts were made. A body that
+/// is not the JSON Stream documents is an error the transport reports.
+pub type Decode<T> = Box<dyn FnOnce(&[u8], u32) -> serde_json::Result<T> + Send>;
+
+pub struct Request<T> {
+  pub operation: Operation,
+  pub method: reqwest::Method,
+  /// From the base URL on, percent-encoded.
+  pub path: String,
+  /// Empty, or `name=value&…&` (node-sdk puts `api_key` last).
+  pub query: String,
+  pub body: Option<String>,
+  pub decode: Decode<T>,
+}
+
+impl<T> Request<T> {
+  pub fn new(operation: Operation, method: reqwest::Method, path: String, body: Option<String>, decode: Decode<T>) -> Self {
+    Request { operation, method, path, query: String::new(), body, decode }
+  }
+}
+
+/// A request whose answer carries nothing the caller needs.
+pub fn no_answer(operation: Operation, method: reqwest::Method, path: String, body: Option<String>) -> Request<()> {
+  Request::new(operation, method, path, body, Box::new(|_, _| Ok(())))
+}
+
+const CALL_PATH: &str = "/api/v2/video/call/";
+pub const USERS_PATH: &str = "/api/v2/users";
+
+/// `/api/v2/video/call/{type}/{id}{suffix}`, for a checked call id.
+pub fn call_path(call_id: &str, suffix: &str) -> crate::error::Result<String> {
+  validate::call_id(call_id)?;
+  Ok(format!("{CALL_PATH}default/{}{suffix}", percent_encode(call_id)))
+}
+
+/// JSON text of an object as received, or `{}` for anything else (null, an
+/// array): custom data is always an object.
+pub fn object_json(raw: Option<Box<serde_json::value::RawValue>>) -> String {
+  match raw {
+    Some(raw) if raw.get().starts_with('{') => raw.get().into(),
+    _ => "{}".into(),
+  }
+}
+
+pub fn json_string(value: &str) -> String {
+  serde_json::to_string(value).expect("a string always serializes")
+}
+
+/// Percent-encodes everything outside RFC 3986's unreserved set.
+pub fn percent_encode(value: &str) -> String {
+  let mut out = String::with_capacity(value.len());
+  for b in value.bytes() {
+    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+      out.push(b as char);
+    } else {
+      out.push_str(&format!("%{b:02X}"));
+    }
+  }
+  out
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn encodes_query_and_path_values() {
+    assert_eq!(percent_encode("abc-_.~XYZ09"), "abc-_.~XYZ09");
+    assert_eq!(percent_encode("a b/c?d&é"), "a%20b%2Fc%3Fd%26%C3%A9");
+    assert_eq!(call_path("c-1", "/members").unwrap(), "/api/v2/video/call/default/c-1/members");
+    assert!(call_path("../x", "").is_err());
+  }
+
+  #[test]
+  fn custom_data_is_always_an_object() {
+    let raw = |s: &str| Some(serde_json::value::RawValue::from_string(s.into()).unwrap());
+    assert_eq!(object_json(raw(r#"{"big":18446744073709551615}"#)), r#"{"big":18446744073709551615}"#, "kept as text, for JSON.parse");
+    for odd in ["null", "[1]", "\"x\"", "7"] {
+      assert_eq!(object_json(raw(odd)), "{}");
+    }
+    assert_eq!(object_json(None), "{}");
+  }
+}
