@@ -114,8 +114,13 @@ export interface CallEvent {
   recordingType: string | null
   /** `*_failed` events: what went wrong, when Stream says. */
   error: string | null
-  /** Member events: the members' user ids. */
-  memberIds: Array<string> | null
+  /**
+   * Member events: the `members` array as JSON text, unparsed. `index.js`
+   * reads the user ids from it with `JSON.parse`, so every id arrives
+   * exactly as the JSON holds it (a lone surrogate escape included, which
+   * no Rust string can hold), and no in-band separator can split one.
+   */
+  membersJson: string | null
   /** `null` for event types a meeting store does not act on. */
   update: MeetingUpdate | null
 }

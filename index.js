@@ -288,12 +288,11 @@ function webhookOptions(options) {
 // An event crosses from Rust as the text of its fields in one string, and
 // `SLOTS` (`src/event_fields.rs`): slot 0 is a bit mask of the fields that
 // are not null (`BIT` is each field's bit); then, for each of them in Rust's
-// order, a number field's value or a text field's length. A list's items are
-// one text split by ITEM, a lone surrogate, which no item can hold.
+// order, a number field's value or a text field's length. `memberIds`
+// crosses as the JSON text of the event's `members` (see `memberIds`).
 const FIELDS = binding.eventFields()
 const BIT = Object.fromEntries(FIELDS.map((name, i) => [name, 2 ** i]))
 const SLOTS = new Float64Array(1 + FIELDS.length)
-const ITEM = '\uDFFD'
 
 // Where `decodeEvent` is in the event it cuts (it runs to the end without
 // yielding, so one cursor serves every call): the text, the mask, the next
@@ -311,9 +310,20 @@ function whole(bit) {
   return cut.mask & bit ? SLOTS[cut.slot++] : null
 }
 
-function list(bit) {
-  const items = text(bit)
-  return items === null ? null : items === '' ? [] : items.split(ITEM)
+/**
+ * The user ids of a `members` array (its JSON text, as the event holds it):
+ * a member object's `user_id` (else its `id`), or a plain id as
+ * `call.member_removed` lists them; anything else is skipped. `JSON.parse`
+ * gives each id exactly as the JSON wrote it.
+ */
+function memberIds(json) {
+  if (json === null) return null
+  const ids = []
+  for (const member of JSON.parse(json)) {
+    const id = typeof member === 'string' ? member : typeof member?.user_id === 'string' ? member.user_id : member?.id
+    if (typeof id === 'string') ids.push(id)
+  }
+  return ids
 }
 
 /**
@@ -340,7 +350,7 @@ function decodeEvent(encoded) {
     egressId: text(BIT.egressId),
     recordingType: text(BIT.recordingType),
     error: text(BIT.error),
-    memberIds: list(BIT.memberIds),
+    memberIds: memberIds(text(BIT.memberIds)),
     update: null,
   }
   const kind = text(BIT['update.kind'])

@@ -172,3 +172,61 @@ test.serial('an invalid base URL is STREAM_CONFIG and sends nothing', (t) => {
   }
   t.is(t.context.stream.requests.length, 0)
 })
+
+// Switching recording, transcription or captions is not idempotent: when the
+// answer is lost after Stream acted, the retry is refused with "already …" or
+// "not …", which says the switch is where the caller wanted it (issue 36).
+const SWITCHES = [
+  ['startRecording', 'stopRecording', 'recording', (c) => c.recording],
+  ['startTranscription', 'stopTranscription', 'transcription', (c) => c.transcribing],
+  ['startClosedCaptions', 'stopClosedCaptions', 'captions', (c) => c.captioning],
+]
+
+for (const [start, stop, what, running] of SWITCHES) {
+  test.serial(`${start} and ${stop} whose answers are lost after Stream acted resolve, and the ${what} switched once`, async (t) => {
+    const api = client(t)
+    const id = `sw-${what}`
+    await withCall(t, id)
+    for (const [operation, expected] of [
+      [start, true],
+      [stop, false],
+    ]) {
+      t.context.stream.requests.length = 0
+      t.context.stream.injectFault({ drop: 'after' })
+      const { error } = await timed(t, api[operation](id))
+      t.is(error, undefined, `${operation}: ${error?.message}`)
+      t.is(t.context.stream.requests.length, 2, 'the lost answer was retried once')
+      t.is(running(await api.getCall(id)), expected)
+    }
+  })
+}
+
+test.serial('a switch refused on its first attempt ("already being recorded") is still the caller’s error', async (t) => {
+  const api = client(t)
+  await withCall(t, 'sw-twice')
+  await api.startRecording('sw-twice')
+  const e = await t.throwsAsync(api.startRecording('sw-twice'))
+  t.like(e, { code: 'STREAM_API', status: 400, streamCode: 4, attempts: 1 })
+  t.regex(e.message, /is already being recorded/)
+  const stopped = await t.throwsAsync(api.stopTranscription('sw-twice'))
+  t.like(stopped, { code: 'STREAM_API', status: 400, attempts: 1 })
+})
+
+test.serial('a call whose deadline passes while it waits for a connection says so, and was never sent', async (t) => {
+  const api = client(t, { maxConnections: 2, timeoutMs: 1000, maxRetries: 0 })
+  await withCall(t, 'queued')
+  t.context.stream.injectFault({ path: '/queued', hang: true, times: 2 })
+  const results = await Promise.all([1, 2, 3].map(() => timed(t, api.getCall('queued'))))
+  const sent = results.filter((r) => /^request timed out after 1000 ms \(1 attempt\)$/.test(r.error?.message))
+  const queued = results.filter((r) => r.error?.message.includes('waiting for one of the 2 connections'))
+  t.is(sent.length, 2, results.map((r) => r.error?.message).join('\n'))
+  t.is(queued.length, 1)
+  const [{ error }] = queued
+  t.like(error, { code: 'STREAM_TIMEOUT', attempts: 0 })
+  t.is(error.requestId, undefined)
+  t.regex(
+    error.message,
+    /^request timed out after 1000 ms, \d+ ms of it waiting for one of the 2 connections \(maxConnections \/ STREAM_MAX_CONNECTIONS\), all busy with other requests; this attempt was never sent \(no attempt sent\)$/,
+  )
+  t.is(t.context.stream.requests.length, 2, 'the queued call never reached the server')
+})

@@ -1,8 +1,10 @@
 // Logging and secret hygiene: one log line per failure, and neither the API
 // secret nor any JWT ever shows up in a message, a log line or util.inspect.
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { inspect } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { inspect, promisify } from 'node:util'
 import test from 'ava'
 import * as stream from 'stream-video-native'
 import { API_KEY, API_SECRET, DATA, captureErrors, closedPort, useEmulator } from './helpers.mjs'
@@ -223,4 +225,52 @@ test('one list of error codes: Rust, the generated binding, index.js, the types 
     const error = t.throws(failure)
     t.true(fromRust.includes(error.code), error.code)
   }
+})
+
+test.serial('a logger that throws, rejects or never settles changes neither the error the caller gets nor the process', async (t) => {
+  // In a child process: an unhandled rejection would end it with code 1 (it did before issue 36).
+  const script = `
+    const { createStreamClient } = require('stream-video-native')
+    const loggers = [
+      () => { throw new Error('sync throw') },
+      async () => { throw new Error('async reject') },
+      { error: () => Promise.reject(new Error('logger.error rejects')) },
+      () => new Promise(() => {}),
+      { error: () => ({ then() { throw new Error('a thenable whose then throws') } }) },
+      () => ({ then: (_resolve, reject) => reject(new Error('a thenable that rejects')) }),
+    ]
+    ;(async () => {
+      for (const logger of loggers) {
+        const [baseUrl, apiKey, apiSecret] = process.argv.slice(1)
+        const client = createStreamClient({ apiKey, apiSecret, baseUrl, logger })
+        const e = await client.endCall('missing-call').catch((e) => e)
+        const token = await client.generateStreamToken('').catch((e) => e)
+        console.log(e.code, e.status, token.code)
+      }
+    })()
+  `
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const started = Date.now()
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, t.context.stream.url, API_KEY, API_SECRET], { cwd: root, timeout: 30_000 })
+  t.deepEqual(stdout.trim().split('\n'), Array(6).fill('STREAM_API 404 STREAM_INVALID_ARGUMENT'))
+  t.is(stderr, '', 'no unhandled rejection, no warning')
+  t.true(Date.now() - started < 20_000, 'the process exited by itself, a hanging logger kept nothing alive')
+})
+
+test.serial('the text log is one line per failure: line breaks, carriage returns and ANSI escapes in a message are escaped', async (t) => {
+  const client = stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: t.context.stream.url })
+  const forged = '\n[stream-video-native] createStreamCall failed: STREAM_API: forged'
+  const keys = [`a${forged}`, 'b\r\u001b[31mred\u001b[0m', 'c\u2028d', 'e\u0085f']
+  const sent = t.context.stream.requestCount
+  const lines = await captureErrors(async () => {
+    for (const key of keys) await t.throwsAsync(client.createStreamCall('log-1', 'host', { ...DATA, [key]: Number.NaN }))
+  })
+  t.is(lines.length, keys.length, lines.join('\n'))
+  for (const line of lines) {
+    t.notRegex(line, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, 'no control character is printed')
+    t.regex(line, /^\[stream-video-native\] createStreamCall failed: STREAM_INVALID_ARGUMENT: data\./)
+  }
+  t.true(lines[0].includes('data.a\\n[stream-video-native] createStreamCall failed'), lines[0])
+  t.true(lines[1].includes('data.b\\r\\u001b[31mred\\u001b[0m must be a finite number, got NaN'), lines[1])
+  t.is(t.context.stream.requestCount, sent, 'nothing was sent')
 })

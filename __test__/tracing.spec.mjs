@@ -18,7 +18,18 @@ import { createStreamClient } from 'stream-video-native'
 import { API_KEY, API_SECRET, DATA, closedPort, useEmulator } from './helpers.mjs'
 
 const exporter = new InMemorySpanExporter()
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+// Every span started and ended, whether or not it would be exported.
+const counted = { started: 0, ended: 0, clientStarted: 0 }
+const counter = {
+  onStart: (span) => {
+    counted.started++
+    if (span.kind === SpanKind.CLIENT) counted.clientStarted++
+  },
+  onEnd: () => counted.ended++,
+  forceFlush: async () => {},
+  shutdown: async () => {},
+}
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), counter] })
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
 trace.setGlobalTracerProvider(provider)
 const undici = new UndiciInstrumentation()
@@ -175,6 +186,30 @@ test.serial('a refused argument sends nothing and makes no CLIENT span; the oper
     t.is(operation().attributes['error.type'], 'STREAM_INVALID_ARGUMENT')
   }
   t.deepEqual(t.context.stream.requests, [])
+})
+
+test.serial('2,000 refused calls start no CLIENT span and end every span they start', async (t) => {
+  const api = client(t)
+  const refused = [
+    () => api.createStreamCall(42, 'host', DATA), // refused in JS
+    () => api.createStreamCall('bad id!', 'host', DATA), // refused natively
+    () => api.addCallParticipant('c', '   '),
+    () => api.stopRecording('c', { recordingType: Number.NaN }),
+    () => api.startTranscription('c', { language: 'klingon' }),
+    () => api.upsertUsers([{ id: '' }]),
+    () => api.getUsers([]),
+    () => api.endCall('a/b'),
+  ]
+  const before = { ...counted }
+  const sent = t.context.stream.requestCount
+  for (let i = 0; i < 2000; i++) {
+    const e = await refused[i % refused.length]().catch((e) => e)
+    t.is(e.code, 'STREAM_INVALID_ARGUMENT')
+  }
+  t.is(counted.clientStarted - before.clientStarted, 0, 'no CLIENT span for a call that is not sent')
+  t.is(counted.started - before.started, 2000, 'one operation span each, saying why')
+  t.is(counted.ended - before.ended, counted.started - before.started, 'every span started was ended')
+  t.is(t.context.stream.requestCount, sent)
 })
 
 test.serial('concurrent operations keep their own parents', async (t) => {

@@ -248,3 +248,26 @@ test('the native functions refuse anything but their own handle', (t) => {
   }
   t.throws(() => binding.clientSettings(signer), { code: 'STREAM_INVALID_ARGUMENT' })
 })
+
+test('member ids round-trip exactly: emoji, lone surrogates, U+DFFD, U+FFFD, empty ids, as objects or plain ids (property)', async (t) => {
+  // Code units a separator could collide with, and the rest of UTF-16 (issue 36: U+DFFD as a separator split 👍🏽).
+  const units = ['\uDFFD', '\uFFFD', '\uD83C', '\uDC4D', '\uD800', '\uDFFF', '"', '\\', '\n', '\u0000', ',', '[', ']', 'a', 'é', '👍', '🏽', '𝄞']
+  let seed = 0x5eed
+  const random = (n) => {
+    seed = (seed * 1103515245 + 12345) >>> 0
+    return seed % n
+  }
+  const id = () => Array.from({ length: random(6) }, () => units[random(units.length)]).join('')
+  const cases = [[['ada👍🏽', 'bob']], [['']], [[]], [['\uDFFD', '\uD83C\uDFFD', '']]]
+  for (let i = 0; i < 1500; i++) cases.push([Array.from({ length: random(5) }, id)])
+  for (const [ids] of cases) {
+    for (const type of ['call.member_added', 'call.member_removed']) {
+      const members = type === 'call.member_removed' ? ids : ids.map((user_id) => ({ user_id, user: { id: user_id }, role: 'x' }))
+      const body = JSON.stringify({ type, call_cid: 'default:m', members })
+      const event = await handle(body)
+      t.deepEqual(event.memberIds, ids, JSON.stringify(ids))
+    }
+  }
+  t.deepEqual((await handle(JSON.stringify({ type: 'call.member_added', members: [{ id: 'x' }, 7, null, ['y'], { user_id: 5, id: 'z' }] }))).memberIds, ['x', 'z'])
+  t.is((await handle(JSON.stringify({ type: 'call.member_added', members: { a: 1 } }))).memberIds, null)
+})

@@ -88,7 +88,6 @@ impl CallAction {
   }
 }
 
-
 /// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`
 /// (a JSON object holding at least `meetingId`, `agentId` and `agentName`)
 /// as the call's custom data.

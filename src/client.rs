@@ -121,6 +121,10 @@ impl Client {
         // the request itself: the caller's deadline is for the whole call.
         let slot = tokio::time::timeout(deadline.saturating_duration_since(queued), self.slots.acquire()).await;
         let _slot = slot.map_err(|_| Late::Queued(queued.elapsed()))?.expect("the semaphore is never closed");
+        if Instant::now() >= deadline {
+          // A connection came free as the deadline passed: nothing was sent.
+          return Err(Late::Queued(queued.elapsed()));
+        }
         let exchange = async {
           let response = request.send().await?;
           let status = response.status().as_u16();
@@ -352,4 +356,3 @@ fn out_of_descriptors(e: &reqwest::Error) -> bool {
   }
   false
 }
-

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::lenient::{real_millis, Count, List, Object, Text, TextOr, Time};
+use crate::lenient::{real_millis, Count, Object, Text, Time};
 
 // A `CallEvent` crosses into JS as `event_fields` writes it, which lists its
 // fields. The napi attributes generate these types in `binding.d.ts`, so a
@@ -137,8 +137,11 @@ pub struct CallEvent {
   pub recording_type: Option<String>,
   /// `*_failed` events: what went wrong, when Stream says.
   pub error: Option<String>,
-  /// Member events: the members' user ids.
-  pub member_ids: Option<Vec<String>>,
+  /// Member events: the `members` array as JSON text, unparsed. `index.js`
+  /// reads the user ids from it with `JSON.parse`, so every id arrives
+  /// exactly as the JSON holds it (a lone surrogate escape included, which
+  /// no Rust string can hold), and no in-band separator can split one.
+  pub members_json: Option<String>,
   /// `null` for event types a meeting store does not act on.
   pub update: Option<MeetingUpdate>,
 }
@@ -175,7 +178,9 @@ struct RawEvent<'a> {
   recording_type: Str<'a>,
   #[serde(borrow)]
   error: Str<'a>,
-  members: List<Member>,
+  /// Read as its JSON text, unparsed: see `CallEvent::members_json`.
+  #[serde(borrow)]
+  members: Option<&'a serde_json::value::RawValue>,
 }
 
 #[derive(Deserialize, Default)]
@@ -194,20 +199,6 @@ struct RawUser<'a> {
   id: Str<'a>,
   #[serde(borrow)]
   user_id: Str<'a>,
-}
-
-/// A member as events list them: a `MemberResponse` object (`user_id`) or, in
-/// `call.member_removed`, the user id itself.
-struct Member(Option<String>);
-
-impl<'de> Deserialize<'de> for Member {
-  fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-    Ok(Member(match TextOr::<RawUser>::deserialize(d)? {
-      TextOr::Text(id) => Some(id),
-      TextOr::Object(user) => user.user_id.0.or(user.id.0).map(Cow::into_owned),
-      TextOr::Neither => None,
-    }))
-  }
 }
 
 #[derive(Deserialize, Default)]
@@ -325,7 +316,7 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     egress_id: owned(raw.egress_id.0.as_deref()),
     recording_type: owned(recording_type),
     error: owned(raw.error.0.as_deref()),
-    member_ids: raw.members.0.map(|members| members.into_iter().filter_map(|m| m.0).collect()),
+    members_json: raw.members.map(serde_json::value::RawValue::get).filter(|json| json.starts_with('[')).map(str::to_string),
     update,
   })
 }
@@ -490,9 +481,11 @@ mod tests {
     let ready = parse(tests_payloads::RECORDING.as_bytes(), None).unwrap();
     assert_eq!((ready.egress_id.as_deref(), ready.recording_type.as_deref()), (Some("e2"), Some("composite")));
     let added = parse(br#"{"type":"call.member_added","call_cid":"default:m","members":[{"user_id":"a","user":{"id":"a"}},{"user_id":"b"},7]}"#, None).unwrap();
-    assert_eq!(added.member_ids, Some(vec!["a".to_string(), "b".to_string()]));
-    let removed = parse(br#"{"type":"call.member_removed","call_cid":"default:m","members":["a","c"]}"#, None).unwrap();
-    assert_eq!(removed.member_ids, Some(vec!["a".to_string(), "c".to_string()]));
+    assert_eq!(added.members_json.as_deref(), Some(r#"[{"user_id":"a","user":{"id":"a"}},{"user_id":"b"},7]"#));
+    let removed = parse(br#"{"type":"call.member_removed","call_cid":"default:m","members":["a\ud83c","c"]}"#, None).unwrap();
+    assert_eq!(removed.members_json.as_deref(), Some(r#"["a\ud83c","c"]"#), "a lone surrogate escape is kept for JS");
+    let odd = parse(br#"{"type":"call.member_removed","call_cid":"default:m","members":{"a":1}}"#, None).unwrap();
+    assert_eq!(odd.members_json, None, "not an array");
     let accepted = parse(br#"{"type":"call.accepted","call_cid":"default:m","user":{"id":"callee"}}"#, None).unwrap();
     assert_eq!(accepted.user_id.as_deref(), Some("callee"));
     assert_eq!(CALL_EVENT_TYPES.len(), 53);

@@ -8,13 +8,10 @@
 //! Slot 0 is a bit mask of the fields that are not `null` (bit `i` for
 //! `FIELDS[i]`). Then each of those fields, in the order of [`FIELDS`], has
 //! one slot: a number field its value, a text field the length of its text
-//! in UTF-16 units. The items of a list field are one text, separated by
-//! [`ITEM`], a lone surrogate, which no Rust string (and so no item) can hold.
+//! in UTF-16 units. A list crosses as JSON text (`memberIds`: the event's `members`), never as items
+//! joined by a separator: any separator is a UTF-16 unit some item can hold.
 
 use crate::event::{CallEvent, MeetingUpdate};
-
-/// Between two items of a list field.
-pub const ITEM: u16 = 0xDFFD;
 
 /// The number of slots [`encode`] may write: the mask and one per field.
 pub const SLOTS: usize = 1 + FIELDS.len();
@@ -40,19 +37,6 @@ impl Put for &str {
 impl Put for u32 {
   fn put(&self, _: &mut Vec<u16>) -> f64 {
     f64::from(*self)
-  }
-}
-
-impl Put for &[String] {
-  fn put(&self, out: &mut Vec<u16>) -> f64 {
-    let before = out.len();
-    for (i, item) in self.iter().enumerate() {
-      if i > 0 {
-        out.push(ITEM);
-      }
-      item.as_str().put(out);
-    }
-    (out.len() - before) as f64
   }
 }
 
@@ -101,7 +85,7 @@ fields! {
   "egressId" => |e| e.egress_id.as_deref(),
   "recordingType" => |e| e.recording_type.as_deref(),
   "error" => |e| e.error.as_deref(),
-  "memberIds" => |e| e.member_ids.as_deref(),
+  "memberIds" => |e| e.members_json.as_deref(),
   "update.kind" => |e| e.update.as_ref().map(kind),
   "update.startedAt" => |e| match &e.update {
     Some(MeetingUpdate::Active { started_at, .. } | MeetingUpdate::Processing { started_at, .. }) => started_at.as_deref(),
@@ -182,8 +166,7 @@ mod tests {
     assert_eq!(get(&fields, "error").as_deref(), Some(""), "an empty string is not null");
     assert_eq!(get(&fields, "userId"), None);
     assert_eq!(get(&fields, "update.kind"), None);
-    let members: Vec<u16> = "a".encode_utf16().chain([ITEM]).chain("bé".encode_utf16()).collect();
-    assert_eq!(fields.iter().find(|(n, _)| *n == "memberIds").unwrap().1.as_deref(), Some(members.as_slice()));
+    assert_eq!(get(&fields, "memberIds").as_deref(), Some(r#"[{"user_id":"a"},{"user_id":"b\u00e9"}]"#), "as the body has it");
   }
 
   #[test]
