@@ -146,6 +146,7 @@ function report(operation, error, logger, started) {
 function ignore() {}
 
 // Control characters (line breaks, ANSI escapes) and the Unicode line separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
 const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
@@ -252,9 +253,10 @@ function webhookHeaders(headers) {
     throw invalid(`headers.webhookId must be a string, got ${describe(webhookId)}`)
   }
   // Header values arrive as strings; accept "2" as well as 2.
-  const attemptNumber = attempt === undefined || attempt === null ? undefined : Number(attempt)
+  const readable = typeof attempt === 'number' || typeof attempt === 'string'
+  const attemptNumber = attempt === undefined || attempt === null ? undefined : readable ? Number(attempt) : Number.NaN
   if (attemptNumber !== undefined && !(Number.isInteger(attemptNumber) && attemptNumber >= 1 && attemptNumber < 2 ** 32 && String(attempt).trim() !== '')) {
-    throw invalid(`headers.attempt must be a positive whole number, got ${JSON.stringify(attempt)}`)
+    throw invalid(`headers.attempt must be a positive whole number, got ${readable ? JSON.stringify(attempt) : describe(attempt)}`)
   }
   // A missing X-Signature header (not a string) is, natively, a signature that does not match.
   return { signature, webhookId: webhookId ?? undefined, attempt: attemptNumber }
@@ -562,12 +564,7 @@ class StreamClient {
   }
 
   addCallParticipant(callId, userId, role = 'participant', options) {
-    return this.#rest(
-      'addCallParticipant',
-      options,
-      (c) => binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role)),
-      fromOutcome,
-    )
+    return this.#rest('addCallParticipant', options, (c) => binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role)), fromOutcome)
   }
 
   startRecording(callId, options) {
@@ -634,12 +631,7 @@ class StreamClient {
   }
 
   updateUsersPartial(updates, options) {
-    return this.#rest(
-      'updateUsersPartial',
-      options,
-      (c) => binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }')),
-      usersOf,
-    )
+    return this.#rest('updateUsersPartial', options, (c) => binding.updateUsersPartial(c, arrayJson('updates', updates, '{ id, set, unset }')), usersOf)
   }
 
   /** Settings without the secret, for logs and debugging. */

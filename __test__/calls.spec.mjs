@@ -311,3 +311,39 @@ test.serial('the module-level functions and the client share the operations', as
     t.is(typeof client(t)[name], 'function', name)
   }
 })
+
+// One reader for every time the package returns (issue 36): RFC 3339 or Stream's nanosecond numbers;
+// garbage, placeholders before 2000 and negative numbers are null, never passed on.
+const BAD_TIMES = ['not a time', 'javascript:alert(1)', '0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', 'yesterday', '2026-04-08', -1775658215879000000, 0, '']
+const GOOD = '2026-04-08T14:23:35.879421674Z'
+
+test.serial('every time getCall, the listings, createStreamCall and the user functions return is a real moment or null', async (t) => {
+  const api = client(t)
+  const answer = (body) => t.context.stream.injectFault({ status: 200, body })
+  for (const bad of BAD_TIMES) {
+    answer({
+      call: { type: 'default', id: 'c', cid: 'default:c', created_at: bad, ended_at: bad, custom: {}, session: { id: 's', started_at: bad, ended_at: bad } },
+    })
+    const state = await api.getCall('c')
+    t.deepEqual([state.createdAt, state.endedAt, state.session.startedAt, state.session.endedAt], [null, null, null, null], String(bad))
+    answer({ call: { type: 'default', id: 'c', cid: 'default:c', created_at: bad, custom: {} }, created: true })
+    t.is((await api.createStreamCall('c', 'host', DATA)).createdAt, null, String(bad))
+    const file = { url: 'https://x/f', filename: 'f', session_id: 's', start_time: bad, end_time: bad, recording_type: 'composite' }
+    answer({ recordings: [file] })
+    t.like((await api.listRecordings('c'))[0], { startTime: null, endTime: null })
+    answer({ transcriptions: [file] })
+    t.like((await api.listTranscriptions('c'))[0], { startTime: null, endTime: null })
+    const user = { id: 'u', role: 'user', custom: {}, created_at: bad, updated_at: bad }
+    answer({ users: { u: user } })
+    t.like((await api.upsertUsers([{ id: 'u' }]))[0], { createdAt: null, updatedAt: null })
+    answer({ users: [user] })
+    t.like((await api.getUsers(['u']))[0], { createdAt: null, updatedAt: null })
+    answer({ users: { u: user } })
+    t.like((await api.updateUsersPartial([{ id: 'u', set: { name: 'U' } }]))[0], { createdAt: null, updatedAt: null })
+  }
+  // Real times pass as given; Stream's nanosecond numbers become RFC 3339.
+  answer({
+    call: { type: 'default', id: 'c', cid: 'default:c', created_at: GOOD, ended_at: 1775658215879000000, custom: {}, session: { id: 's', started_at: GOOD } },
+  })
+  t.like(await api.getCall('c'), { createdAt: GOOD, endedAt: '2026-04-08T14:23:35.879Z', session: { startedAt: GOOD, endedAt: null } })
+})

@@ -2,6 +2,7 @@
 // encodings, huge headers and bodies, truncated bodies and slow clients. It
 // stays up, answers 4xx (or closes the connection when the client already
 // gave up), and keeps its request body and request log bounded.
+import http from 'node:http'
 import net from 'node:net'
 import test from 'ava'
 import jwt from 'jsonwebtoken'
@@ -140,7 +141,11 @@ test('control endpoints validate and bound every input: 400 for anything out of 
   const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url })
   await api.createStreamCall('m1', 'u', DATA)
   const control = (path, body) =>
-    fetch(`${emulator.url}/emulator/calls/default/m1/${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) })
+    fetch(`${emulator.url}/emulator/calls/default/m1/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
   const bad = [
     { concurrency: 1e9 },
     { concurrency: 5e6 },
@@ -214,4 +219,38 @@ test('on an IPv6 host the emulator prints a URL that clients accept', async (t) 
   t.truthy(new URL(emulator.url))
   const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url })
   t.is((await api.createStreamCall('v6', 'u', DATA)).cid, 'default:v6')
+})
+
+test('only its developer drives the emulator: a cross-site page, a foreign Host and a non-JSON body are refused', async (t) => {
+  const emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET })
+  t.teardown(() => emulator.close())
+  await createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url }).createStreamCall('ctl-1', 'u', DATA)
+  const path = '/emulator/calls/default/ctl-1/session'
+  /** A raw request, with exactly the headers given (fetch would not let us set Host). */
+  const raw = (headers, body = '{}') =>
+    new Promise((resolve, reject) => {
+      const req = http.request(`${emulator.url}${path}`, { method: 'POST', headers: { 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  const port = new URL(emulator.url).port
+  // What a page on attacker.example can send without a preflight: a text/plain POST.
+  t.is(await raw({ host: `127.0.0.1:${port}`, origin: 'https://attacker.example', 'content-type': 'text/plain' }), 403)
+  t.is(await raw({ host: `127.0.0.1:${port}`, origin: 'https://attacker.example', 'content-type': 'application/json' }), 403)
+  t.is(await raw({ host: `127.0.0.1:${port}`, origin: 'null', 'content-type': 'application/json' }), 403, 'a sandboxed page')
+  // DNS rebinding: the page's own name in Host.
+  t.is(await raw({ host: `attacker.example:${port}`, 'content-type': 'application/json' }), 403)
+  t.is(await raw({ host: `127.0.0.1:${port}`, 'content-type': 'text/plain' }), 415)
+  t.is(await raw({ host: `127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded' }), 415)
+  t.is(await raw({ host: `127.0.0.1:${port}` }, ''), 415, 'no content type')
+  t.is(emulator.deliveries.length, 0, 'no webhook was made')
+  // The developer's own tools: loopback Host, no Origin or a loopback one, JSON.
+  t.is(await raw({ host: `localhost:${port}`, origin: 'http://localhost:3000', 'content-type': 'application/json; charset=utf-8' }), 200)
+  await emulator.settled()
+  t.is(emulator.deliveries.length, 4, 'the session, its recording and its transcript')
+  // The Stream API itself is not a control route: node-sdk and this package send no Origin, and are not affected.
+  t.is(emulator.requests.filter((r) => r.path.startsWith('/api/')).length, 1)
 })

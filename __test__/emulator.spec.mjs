@@ -1,9 +1,13 @@
 // The emulator's webhooks: a call's lifecycle delivered to a local receiver,
 // signed like Stream, retried on failure, duplicated or shuffled on request.
 import http from 'node:http'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import test from 'ava'
 import { createStreamClient } from 'stream-video-native'
 import { API_KEY, API_SECRET, DATA, startEmulator } from './helpers.mjs'
+
+const JSON_TYPE = { 'content-type': 'application/json' }
 
 /** A webhook receiver that verifies and records each delivery; `failFirst` answers 500 that many times. */
 async function receiver(client, { failFirst = 0 } = {}) {
@@ -101,6 +105,7 @@ test('duplicate and shuffled deliveries on request, over the HTTP control endpoi
   await api.createStreamCall('life-4', 'host', DATA)
   const response = await fetch(`${emulator.url}/emulator/calls/default/life-4/session`, {
     method: 'POST',
+    headers: JSON_TYPE,
     body: JSON.stringify({ duplicate: true, shuffle: true, durationSeconds: 30 }),
   })
   t.is(response.status, 200)
@@ -108,7 +113,7 @@ test('duplicate and shuffled deliveries on request, over the HTTP control endpoi
   t.is(deliveries.length, 8)
   t.is(hook.received.length, 8)
   t.is(new Set(hook.received.map((r) => r.headers['x-webhook-id'])).size, 4)
-  const unknown = await fetch(`${emulator.url}/emulator/calls/default/nope/session`, { method: 'POST' })
+  const unknown = await fetch(`${emulator.url}/emulator/calls/default/nope/session`, { method: 'POST', headers: JSON_TYPE })
   t.is(unknown.status, 404)
 })
 
@@ -148,6 +153,11 @@ test('the CLI runs the emulator until SIGINT', async (t) => {
   })
   const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url })
   t.true((await api.createStreamCall('cli-1', 'host', DATA)).created)
+  // The command the CLI prints drives the call.
+  const [, curl] = /drive a call: curl (.*)$/m.exec(output)
+  t.is(curl, `-X POST -H 'content-type: application/json' ${url}/emulator/calls/default/<callId>/session`)
+  const driven = await fetch(`${url}/emulator/calls/default/cli-1/session`, { method: 'POST', headers: JSON_TYPE })
+  t.is(driven.status, 200)
   cli.kill('SIGINT')
   t.is(await exited, 0)
 })
@@ -349,7 +359,7 @@ test('dropped deliveries are recorded and never sent (lost webhooks)', async (t)
 test('participants over the control endpoint', async (t) => {
   const { emulator, hook, api } = await setup(t)
   await api.createStreamCall('ctl', 'host', DATA)
-  const post = (path) => fetch(`${emulator.url}/emulator/calls/default/ctl/participants/${path}`, { method: 'POST' })
+  const post = (path) => fetch(`${emulator.url}/emulator/calls/default/ctl/participants/${path}`, { method: 'POST', headers: JSON_TYPE })
   t.is((await post('guest-1/join')).status, 200)
   t.is((await post('guest-1/leave')).status, 200)
   t.is((await post('guest-1/wave')).status, 404)
@@ -370,4 +380,44 @@ test('a recording stopped and restarted leaves two files', async (t) => {
   const files = await api.listRecordings('twice-rec')
   t.is(files.length, 2)
   t.not(files[0].url, files[1].url)
+})
+
+test('5,000 recording start/stop cycles keep the emulator’s heap flat: deliveries and files are bounded', async (t) => {
+  const emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, maxRecorded: 1000, maxFiles: 100 })
+  t.teardown(() => emulator.close())
+  const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url })
+  await api.createStreamCall('bounded', 'host', DATA)
+  const call = emulator.calls.get('default:bounded')
+  const cycles = async (n) => {
+    for (let i = 0; i < n; i++) {
+      emulator.setEgress(call, 'recording', true)
+      emulator.setEgress(call, 'recording', false)
+      emulator.setEgress(call, 'transcription', true)
+      emulator.setEgress(call, 'transcription', false)
+    }
+    await emulator.settled()
+  }
+  // A full collection before each reading (ava's workers do not run with --expose-gc).
+  v8.setFlagsFromString('--expose-gc')
+  const gc = vm.runInNewContext('gc')
+  const heap = () => {
+    gc()
+    return process.memoryUsage().heapUsed
+  }
+  await cycles(1000) // past every cap
+  const before = heap()
+  await cycles(4000)
+  const grown = heap() - before
+  t.is(emulator.deliveries.length, 1000, 'the webhook log keeps its last maxRecorded')
+  t.is(call.recordings.length, 100, 'a call lists its last maxFiles recordings')
+  t.is(call.transcriptions.length, 100)
+  t.is((await api.listRecordings('bounded')).length, 100)
+  // Before the caps, 4,000 cycles kept 24,000 deliveries and 8,000 files: over 20 MB.
+  t.true(grown < 8 * 1024 * 1024, `heap grew ${grown} bytes over 4,000 cycles`)
+  const quiet = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, record: false })
+  t.teardown(() => quiet.close())
+  await createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: quiet.url }).createStreamCall('q', 'host', DATA)
+  quiet.setEgress(quiet.calls.get('default:q'), 'recording', true)
+  await quiet.settled()
+  t.deepEqual(quiet.deliveries, [], 'record: false keeps no webhook log either')
 })

@@ -251,7 +251,10 @@ test.serial('a logger that throws, rejects or never settles changes neither the 
   `
   const root = fileURLToPath(new URL('..', import.meta.url))
   const started = Date.now()
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, t.context.stream.url, API_KEY, API_SECRET], { cwd: root, timeout: 30_000 })
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script, t.context.stream.url, API_KEY, API_SECRET], {
+    cwd: root,
+    timeout: 30_000,
+  })
   t.deepEqual(stdout.trim().split('\n'), Array(6).fill('STREAM_API 404 STREAM_INVALID_ARGUMENT'))
   t.is(stderr, '', 'no unhandled rejection, no warning')
   t.true(Date.now() - started < 20_000, 'the process exited by itself, a hanging logger kept nothing alive')
@@ -267,6 +270,7 @@ test.serial('the text log is one line per failure: line breaks, carriage returns
   })
   t.is(lines.length, keys.length, lines.join('\n'))
   for (const line of lines) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     t.notRegex(line, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, 'no control character is printed')
     t.regex(line, /^\[stream-video-native\] createStreamCall failed: STREAM_INVALID_ARGUMENT: data\./)
   }

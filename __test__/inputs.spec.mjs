@@ -1,7 +1,7 @@
-// Hostile input from the caller (issue 19): keys named `__proto__`, throwing
-// getters and Proxies, an Invalid Date, custom data past Stream's limit. Each
-// is refused as STREAM_INVALID_ARGUMENT naming the parameter, or kept exactly,
-// and nothing is sent that Stream would refuse.
+// Hostile or careless input from the caller: keys named `__proto__`, throwing
+// getters and Proxies, an Invalid Date, NaN and Infinity in options, blank
+// user ids. Each is refused as STREAM_INVALID_ARGUMENT naming the parameter,
+// or kept exactly, and nothing is sent; no limit without a public source.
 import crypto from 'node:crypto'
 import test from 'ava'
 import { createStreamClient, handleStreamWebhook } from 'stream-video-native'
@@ -76,4 +76,91 @@ test.serial('custom data has no size limit of its own: it is sent, and what Stre
   t.is(e.code, 'STREAM_API')
   t.is(e.status, 413)
   t.is(e.streamCode, 22)
+})
+
+// Every option of every function, with each value that is not one: NaN, ±Infinity and a wrong type
+// are STREAM_INVALID_ARGUMENT naming the option, and nothing is sent (NaN was sent as "not given" before issue 36).
+const OPTIONS = [
+  ['stopRecording', (c, v) => c.stopRecording('c1', { recordingType: v }), 'options.recordingType'],
+  ['startRecording', (c, v) => c.startRecording('c1', { recordingType: v }), 'options.recordingType'],
+  ['startRecording', (c, v) => c.startRecording('c1', { externalStorage: v }), 'options.externalStorage'],
+  ['startTranscription', (c, v) => c.startTranscription('c1', { language: v }), 'options.language'],
+  ['startTranscription', (c, v) => c.startTranscription('c1', { enableClosedCaptions: v }), 'options.enableClosedCaptions'],
+  ['startTranscription', (c, v) => c.startTranscription('c1', { externalStorage: v }), 'options.externalStorage'],
+  ['stopTranscription', (c, v) => c.stopTranscription('c1', { stopClosedCaptions: v }), 'options.stopClosedCaptions'],
+  ['startClosedCaptions', (c, v) => c.startClosedCaptions('c1', { enableTranscription: v }), 'options.enableTranscription'],
+  ['startClosedCaptions', (c, v) => c.startClosedCaptions('c1', { language: v }), 'options.language'],
+  ['stopClosedCaptions', (c, v) => c.stopClosedCaptions('c1', { stopTranscription: v }), 'options.stopTranscription'],
+  [
+    'createStreamCall',
+    (c, v) => c.createStreamCall('c1', 'host', DATA, { settings: { recording: { mode: 'available', audioOnly: v } } }),
+    'options.settings.recording.audioOnly',
+  ],
+  [
+    'createStreamCall',
+    (c, v) => c.createStreamCall('c1', 'host', DATA, { settings: { transcription: { language: v } } }),
+    'options.settings.transcription.language',
+  ],
+  ['createStreamCall', (c, v) => c.createStreamCall('c1', 'host', { ...DATA, score: v }), 'data.score', 'any JSON'],
+  ['upsertUsers', (c, v) => c.upsertUsers([{ id: 'u', custom: { n: v } }]), 'users[0].custom.n', 'any JSON'],
+  ['updateUsersPartial', (c, v) => c.updateUsersPartial([{ id: 'u', set: { n: v } }]), 'updates[0].set.n', 'any JSON'],
+  ['generateStreamToken', (c, v) => c.generateStreamToken('u', v), 'validityInSeconds'],
+  ['generateCallToken', (c, v) => c.generateCallToken('u', ['c1'], { validityInSeconds: v }), 'validityInSeconds'],
+  ['generateCallToken', (c, v) => c.generateCallToken('u', ['c1'], { role: v }), 'role'],
+  ['handleStreamWebhook', (c, v) => c.handleStreamWebhook('{}', { signature: 'x' }, { maxBodyBytes: v }), 'maxBodyBytes'],
+  ['handleStreamWebhook', (c, v) => c.handleStreamWebhook('{}', { signature: 'x', attempt: v }), 'headers.attempt'],
+]
+// Values no option takes; objects and arrays are wrong for every typed option, and right in custom data.
+const NOT_VALUES = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, () => 1, Symbol('s')]
+const WRONG_TYPES = [{}, []]
+
+test.serial('options are checked as values: NaN, ±Infinity and wrong types in any option of any function are refused, naming it', async (t) => {
+  const api = client(t)
+  for (const [name, call, option, anyJson] of OPTIONS) {
+    for (const value of anyJson ? NOT_VALUES : [...NOT_VALUES, ...WRONG_TYPES]) {
+      const shown = typeof value === 'symbol' ? 'a symbol' : typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value))
+      const e = await call(api, value).then(
+        () => null,
+        (e) => e,
+      )
+      t.truthy(e, `${name} ${option} = ${shown} was accepted`)
+      t.is(e?.code, 'STREAM_INVALID_ARGUMENT', `${name} ${option} = ${shown}: ${e?.message}`)
+      t.true(e?.message.includes(option), `${name} ${option} = ${shown}: ${e?.message}`)
+    }
+  }
+  t.is(t.context.stream.requests.length, 0, 'nothing was sent')
+})
+
+// One rule for a user id, wherever one is taken (issue 36: upsertUsers took "   ", addCallParticipant did not).
+const BAD_USER_IDS = ['', ' ', '   ', '\t', '\n', ' \r\n ', '\u00a0', '\u3000', '\u2028']
+const USER_ID_TAKERS = [
+  ['generateStreamToken', (c, id) => c.generateStreamToken(id), 'userId'],
+  ['generateStreamTokenSync', async (c, id) => c.generateStreamTokenSync(id), 'userId'],
+  ['generateCallToken', (c, id) => c.generateCallToken(id, ['c1']), 'userId'],
+  ['createStreamCall', (c, id) => c.createStreamCall('c1', id, DATA), 'userId'],
+  ['addCallParticipant', (c, id) => c.addCallParticipant('c1', id), 'userId'],
+  ['upsertUsers', (c, id) => c.upsertUsers([{ id }]), 'users[0].id'],
+  ['getUsers', (c, id) => c.getUsers(['ok', id]), 'userIds[1]'],
+  ['updateUsersPartial', (c, id) => c.updateUsersPartial([{ id, set: { name: 'x' } }]), 'updates[0].id'],
+]
+
+test.serial('one rule for user ids: the same bad ids are refused the same way by every function that takes one', async (t) => {
+  const api = client(t)
+  for (const id of BAD_USER_IDS) {
+    const messages = []
+    for (const [name, call, parameter] of USER_ID_TAKERS) {
+      const e = await call(api, id).then(
+        () => null,
+        (e) => e,
+      )
+      t.is(e?.code, 'STREAM_INVALID_ARGUMENT', `${name}(${JSON.stringify(id)}) was accepted`)
+      t.true(e?.message.startsWith(`${parameter} must be a non-empty string`), `${name}: ${e?.message}`)
+      messages.push(e?.message.slice(parameter.length))
+    }
+    t.is(new Set(messages).size, 1, `one wording for ${JSON.stringify(id)}: ${messages.join(' | ')}`)
+  }
+  t.is(t.context.stream.requests.length, 0, 'nothing was sent, no orphan user made')
+  // What is not blank is an id, whatever it holds.
+  t.truthy(await api.generateStreamToken(' padded '))
+  t.is((await api.upsertUsers([{ id: 'x'.repeat(1000) }]))[0].id.length, 1000, 'no length limit without a source')
 })

@@ -84,7 +84,8 @@ test.serial('the emulator keeps Stream’s rule: members must be existing users'
 test.serial('a client connecting with a user token makes the user known (emulator control endpoint)', async (t) => {
   const api = client(t)
   await api.createStreamCall('connect', 'host-1', DATA)
-  const connect = (id, token) => fetch(`${t.context.stream.url}/emulator/users/${id}/connect`, { method: 'POST', headers: { authorization: token } })
+  const connect = (id, token) =>
+    fetch(`${t.context.stream.url}/emulator/users/${id}/connect`, { method: 'POST', headers: { authorization: token, 'content-type': 'application/json' } })
   t.is((await connect('walk-in', api.generateStreamTokenSync('someone-else'))).status, 401)
   t.is((await connect('walk-in', jwt.sign({ user_id: 'walk-in' }, 'wrong-secret'))).status, 401)
   t.is((await connect('walk-in', api.generateStreamTokenSync('walk-in'))).status, 200)

@@ -268,6 +268,9 @@ test('member ids round-trip exactly: emoji, lone surrogates, U+DFFD, U+FFFD, emp
       t.deepEqual(event.memberIds, ids, JSON.stringify(ids))
     }
   }
-  t.deepEqual((await handle(JSON.stringify({ type: 'call.member_added', members: [{ id: 'x' }, 7, null, ['y'], { user_id: 5, id: 'z' }] }))).memberIds, ['x', 'z'])
+  t.deepEqual((await handle(JSON.stringify({ type: 'call.member_added', members: [{ id: 'x' }, 7, null, ['y'], { user_id: 5, id: 'z' }] }))).memberIds, [
+    'x',
+    'z',
+  ])
   t.is((await handle(JSON.stringify({ type: 'call.member_added', members: { a: 1 } }))).memberIds, null)
 })

@@ -56,7 +56,7 @@ async function main(argv) {
   console.log(`Stream Video emulator listening on ${emulator.url}`)
   console.log(`  STREAM_BASE_URL=${emulator.url} STREAM_API_KEY=${emulator.apiKey} (secret from --api-secret / STREAM_API_SECRET)`)
   console.log(`  webhooks: ${emulator.webhookUrl || 'off (pass --webhook-url)'}`)
-  console.log(`  drive a call: curl -X POST ${emulator.url}/emulator/calls/default/<callId>/session`)
+  console.log(`  drive a call: curl -X POST -H 'content-type: application/json' ${emulator.url}/emulator/calls/default/<callId>/session`)
   const stop = async () => {
     await emulator.close()
     process.exit(0)

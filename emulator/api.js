@@ -15,6 +15,14 @@ const USER_CONNECT_ROUTE = /^\/emulator\/users\/([^/]+)\/connect$/
 // and "batches of up to 100" users (getstream.io/docs/platform/users/).
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const MAX_USERS_PER_UPSERT = 100
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1'])
+
+/** The host name of a `Host` header value (`[::1]:4100` → `::1`), lowercased; null when it is not one. */
+function hostnameOf(host) {
+  if (typeof host !== 'string' || !URL.canParse(`http://${host}`)) return null
+  return new URL(`http://${host}`).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
+}
 const RECORDING_TYPES = ['composite', 'individual', 'raw']
 const MODES = ['available', 'disabled', 'auto-on']
 /**
@@ -234,13 +242,38 @@ class StreamApi extends FaultServer {
     this.users.clear()
   }
 
+  /**
+   * Why a request to a control route is refused, or null. Only the developer's
+   * own tools may drive the emulator: not a web page in their browser (a
+   * cross-site `Origin`, or a DNS-rebound name in `Host`), and only with a
+   * JSON content type, which no HTML form and no simple cross-origin request
+   * can send without a CORS preflight (which the emulator never answers).
+   */
+  #controlRefusal(record) {
+    const allowed = (name) => LOOPBACK_NAMES.has(name) || name === this.host
+    const host = hostnameOf(record.headers.host)
+    if (host === null || !allowed(host))
+      return streamError(403, 17, `control routes answer only a loopback Host (or ${this.host}), not ${JSON.stringify(record.headers.host ?? '')}`)
+    const origin = record.headers.origin
+    if (
+      origin !== undefined &&
+      !(URL.canParse(origin) && ['http:', 'https:'].includes(new URL(origin).protocol) && allowed(hostnameOf(new URL(origin).host)))
+    ) {
+      return streamError(403, 17, `control routes answer no cross-site request (Origin ${JSON.stringify(origin)})`)
+    }
+    if (record.method === 'POST' && !/^application\/json\s*(;|$)/i.test(record.headers['content-type'] ?? '')) {
+      return streamError(415, 4, 'control routes take only Content-Type: application/json')
+    }
+    return null
+  }
+
   /** Hooks for the call lifecycle (webhooks.js). */
   onCallCreated() {}
   onCallEnded() {}
   onEgress() {}
 
   handle(record) {
-    if (record.path.startsWith('/emulator/')) return this.control(record)
+    if (record.path.startsWith('/emulator/')) return this.#controlRefusal(record) ?? this.control(record)
     if (record.method === 'GET' && record.path.startsWith('/media/')) return mediaFile(record.path)
     const route = CALL_ROUTE.exec(record.path)
     const isUsers = record.path === '/api/v2/users'

@@ -73,6 +73,8 @@ class FaultServer {
       this.server.once('error', reject)
       this.server.listen(port, host, resolve)
     })
+    /** The address it listens on, which control requests may name as their Host. */
+    this.host = host
     const address = this.server.address()
     this.port = address.port
     // An IPv6 literal goes in brackets, or no client can parse the URL.
@@ -176,10 +178,7 @@ class FaultServer {
       receivedAt: Date.now(),
     }
     this.requestCount++
-    if (this.record) {
-      this.requests.push(record)
-      if (this.requests.length > this.maxRecorded) this.requests.splice(0, this.requests.length - this.maxRecorded)
-    }
+    if (this.record) keepLast(this.requests, record, this.maxRecorded)
     const fault = this.#takeFault(url.pathname)
     if (fault) {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
@@ -219,4 +218,10 @@ class FaultServer {
   }
 }
 
-module.exports = { FaultServer, streamError }
+/** Appends `item` to `list`, keeping its last `max` items: every log and per-call list of the emulator is bounded. */
+function keepLast(list, item, max) {
+  list.push(item)
+  if (list.length > max) list.splice(0, list.length - max)
+}
+
+module.exports = { FaultServer, keepLast, streamError }

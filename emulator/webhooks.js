@@ -7,7 +7,7 @@
 const crypto = require('node:crypto')
 const zlib = require('node:zlib')
 const { StreamApi, callResponse } = require('./api')
-const { streamError } = require('./server')
+const { keepLast, streamError } = require('./server')
 
 /**
  * The options a control request (and the code API) accepts, each with its
@@ -73,9 +73,12 @@ class Emulator extends StreamApi {
     webhookTimeoutMs = 6000,
     webhookTotalTimeoutMs = 15000,
     webhookGzip = false,
+    maxFiles = 1000,
     ...options
   } = {}) {
     super(options)
+    /** Each call lists its last `maxFiles` recordings and its last `maxFiles` transcripts. */
+    this.maxFiles = maxFiles
     /** Per-attempt timeout of a delivery, as Stream's (6 s), and the most all attempts of one may take (15 s). */
     this.webhookTimeoutMs = webhookTimeoutMs
     this.webhookTotalTimeoutMs = webhookTotalTimeoutMs
@@ -93,7 +96,10 @@ class Emulator extends StreamApi {
     this.webhookRetries = webhookRetries
     this.webhookNetworkRetries = webhookNetworkRetries
     this.webhookRetryDelayMs = webhookRetryDelayMs
-    /** Every webhook sent: { webhookId, type, cid, body, attempts: [{ status, response } | { error }], delivered, lost, dropped }. */
+    /**
+     * Webhooks sent, the last `maxRecorded` of them (none with `record: false`):
+     * { webhookId, type, cid, body, attempts: [{ status, response } | { error }], delivered, lost, dropped }.
+     */
     this.deliveries = []
     this.pending = new Set()
   }
@@ -139,10 +145,10 @@ class Emulator extends StreamApi {
     if (!on && kind !== 'captions') {
       const file = this.#file(call, egress.id, kind === 'recording' ? `${recordingType}.mp4` : 'transcript.jsonl', egress.startedAt, now)
       if (kind === 'recording') {
-        call.recordings.push({ ...file, recording_type: recordingType })
+        keepLast(call.recordings, { ...file, recording_type: recordingType }, this.maxFiles)
         events.push({ type: 'call.recording_ready', ...base, recording_type: recordingType, call_recording: { ...file, recording_type: recordingType } })
       } else {
-        call.transcriptions.push(file)
+        keepLast(call.transcriptions, file, this.maxFiles)
         events.push({ type: 'call.transcription_ready', ...base, call_transcription: file })
       }
     }
@@ -393,7 +399,7 @@ class Emulator extends StreamApi {
     // Listed by listRecordings / listTranscriptions too, once per file.
     const list = recording ? call.recordings : call.transcriptions
     const listed = recording ? { ...asset, recording_type: 'composite' } : asset
-    if (!list.some((f) => f.filename === file && f.session_id === asset.session_id)) list.push(listed)
+    if (!list.some((f) => f.filename === file && f.session_id === asset.session_id)) keepLast(list, listed, this.maxFiles)
     return recording ? { ...event, recording_type: 'composite', call_recording: listed } : { ...event, call_transcription: asset }
   }
 
@@ -439,7 +445,7 @@ class Emulator extends StreamApi {
   async #deliver(event, webhookId) {
     const body = JSON.stringify(event)
     const delivery = { webhookId, type: event.type, cid: event.call_cid, body, attempts: [], delivered: false, lost: false, dropped: false }
-    this.deliveries.push(delivery)
+    if (this.record) keepLast(this.deliveries, delivery, this.maxRecorded)
     if (!this.webhookUrl) return delivery
     if (this.dropWebhook?.(event)) {
       delivery.dropped = true

@@ -318,6 +318,51 @@ test.serial('the AI-meeting flow: auto-on recording and transcript, people in an
   t.regex(await (await host(`/meetings/${meeting.id}`)).text(), /data-processing="done"/)
 })
 
+test.serial('a recording switch whose answer was lost after Stream acted still answers 2xx', async (t) => {
+  const { stack, host } = t.context
+  const { emulator } = stack
+  const { meeting } = (await createMeeting(host)).body
+  const call = emulator.calls.get(`default:${meeting.callId}`)
+  await emulator.join(meeting.callId, 'host-1')
+  t.true(call.live.recording.has('composite'))
+  const toggle = (action) => host(`/api/meetings/${meeting.id}/recording`, { method: 'POST', body: JSON.stringify({ action }) })
+  for (const [action, running] of [
+    ['stop', false],
+    ['start', true],
+  ]) {
+    emulator.injectFault({ path: `/${meeting.callId}/recordings/composite/${action}`, drop: 'after' })
+    const answer = await toggle(action)
+    t.true(answer.status < 300, `${action}: HTTP ${answer.status} ${await answer.clone().text()}`)
+    t.is(call.live.recording.has('composite'), running)
+  }
+  await emulator.leave(meeting.callId, 'host-1')
+})
+
+test.serial('an event whose call custom data names another meeting changes nothing; the call id finds the meeting', async (t) => {
+  const { stack, host } = t.context
+  const mine = (await createMeeting(host)).body.meeting
+  const victim = (await createMeeting(host)).body.meeting
+  const event = (callId, meetingId) =>
+    JSON.stringify({
+      type: 'call.session_started',
+      created_at: new Date().toISOString(),
+      call_cid: `default:${callId}`,
+      call: { id: callId, type: 'default', custom: { meetingId }, session: { id: 's-x', started_at: new Date().toISOString() } },
+    })
+  // A member with update-call permission pointed their call at another meeting.
+  const pointed = event(mine.callId, victim.id)
+  t.like(await json(await post(stack, pointed, { 'x-signature': sign(stack, pointed) })), { status: 200, body: { outcome: 'mismatched' } })
+  t.like(await getMeeting(host, victim.id), { status: 'scheduled', startedAt: null })
+  t.like(await getMeeting(host, mine.id), { status: 'scheduled', startedAt: null })
+  // The same call on another call type is another call.
+  const other = JSON.stringify({ ...JSON.parse(event(mine.callId, mine.id)), call_cid: `livestream:${mine.callId}` })
+  t.like(await json(await post(stack, other, { 'x-signature': sign(stack, other) })), { status: 200, body: { outcome: 'unknown-meeting' } })
+  const honest = event(mine.callId, mine.id)
+  t.like(await json(await post(stack, honest, { 'x-signature': sign(stack, honest) })), { status: 200, body: { outcome: 'applied' } })
+  t.is((await getMeeting(host, mine.id)).status, 'active')
+  t.is((await getMeeting(host, victim.id)).status, 'scheduled')
+})
+
 test.serial('a meeting whose webhooks were all lost is repaired by the backfill route', async (t) => {
   const { stack, host } = t.context
   const { emulator } = stack

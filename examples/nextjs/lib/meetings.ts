@@ -102,7 +102,7 @@ export async function meetingOfCall(callId: string): Promise<Meeting | undefined
   return (await db()).get<Meeting>(`SELECT ${COLUMNS} FROM meetings m WHERE m.call_id = ?`, [callId])
 }
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown-meeting'
+export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown-meeting' | 'mismatched'
 
 /** RFC 3339 in one fixed form (so text order is time order), or null. */
 function iso(value: string | null | undefined): string | null {
@@ -173,10 +173,17 @@ export async function applyEvent(event: WebhookResult): Promise<ApplyOutcome> {
       }
       const participant = event.type === 'call.session_participant_joined' || event.type === 'call.session_participant_left'
       if (event.update === null && !participant) return 'ignored'
-      const found =
-        (event.meetingId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE id = ?', [event.meetingId]) : undefined) ??
-        (event.callId ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE call_id = ?', [event.callId]) : undefined)
+      // The call id finds the meeting: the app chose it, and Stream signs it. The call's custom data is
+      // only a hint: anyone allowed to update the call can change it, so it must agree.
+      const ours = event.callId !== null && (event.callType ?? 'default') === 'default' // the app makes `default` calls only
+      const found = ours ? await tx.get<{ id: string }>('SELECT id FROM meetings WHERE call_id = ?', [event.callId]) : undefined
       if (!found) return 'unknown-meeting'
+      if (event.meetingId !== null && event.meetingId !== found.id) {
+        console.warn(
+          `webhook ${event.webhookId ?? '(no id)'}: call ${event.callId} belongs to meeting ${found.id}, but its custom meetingId says ${JSON.stringify(event.meetingId)}; not applied`,
+        )
+        return 'mismatched'
+      }
       // Held until commit: events for one meeting apply one after another.
       await tx.get(store.lockSql('meetings'), [found.id])
       if (event.update !== null) await update(tx, found.id, event)
