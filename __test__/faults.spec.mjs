@@ -230,3 +230,16 @@ test.serial('a call whose deadline passes while it waits for a connection says s
   )
   t.is(t.context.stream.requests.length, 2, 'the queued call never reached the server')
 })
+
+test.serial('a call that got its connection late and then ran out of time says how long it waited', async (t) => {
+  const api = client(t, { maxConnections: 1, timeoutMs: 1500, maxRetries: 0 })
+  await withCall(t, 'late')
+  t.context.stream.injectFault({ path: '/late', delayMs: 1000, times: 2 })
+  const [first, second] = await Promise.all([timed(t, api.getCall('late')), timed(t, api.getCall('late'))])
+  t.is(first.error, undefined)
+  t.like(second.error, { code: 'STREAM_TIMEOUT', attempts: 1 })
+  t.regex(
+    second.error.message,
+    /^request timed out after 1500 ms, (9\d\d|1\d\d\d) ms of it waiting for one of the 1 connections \(maxConnections \/ STREAM_MAX_CONNECTIONS\) before it was sent \(1 attempt\)$/,
+  )
+})

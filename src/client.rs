@@ -132,7 +132,8 @@ impl Client {
           let body = read_capped(response, MAX_RESPONSE_BYTES).await?;
           Ok::<_, reqwest::Error>((status, headers, body))
         };
-        tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), exchange).await.map_err(|_| Late::Sent)
+        let waited = queued.elapsed();
+        tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), exchange).await.map_err(|_| Late::Sent(waited))
       }
       .await;
       if let Some(watch) = watch {
@@ -170,7 +171,16 @@ impl Client {
           (error, failure)
         }
         Ok(Err(e)) => classify(&e, &self.config),
-        Err(Late::Sent) => (Error::new(ErrorKind::Timeout, format!("request timed out after {} ms", self.config.timeout_ms)), Failure::Final),
+        Err(Late::Sent(waited)) => {
+          let queue = match waited.as_millis() {
+            0..10 => String::new(),
+            ms => format!(
+              ", {ms} ms of it waiting for one of the {} connections (maxConnections / STREAM_MAX_CONNECTIONS) before it was sent",
+              self.config.max_connections
+            ),
+          };
+          (Error::new(ErrorKind::Timeout, format!("request timed out after {} ms{queue}", self.config.timeout_ms)), Failure::Final)
+        }
         Err(Late::Queued(waited)) => {
           // This attempt never left the process: it is not counted.
           attempt.number -= 1;
@@ -198,11 +208,11 @@ impl Client {
   }
 }
 
-/// Why an attempt ran out of time: waiting for a free connection (for how
-/// long), or after it was sent.
+/// Why an attempt ran out of time: waiting for a free connection, or after
+/// it was sent; with how long it waited for the connection.
 enum Late {
   Queued(Duration),
-  Sent,
+  Sent(Duration),
 }
 
 /// A response body read up to a cap.
