@@ -38,7 +38,8 @@ export declare class NativeCancel {
  */
 export declare class PreparedRequest {}
 
-export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role: string): PreparedRequest
+/** r" `role`: `null` sends none (the call type's default role). */
+export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role?: string | undefined | null): PreparedRequest
 
 /**
  * An attempt about to start, as the `observer` of a REST function hears of
@@ -169,7 +170,7 @@ export declare function clientSettings(client: ExternalObject<'Client'>): Array<
 /** The signer a client holds. */
 export declare function clientSigner(client: ExternalObject<'Client'>): ExternalObject<'Signer'>
 
-export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson: string, settingsJson?: string | undefined | null): PreparedRequest
+export declare function createCall(client: ExternalObject<'Client'>, callId: string, userId: string, customJson?: string | undefined | null, optionsJson?: string | undefined | null): PreparedRequest
 
 export declare function endCall(client: ExternalObject<'Client'>, callId: string): PreparedRequest
 

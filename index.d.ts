@@ -23,7 +23,10 @@ export type StreamUser = Omit<NativeUser, 'customJson' | 'createdAt' | 'updatedA
   updatedAt: string | null
 }
 
-/** Custom data stored on the call; extra keys (any JSON value) are sent too. */
+/**
+ * The seed's custom data, the documented example: `createStreamCall` takes any
+ * JSON object as custom data (extra keys, any JSON value), or `null` for none.
+ */
 export interface CallCustomData {
   meetingId: string
   agentId: string
@@ -115,8 +118,19 @@ export interface CallSettings {
   transcription?: { mode?: SettingMode; language?: TranscriptionLanguage; closedCaptionMode?: SettingMode }
 }
 
+/** A member to add when the call is created (`data.members[]` on the wire: `{ user_id, role?, custom? }`). */
+export interface CallMemberInput {
+  userId: string
+  /** Left out: the call type's default role. */
+  role?: string
+  custom?: Record<string, unknown>
+}
 export interface CreateCallOptions extends RequestOptions {
   settings?: CallSettings
+  /** Up to 100 members (Stream's OpenAPI spec), who must be existing users. */
+  members?: CallMemberInput[]
+  /** When the call is scheduled to start (`data.starts_at`): a Date or an RFC 3339 string. */
+  startsAt?: Date | string
 }
 export interface StartRecordingOptions extends RequestOptions {
   /** Default `composite`. */
@@ -186,8 +200,11 @@ export interface WebhookOptions {
   maxBodyBytes?: number
 }
 
-/** What every event carries (generated from Rust's `CallEvent`). */
-type WebhookEventBase = Omit<CallEvent, 'type' | 'update'>
+/** What every event carries (generated from Rust's `CallEvent`; `memberIds` is read in JS from the members' JSON). */
+type WebhookEventBase = Omit<CallEvent, 'type' | 'update' | 'membersJson'> & {
+  /** The members' user ids, on member events (and any event with a `members` list); else `null`. */
+  memberIds: string[] | null
+}
 /** The update of one `kind`, with its status narrowed to a literal. */
 type UpdateOf<K extends MeetingUpdate['kind'], Extra = unknown> = Extract<MeetingUpdate, { kind: K }> & Extra
 
@@ -339,6 +356,8 @@ export interface StreamClientOptions {
   maxRetries?: number
   /** Requests in flight at once (so connections open); more wait their turn within their deadline. Default 128. */
   maxConnections?: number
+  /** The call type of a plain call id (`livestream`, `audio_room`, your own); a `type:id` argument names its own. Default `default`. */
+  callType?: string
   /**
    * Receives a record of each failure of this client's operations instead of
    * stderr (`STREAM_LOG` is then not read): a function, or an object with an
@@ -367,8 +386,8 @@ export interface StreamLogRecord {
 
 /** The REST operations, the same on a `StreamClient` and as module functions. */
 interface CallOperations {
-  /** Get-or-create the `default` call `callId`, created by `userId`, with `data` as custom data and `options.settings` as its settings. */
-  createStreamCall(callId: string, userId: string, data: CallCustomData, options?: CreateCallOptions): Promise<StreamCall>
+  /** Get-or-create the call `callId` (an id of the client's `callType`, or `type:id`), created by `userId`, with `data` as custom data; `options`: `members`, `startsAt`, `settings`. */
+  createStreamCall(callId: string, userId: string, data?: CallCustomData | Record<string, unknown> | null, options?: CreateCallOptions): Promise<StreamCall>
   /** `call.startRecording({ recording_type, recording_external_storage })`. */
   startRecording(callId: string, options?: StartRecordingOptions): Promise<void>
   stopRecording(callId: string, options?: StopRecordingOptions): Promise<void>
@@ -403,7 +422,7 @@ export class StreamClient {
   generateStreamTokenSync(userId: string, validityInSeconds?: number): string
   generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
   generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
-  addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
+  addCallParticipant(callId: string, userId: string, role?: string | null, options?: RequestOptions): Promise<void>
   endCall(callId: string, options?: RequestOptions): Promise<void>
   upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
   getUsers(userIds: string[], options?: RequestOptions): Promise<StreamUser[]>
@@ -434,8 +453,8 @@ export const stopClosedCaptions: CallOperations['stopClosedCaptions']
 export const getCall: CallOperations['getCall']
 export const listRecordings: CallOperations['listRecordings']
 export const listTranscriptions: CallOperations['listTranscriptions']
-/** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`. */
-export function addCallParticipant(callId: string, userId: string, role?: string, options?: RequestOptions): Promise<void>
+/** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`; `null` sends none (the call type's default role). */
+export function addCallParticipant(callId: string, userId: string, role?: string | null, options?: RequestOptions): Promise<void>
 /** Marks the call ended. */
 export function endCall(callId: string, options?: RequestOptions): Promise<void>
 /** Creates or updates 1-100 users (`POST /api/v2/users`): call members must exist first. */

@@ -188,6 +188,9 @@ function checkData(value, path, depth) {
   } else if (typeof value === 'function' || typeof value === 'symbol') {
     // JSON.stringify would drop it silently.
     throw invalid(`${path} must be a JSON value, got a ${typeof value}`)
+  } else if (value instanceof Date) {
+    // JSON.stringify would send an Invalid Date as null, which reads as "not given".
+    if (Number.isNaN(value.getTime())) throw invalid(`${path} must be a valid Date, got an Invalid Date`)
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) checkData(item, `${path}[${i}]`, depth + 1)
   } else if (typeof value === 'object' && value !== null && typeof value.toJSON !== 'function') {
@@ -205,10 +208,10 @@ function describe(value) {
   return typeof value
 }
 
+/** Custom data: any JSON object, or nothing (`null` / `undefined`). */
 function customJson(data) {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw invalid(`data must be an object with meetingId, agentId and agentName, got ${describe(data)}`)
-  }
+  if (data === undefined || data === null) return undefined
+  if (typeof data !== 'object' || Array.isArray(data)) throw invalid(`data must be an object of custom data (or null), got ${describe(data)}`)
   return toJson('data', data)
 }
 
@@ -558,13 +561,18 @@ class StreamClient {
     return this.#rest(
       'createStreamCall',
       options,
-      (c) => binding.createCall(c, id('callId', callId), id('userId', userId), customJson(data), settingsJson(options)),
+      (c) => binding.createCall(c, id('callId', callId), id('userId', userId), customJson(data), restOptions(options)),
       (o) => withCustom(fromOutcome(o, 'call')),
     )
   }
 
   addCallParticipant(callId, userId, role = 'participant', options) {
-    return this.#rest('addCallParticipant', options, (c) => binding.addMember(c, id('callId', callId), id('userId', userId), id('role', role)), fromOutcome)
+    return this.#rest(
+      'addCallParticipant',
+      options,
+      (c) => binding.addMember(c, id('callId', callId), id('userId', userId), role === null ? null : id('role', role)),
+      fromOutcome,
+    )
   }
 
   startRecording(callId, options) {
@@ -722,11 +730,6 @@ class StreamClient {
 function id(name, value) {
   requireString(name, value)
   return value
-}
-
-function settingsJson(options) {
-  const settings = options === undefined || options === null ? undefined : readArgument('options', () => options.settings)
-  return settings === undefined ? undefined : toJson('options.settings', settings)
 }
 
 function arrayJson(name, value, what) {

@@ -242,9 +242,9 @@ test.serial('bad input names the parameter and sends nothing', async (t) => {
     [() => api.stopTranscription('x', { stopClosedCaptions: 1 }), /^options\.stopClosedCaptions must be a boolean$/],
     [() => api.startClosedCaptions('x', { language: 'EN' }), /^options\.language must be one of/],
     [() => api.stopClosedCaptions('x', { stopTranscription: 'no' }), /^options\.stopTranscription must be a boolean$/],
-    [() => api.startRecording('bad id!'), /^callId must be 1-64 characters/],
+    [() => api.startRecording('bad id!'), /^callId must be a call id or type:id, each part 1-64 characters/],
     [() => api.getCall(42), /^callId must be a string, got number$/],
-    [() => api.listRecordings('x'.repeat(65)), /^callId must be 1-64/],
+    [() => api.listRecordings('x'.repeat(65)), /^callId must be a call id or type:id, each part 1-64/],
     [() => api.startRecording('x', 'composite'), /^options must be an object/],
     [
       () => api.createStreamCall('x', 'u', DATA, { settings: { recording: { mode: 'on' } } }),
@@ -346,4 +346,105 @@ test.serial('every time getCall, the listings, createStreamCall and the user fun
     call: { type: 'default', id: 'c', cid: 'default:c', created_at: GOOD, ended_at: 1775658215879000000, custom: {}, session: { id: 's', started_at: GOOD } },
   })
   t.like(await api.getCall('c'), { createdAt: GOOD, endedAt: '2026-04-08T14:23:35.879Z', session: { startedAt: GOOD, endedAt: null } })
+})
+
+// What real apps send (issue 37): any custom data, any call type, members and a start time at creation, no role.
+test.serial('custom data of any shape, or none, is sent as node-sdk sends it', async (t) => {
+  const shapes = [{ meetingId: 'm', meetingName: 'Standup' }, { description: 'weekly' }, {}, { nested: { list: [1, 'a', null] } }]
+  for (const [i, custom] of shapes.entries()) {
+    const id = `shape-${i}`
+    await sameWire(
+      t,
+      () =>
+        sdk(t)
+          .video.call('default', id)
+          .getOrCreate({ data: { created_by_id: 'host', custom } }),
+      async () => t.deepEqual((await client(t).createStreamCall(id, 'host', custom)).custom, custom),
+      { method: 'POST', path: path(id), body: { data: { created_by_id: 'host', custom } } },
+    )
+  }
+  for (const none of [null, undefined]) {
+    t.context.stream.requests.length = 0
+    await client(t).createStreamCall('no-custom', 'host', none)
+    t.deepEqual(JSON.parse(t.context.stream.requests[0].body), { data: { created_by_id: 'host' } })
+  }
+})
+
+test.serial(
+  'every call type: type:id, or a client whose callType is set, sends node-sdk’s path for call(type, id); the emulator keeps types apart',
+  async (t) => {
+    const emulator = t.context.stream
+    await client(t).upsertUsers([{ id: 'host' }, { id: 'guest' }])
+    for (const type of ['livestream', 'audio_room']) {
+      const cid = `${type}:ls_1`
+      const fromClient = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: emulator.url, callType: type })
+      for (const [api, callId] of [
+        [client(t), cid],
+        [fromClient, 'ls_1'],
+      ]) {
+        emulator.requests.length = 0
+        await sdk(t)
+          .video.call(type, 'ls_1')
+          .getOrCreate({ data: { created_by_id: 'host', custom: DATA } })
+        const created = await api.createStreamCall(callId, 'host', DATA)
+        t.like(created, { type, id: 'ls_1', cid })
+        await sdk(t)
+          .video.call(type, 'ls_1')
+          .updateCallMembers({ update_members: [{ user_id: 'guest', role: 'participant' }] })
+        await api.addCallParticipant(callId, 'guest')
+        const [a, b, c, d] = emulator.requests
+        t.is(b.path, a.path)
+        t.is(a.path, `/api/v2/video/call/${type}/ls_1`)
+        t.deepEqual(JSON.parse(b.body), JSON.parse(a.body))
+        t.is(d.path, c.path)
+        t.is(c.path, `/api/v2/video/call/${type}/ls_1/members`)
+        t.deepEqual(JSON.parse(d.body), JSON.parse(c.body))
+        t.like(await api.getCall(callId), { type, cid })
+        await api.startRecording(callId)
+        t.true((await api.getCall(callId)).recording)
+        await api.stopRecording(callId)
+      }
+    }
+    // Same id, three types: three calls.
+    t.truthy(emulator.calls.get('livestream:ls_1') && emulator.calls.get('audio_room:ls_1'))
+    t.is(emulator.calls.get('default:ls_1'), undefined)
+    const e = t.throws(() => createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, callType: 'live stream' }))
+    t.like(e, { code: 'STREAM_CONFIG' })
+    t.regex(e.message, /^callType must be 1-64 characters/)
+  },
+)
+
+test.serial('a call created with its members and a start time, and a member with no role: node-sdk’s wire', async (t) => {
+  const startsAt = new Date('2026-12-24T18:00:00.000Z')
+  await client(t).upsertUsers([{ id: 'host' }, { id: 'guest' }])
+  const members = [
+    { user_id: 'host', role: 'host' },
+    { user_id: 'guest', custom: { seat: 2 } },
+  ]
+  await sameWire(
+    t,
+    () =>
+      sdk(t)
+        .video.call('default', 'with-members')
+        .getOrCreate({ data: { created_by_id: 'host', custom: DATA, members, starts_at: startsAt } }),
+    () =>
+      client(t).createStreamCall('with-members', 'host', DATA, {
+        members: [
+          { userId: 'host', role: 'host' },
+          { userId: 'guest', custom: { seat: 2 } },
+        ],
+        startsAt,
+      }),
+    { method: 'POST', path: path('with-members'), body: { data: { created_by_id: 'host', custom: DATA, members, starts_at: '2026-12-24T18:00:00.000Z' } } },
+  )
+  t.deepEqual([...t.context.stream.calls.get('default:with-members').members.keys()], ['host', 'guest'])
+  await sameWire(
+    t,
+    () =>
+      sdk(t)
+        .video.call('default', 'with-members')
+        .updateCallMembers({ update_members: [{ user_id: 'guest' }] }),
+    () => client(t).addCallParticipant('with-members', 'guest', null),
+    { method: 'POST', path: path('with-members', '/members'), body: { update_members: [{ user_id: 'guest' }] } },
+  )
 })

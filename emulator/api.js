@@ -189,6 +189,7 @@ function callResponse(call) {
     egress: { broadcasting: false, hls: null, rtmps: [] },
     ingress: { rtmp: { address: '' } },
     ended_at: call.endedAt || undefined,
+    starts_at: call.startsAt ?? undefined,
   }
 }
 
@@ -486,6 +487,15 @@ class StreamApi extends FaultServer {
       if (typeof data.created_by_id !== 'string' || !data.created_by_id) {
         return streamError(400, 4, 'GetOrCreateCall failed with error: "data.created_by_id or data.created_by is required for server-side calls"')
       }
+      const members = data.members ?? []
+      if (!Array.isArray(members) || members.length > 100 || members.some((m) => typeof m?.user_id !== 'string' || !m.user_id)) {
+        return streamError(400, 4, 'GetOrCreateCall failed with error: "data.members must be at most 100 members, each with a user_id"')
+      }
+      if (data.starts_at !== undefined && (typeof data.starts_at !== 'string' || Number.isNaN(Date.parse(data.starts_at)))) {
+        return streamError(400, 4, 'GetOrCreateCall failed with error: "data.starts_at must be a time"')
+      }
+      const unknown = this.#unknownUsers(members.map((m) => m.user_id))
+      if (unknown) return unknown
       call = {
         type,
         id,
@@ -495,7 +505,10 @@ class StreamApi extends FaultServer {
         createdAt: now,
         updatedAt: now,
         endedAt: null,
-        members: new Map(),
+        members: new Map(
+          members.map((m) => [m.user_id, { userId: m.user_id, role: m.role || 'user', custom: m.custom ?? {}, createdAt: now, updatedAt: now }]),
+        ),
+        startsAt: data.starts_at ?? null,
         session: null,
         settings: settingsOf(data.settings_override),
         live: { recording: new Set(), transcribing: false, captioning: false },

@@ -26,6 +26,7 @@ use crate::event::CALL_EVENT_TYPES;
 use crate::handle::{self, Handle};
 use crate::observe::{self, AttemptEnd, AttemptStart, Headers, Observer};
 use crate::panic::{catch, catch_async};
+use crate::request::Cid;
 use crate::signer::Signer;
 use crate::users::{self, UserInfo};
 
@@ -390,11 +391,12 @@ pub fn send<'env>(
 /// Sent, it resolves to an `Outcome` whose `$field` holds the result (no
 /// field: the operation resolves to nothing).
 macro_rules! rest {
-  ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => $request:expr $(, $field:ident)?) => {
+  ($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => |$c:ident| $request:expr $(, $field:ident)?) => {
     $(#[doc = $doc])*
     #[napi]
     pub fn $name(#[napi(ts_arg_type = "ExternalObject<'Client'>")] client: Unknown<'_>, $($arg: $ty),*) -> napi::Result<PreparedRequest, ErrorKind> {
       let client = get::<Client>(&client)?.clone();
+      let $c: &Client = &client;
       let request = catch(|| $request).map_err(|e| to_js(client.seal(e)))?;
       let sender = client.clone();
       #[allow(unused_variables)]
@@ -404,28 +406,36 @@ macro_rules! rest {
   };
 }
 
-rest!(create_call(call_id: String, user_id: String, custom_json: String, settings_json: Option<String>) => calls::create_call(&call_id, &user_id, &custom_json, settings_json.as_deref()), call);
-rest!(add_member(call_id: String, user_id: String, role: String) => calls::add_member(&call_id, &user_id, &role));
+rest!(create_call(call_id: String, user_id: String, custom_json: Option<String>, options_json: Option<String>) => |c| calls::create_call(&cid(c, &call_id)?, &user_id, custom_json.as_deref(), options_json.as_deref()), call);
+rest!(
+  /// `role`: `null` sends none (the call type's default role).
+  add_member(call_id: String, user_id: String, role: Option<String>) => |c| calls::add_member(&cid(c, &call_id)?, &user_id, role.as_deref())
+);
 rest!(
   /// `options_json`: the caller's options (without `signal`) as JSON, checked natively.
-  call_action(call_id: String, action: CallAction, options_json: Option<String>) => calls::call_action(&call_id, action, options_json.as_deref())
+  call_action(call_id: String, action: CallAction, options_json: Option<String>) => |c| calls::call_action(&cid(c, &call_id)?, action, options_json.as_deref())
 );
-rest!(get_call(call_id: String) => calls::get_call(&call_id), state);
-rest!(list_recordings(call_id: String) => calls::list_recordings(&call_id), recordings);
-rest!(list_transcriptions(call_id: String) => calls::list_transcriptions(&call_id), transcriptions);
-rest!(end_call(call_id: String) => calls::end_call(&call_id));
+rest!(get_call(call_id: String) => |c| Ok(calls::get_call(&cid(c, &call_id)?)), state);
+rest!(list_recordings(call_id: String) => |c| Ok(calls::list_recordings(&cid(c, &call_id)?)), recordings);
+rest!(list_transcriptions(call_id: String) => |c| Ok(calls::list_transcriptions(&cid(c, &call_id)?)), transcriptions);
+rest!(end_call(call_id: String) => |c| Ok(calls::end_call(&cid(c, &call_id)?)));
 rest!(
   /// `users_json`: the users as a JSON array, checked natively.
-  upsert_users(users_json: String) => users::upsert_users(&users_json), users
+  upsert_users(users_json: String) => |_c| users::upsert_users(&users_json), users
 );
 rest!(
   /// `user_ids_json`: the ids as a JSON array, checked natively.
-  get_users(user_ids_json: String) => users::get_users(&user_ids_json), users
+  get_users(user_ids_json: String) => |_c| users::get_users(&user_ids_json), users
 );
 rest!(
   /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
-  update_users_partial(updates_json: String) => users::update_users_partial(&updates_json), users
+  update_users_partial(updates_json: String) => |_c| users::update_users_partial(&updates_json), users
 );
+
+/// The call a `callId` argument names: an id of the client's call type, or `type:id`.
+fn cid(client: &Client, call_id: &str) -> Result<Cid> {
+  Cid::parse(call_id, &client.config().call_type)
+}
 
 /// The fields of an event as `handleWebhook` writes them (see `event_fields`).
 #[napi]

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::validate;
 
 /// `recording_type` of the recording endpoints and events.
 pub const RECORDING_TYPES: [&str; 3] = ["composite", "individual", "raw"];
@@ -156,12 +157,65 @@ pub fn stop_captions_body(options: Option<&str>) -> Result<String> {
   Ok(object(vec![("stop_transcription", boolean(o.flag("stopTranscription")?))]).to_string())
 }
 
+/// The most members one request may add: `maxItems: 100` on
+/// `CallRequest.members` and `UpdateCallMembersRequest.update_members` in
+/// Stream's OpenAPI spec.
+pub const MAX_MEMBERS: usize = 100;
+
+/// `createStreamCall`'s options (besides `signal`) as the fields node-sdk
+/// sends in `data`, in order: `members` (`[{ userId, role?, custom? }]` as
+/// `[{user_id, role?, custom?}]`), `starts_at` (RFC 3339, as the caller gave
+/// it; `index.js` writes a `Date` as `toISOString` does, as node-sdk's JSON
+/// does) and `settings_override` (from `settings`).
+pub fn call_data(options: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
+  let o = Options::parse(options, "options", &["members", "startsAt", "settings"])?;
+  let mut data = Vec::new();
+  if let Some(members) = o.get("members") {
+    let Value::Array(list) = members else { return Err(Error::invalid("options.members must be an array of { userId, role?, custom? }")) };
+    if list.len() > MAX_MEMBERS {
+      return Err(Error::invalid(format!("options.members must hold at most {MAX_MEMBERS} members, got {}", list.len())));
+    }
+    let members = list.iter().enumerate().map(|(i, member)| member_request(&format!("options.members[{i}]"), member)).collect::<Result<_>>()?;
+    data.push(("members", Value::Array(members)));
+  }
+  if let Some(starts_at) = o.get("startsAt") {
+    match starts_at {
+      Value::String(at) if crate::lenient::real_millis(at).is_some() => data.push(("starts_at", starts_at.clone())),
+      _ => return Err(Error::invalid("options.startsAt must be a Date or an RFC 3339 time (after 2000)")),
+    }
+  }
+  if let Some(settings) = o.nested("settings", &["recording", "transcription"])? {
+    data.push(("settings_override", settings_override(&settings)?));
+  }
+  Ok(data)
+}
+
+/// One member as the caller gave it (`{ userId, role?, custom? }`, at `name`)
+/// as Stream's `MemberRequest`.
+fn member_request(name: &str, member: &Value) -> Result<Value> {
+  let Value::Object(fields) = member else { return Err(Error::invalid(format!("{name} must be an object like {{ userId, role?, custom? }}"))) };
+  let m = Options::of(fields.clone(), name, &["userId", "role", "custom"])?;
+  let user_id = match m.get("userId") {
+    Some(Value::String(id)) => validate::user_id(&format!("{name}.userId"), id).map(|()| id.clone())?,
+    _ => return Err(Error::invalid(format!("{name}.userId must be a string"))),
+  };
+  let role = match m.get("role") {
+    None => None,
+    Some(Value::String(role)) => validate::role(&format!("{name}.role"), role).map(|()| Value::String(role.clone())).map(Some)?,
+    Some(_) => return Err(Error::invalid(format!("{name}.role must be a string"))),
+  };
+  let custom = match m.get("custom") {
+    None => None,
+    Some(custom @ Value::Object(_)) => Some(custom.clone()),
+    Some(_) => return Err(Error::invalid(format!("{name}.custom must be an object"))),
+  };
+  Ok(object(vec![("user_id", Some(Value::String(user_id))), ("role", role), ("custom", custom)]))
+}
+
 /// `createStreamCall`'s `settings` as Stream's `settings_override`:
 /// `{recording: {mode, quality?, audio_only?}, transcription: {mode?, language?, closed_caption_mode?}}`.
 /// Stream requires `mode` of a recording setting.
-pub fn settings_override(settings: Option<&str>) -> Result<Option<Value>> {
-  let Some(settings) = settings else { return Ok(None) };
-  let o = Options::parse(Some(settings), "options.settings", &["recording", "transcription"])?;
+fn settings_override(o: &Options) -> Result<Value> {
   let recording = match o.nested("recording", &["mode", "quality", "audioOnly"])? {
     None => None,
     Some(r) => {
@@ -182,7 +236,7 @@ pub fn settings_override(settings: Option<&str>) -> Result<Option<Value>> {
       ("closed_caption_mode", string(t.choice("closedCaptionMode", &MODES)?)),
     ])),
   };
-  Ok(Some(object(vec![("recording", recording), ("transcription", transcription)])))
+  Ok(object(vec![("recording", recording), ("transcription", transcription)]))
 }
 
 #[cfg(test)]
@@ -220,17 +274,18 @@ mod tests {
 
   #[test]
   fn settings_as_node_sdk_sends_them() {
-    assert_eq!(settings_override(None).unwrap(), None);
-    let s = settings_override(Some(
-      r#"{"recording":{"mode":"auto-on","quality":"720p","audioOnly":false},"transcription":{"mode":"auto-on","language":"en","closedCaptionMode":"available"}}"#,
+    assert_eq!(call_data(None).unwrap(), vec![]);
+    let data = call_data(Some(
+      r#"{"settings":{"recording":{"mode":"auto-on","quality":"720p","audioOnly":false},"transcription":{"mode":"auto-on","language":"en","closedCaptionMode":"available"}}}"#,
     ))
-    .unwrap()
     .unwrap();
+    let (name, s) = &data[0];
+    assert_eq!(*name, "settings_override");
     assert_eq!(
       s.to_string(),
       r#"{"recording":{"audio_only":false,"mode":"auto-on","quality":"720p"},"transcription":{"closed_caption_mode":"available","language":"en","mode":"auto-on"}}"#
     );
-    let message = |json: &str| settings_override(Some(json)).unwrap_err().message;
+    let message = |json: &str| call_data(Some(&format!(r#"{{"settings":{json}}}"#))).unwrap_err().message;
     assert_eq!(message(r#"{"recording":{"quality":"720p"}}"#), "options.settings.recording.mode is required (one of 'available', 'disabled', 'auto-on')");
     assert_eq!(message(r#"{"recording":{"mode":"on"}}"#), "options.settings.recording.mode must be one of 'available', 'disabled', 'auto-on'");
     assert_eq!(

@@ -13,7 +13,7 @@ use crate::call_options;
 use crate::error::{Error, Result};
 use crate::lenient::{Flag, List, Object, Text, Time};
 use crate::operation::Operation;
-use crate::request::{call_path, json_string, no_answer, object_json, Request};
+use crate::request::{json_string, no_answer, object_json, Cid, Request};
 use crate::validate;
 
 /// What `call_action` switches on or off (`CallAction` in `binding.d.ts`).
@@ -88,21 +88,21 @@ impl CallAction {
   }
 }
 
-/// Get-or-create `default:{call_id}` created by `user_id`, with `custom_json`
-/// (a JSON object holding at least `meetingId`, `agentId` and `agentName`)
-/// as the call's custom data.
-///
-/// `settings_json` (`createStreamCall`'s `settings`) becomes the call's
-/// `settings_override`, as node-sdk sends it.
-pub fn create_call(call_id: &str, user_id: &str, custom_json: &str, settings_json: Option<&str>) -> Result<Request<CallInfo>> {
-  let path = call_path(call_id, "")?;
+/// Get-or-create the call `cid` created by `user_id`, with `custom_json` (a
+/// JSON object, as the caller gave it; `None`: no custom data) as its custom
+/// data and `options_json` (`createStreamCall`'s options: members, start
+/// time, settings) as node-sdk sends them in `data`.
+pub fn create_call(cid: &Cid, user_id: &str, custom_json: Option<&str>, options_json: Option<&str>) -> Result<Request<CallInfo>> {
   validate::user_id("userId", user_id)?;
-  validate_custom(custom_json)?;
-  let settings = match call_options::settings_override(settings_json)? {
-    Some(settings) => format!(",\"settings_override\":{settings}"),
-    None => String::new(),
-  };
-  let body = format!("{{\"data\":{{\"created_by_id\":{},\"custom\":{}{settings}}}}}", json_string(user_id), custom_json);
+  let mut body = format!("{{\"data\":{{\"created_by_id\":{}", json_string(user_id));
+  if let Some(custom) = custom_json {
+    validate_custom(custom)?;
+    body.push_str(&format!(",\"custom\":{custom}"));
+  }
+  for (name, value) in call_options::call_data(options_json)? {
+    body.push_str(&format!(",\"{name}\":{value}"));
+  }
+  body.push_str("}}");
   let began = SystemTime::now();
   let user_id = user_id.to_string();
   let decode = move |bytes: &[u8], attempts: u32| {
@@ -120,21 +120,24 @@ pub fn create_call(call_id: &str, user_id: &str, custom_json: &str, settings_jso
       created,
     })
   };
-  Ok(Request::new(Operation::CreateCall, Method::POST, path, Some(body), Box::new(decode)))
+  Ok(Request::new(Operation::CreateCall, Method::POST, cid.path(""), Some(body), Box::new(decode)))
 }
 
-pub fn add_member(call_id: &str, user_id: &str, role: &str) -> Result<Request<()>> {
-  let path = call_path(call_id, "/members")?;
+/// Adds (or updates) a member; `role` `None` sends none, so Stream gives the
+/// call type's default role, as node-sdk does without one.
+pub fn add_member(cid: &Cid, user_id: &str, role: Option<&str>) -> Result<Request<()>> {
   validate::user_id("userId", user_id)?;
-  validate::role(role)?;
-  let body = format!("{{\"update_members\":[{{\"user_id\":{},\"role\":{}}}]}}", json_string(user_id), json_string(role));
-  Ok(no_answer(Operation::AddMember, Method::POST, path, Some(body)))
+  let role = match role {
+    Some(role) => validate::role("role", role).map(|()| format!(",\"role\":{}", json_string(role)))?,
+    None => String::new(),
+  };
+  let body = format!("{{\"update_members\":[{{\"user_id\":{}{role}}}]}}", json_string(user_id));
+  Ok(no_answer(Operation::AddMember, Method::POST, cid.path("/members"), Some(body)))
 }
 
 /// Switches recording, transcription or captions on or off (`options_json`:
 /// the caller's options, checked here).
-pub fn call_action(call_id: &str, action: CallAction, options_json: Option<&str>) -> Result<Request<()>> {
-  validate::call_id(call_id)?;
+pub fn call_action(cid: &Cid, action: CallAction, options_json: Option<&str>) -> Result<Request<()>> {
   let (suffix, body) = match action {
     CallAction::StartRecording | CallAction::StopRecording => {
       let start = action == CallAction::StartRecording;
@@ -146,35 +149,32 @@ pub fn call_action(call_id: &str, action: CallAction, options_json: Option<&str>
     CallAction::StartClosedCaptions => ("/start_closed_captions".into(), call_options::start_captions_body(options_json)?),
     CallAction::StopClosedCaptions => ("/stop_closed_captions".into(), call_options::stop_captions_body(options_json)?),
   };
-  Ok(no_answer(action.operation(), Method::POST, call_path(call_id, &suffix)?, Some(body)))
+  Ok(no_answer(action.operation(), Method::POST, cid.path(&suffix), Some(body)))
 }
 
-/// The call with what is running and its current session (`GET /call/default/{id}`, node-sdk's `call.get()`).
-pub fn get_call(call_id: &str) -> Result<Request<CallState>> {
-  Ok(Request::new(Operation::GetCall, Method::GET, call_path(call_id, "")?, None, Box::new(|bytes, _| parse_call_state(bytes))))
+/// The call with what is running and its current session (`GET /call/{type}/{id}`, node-sdk's `call.get()`).
+pub fn get_call(cid: &Cid) -> Request<CallState> {
+  Request::new(Operation::GetCall, Method::GET, cid.path(""), None, Box::new(|bytes, _| parse_call_state(bytes)))
 }
 
-pub fn list_recordings(call_id: &str) -> Result<Request<Vec<CallRecording>>> {
-  Ok(Request::new(Operation::ListRecordings, Method::GET, call_path(call_id, "/recordings")?, None, Box::new(|bytes, _| parse_recordings(bytes))))
+pub fn list_recordings(cid: &Cid) -> Request<Vec<CallRecording>> {
+  Request::new(Operation::ListRecordings, Method::GET, cid.path("/recordings"), None, Box::new(|bytes, _| parse_recordings(bytes)))
 }
 
-pub fn list_transcriptions(call_id: &str) -> Result<Request<Vec<CallTranscription>>> {
-  let path = call_path(call_id, "/transcriptions")?;
-  Ok(Request::new(Operation::ListTranscriptions, Method::GET, path, None, Box::new(|bytes, _| parse_transcriptions(bytes))))
+pub fn list_transcriptions(cid: &Cid) -> Request<Vec<CallTranscription>> {
+  Request::new(Operation::ListTranscriptions, Method::GET, cid.path("/transcriptions"), None, Box::new(|bytes, _| parse_transcriptions(bytes)))
 }
 
-pub fn end_call(call_id: &str) -> Result<Request<()>> {
-  Ok(no_answer(Operation::EndCall, Method::POST, call_path(call_id, "/mark_ended")?, None))
+pub fn end_call(cid: &Cid) -> Request<()> {
+  no_answer(Operation::EndCall, Method::POST, cid.path("/mark_ended"), None)
 }
 
+/// Custom data: any JSON object.
 fn validate_custom(custom_json: &str) -> Result<()> {
-  let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(custom_json).map_err(|_| Error::invalid("data must be a JSON object"))?;
-  for field in ["meetingId", "agentId", "agentName"] {
-    if !map.get(field).is_some_and(serde_json::Value::is_string) {
-      return Err(Error::invalid(format!("data.{field} must be a string")));
-    }
+  match serde_json::from_str::<serde::de::IgnoredAny>(custom_json) {
+    Ok(_) if custom_json.trim_start().starts_with('{') => Ok(()),
+    _ => Err(Error::invalid("data must be a JSON object")),
   }
-  Ok(())
 }
 
 /// How far Stream's clock may be behind ours when telling whether a call was
@@ -370,25 +370,57 @@ pub fn parse_call_state(body: &[u8]) -> serde_json::Result<CallState> {
 mod tests {
   use super::*;
 
+  fn cid(value: &str) -> Cid {
+    Cid::parse(value, "default").unwrap()
+  }
+
   #[test]
-  fn custom_data_needs_the_three_fields() {
-    validate_custom(r#"{"meetingId":"m","agentId":"a","agentName":"n","extra":[1,{"x":null}]}"#).unwrap();
-    assert_eq!(validate_custom("[]").unwrap_err().message, "data must be a JSON object");
-    assert_eq!(validate_custom(r#"{"meetingId":"m","agentId":5,"agentName":"n"}"#).unwrap_err().message, "data.agentId must be a string");
-    assert_eq!(validate_custom(r#"{"agentId":"a","agentName":"n"}"#).unwrap_err().message, "data.meetingId must be a string");
+  fn custom_data_is_any_json_object_or_none() {
+    let body = |custom: Option<&str>| create_call(&cid("c"), "u", custom, None).unwrap().body.unwrap();
+    assert_eq!(body(Some(r#"{"description":"x","n":[1,{"x":null}]}"#)), r#"{"data":{"created_by_id":"u","custom":{"description":"x","n":[1,{"x":null}]}}}"#);
+    assert_eq!(body(Some("{}")), r#"{"data":{"created_by_id":"u","custom":{}}}"#);
+    assert_eq!(body(None), r#"{"data":{"created_by_id":"u"}}"#, "no custom data");
+    for bad in ["[]", "5", "null", "{"] {
+      assert_eq!(create_call(&cid("c"), "u", Some(bad), None).err().unwrap().message, "data must be a JSON object", "{bad}");
+    }
+  }
+
+  #[test]
+  fn a_call_is_created_with_members_and_a_start_as_node_sdk_sends_them() {
+    let options = r#"{"members":[{"userId":"a","role":"host"},{"userId":"b","custom":{"x":1}}],"startsAt":"2026-12-24T18:00:00.000Z"}"#;
+    let request = create_call(&cid("livestream:ls_1"), "a", None, Some(options)).unwrap();
+    assert_eq!(request.path, "/api/v2/video/call/livestream/ls_1");
+    assert_eq!(
+      request.body.unwrap(),
+      r#"{"data":{"created_by_id":"a","members":[{"role":"host","user_id":"a"},{"custom":{"x":1},"user_id":"b"}],"starts_at":"2026-12-24T18:00:00.000Z"}}"#
+    );
+    let message = |options: &str| create_call(&cid("c"), "a", None, Some(options)).err().unwrap().message;
+    assert_eq!(message(r#"{"foo":1}"#), "options.foo is not an option here (known: members, startsAt, settings)");
+    assert_eq!(message(r#"{"members":[{"user_id":"a"}]}"#), "options.members[0].user_id is not an option here (known: userId, role, custom)");
+    assert_eq!(message(r#"{"members":[{"userId":" "}]}"#), "options.members[0].userId must be a non-empty string, not only whitespace");
+    assert_eq!(message(r#"{"startsAt":"tomorrow"}"#), "options.startsAt must be a Date or an RFC 3339 time (after 2000)");
+    let many = format!(r#"{{"members":[{}]}}"#, vec![r#"{"userId":"a"}"#; 101].join(","));
+    assert_eq!(message(&many), "options.members must hold at most 100 members, got 101");
+  }
+
+  #[test]
+  fn a_member_without_a_role_gets_none() {
+    assert_eq!(add_member(&cid("c"), "u", None).unwrap().body.unwrap(), r#"{"update_members":[{"user_id":"u"}]}"#);
+    assert_eq!(add_member(&cid("c"), "u", Some("host")).unwrap().body.unwrap(), r#"{"update_members":[{"user_id":"u","role":"host"}]}"#);
+    assert!(add_member(&cid("c"), "u", Some("")).is_err());
   }
 
   #[test]
   fn parses_get_or_create_response() {
     let body = br#"{"call":{"type":"default","id":"c1","cid":"default:c1","created_by":{"id":"u1","name":"U"},"created_at":"2026-04-08T14:23:35.879421674Z","custom":{"meetingId":"m1","n":[1,2]},"settings":{}},"members":[],"own_capabilities":[],"created":true,"duration":"1.2ms"}"#;
-    let call = (create_call("c1", "u1", r#"{"meetingId":"m1","agentId":"a","agentName":"n"}"#, None).unwrap().decode)(body, 1).unwrap();
+    let call = (create_call(&cid("c1"), "u1", Some("{}"), None).unwrap().decode)(body, 1).unwrap();
     assert!(call.created);
     assert_eq!(call.cid, "default:c1");
     assert_eq!(call.created_by_id, "u1");
     assert_eq!(call.created_at.as_deref(), Some("2026-04-08T14:23:35.879421674Z"));
     assert_eq!(call.custom_json, r#"{"meetingId":"m1","n":[1,2]}"#);
     let placeholder = br#"{"call":{"type":"default","id":"c","cid":"default:c","created_at":"0001-01-01T00:00:00Z","custom":null}}"#;
-    let call = (get_call("c").unwrap().decode)(placeholder, 1).unwrap();
+    let call = (get_call(&cid("c")).decode)(placeholder, 1).unwrap();
     assert_eq!((call.created_at, call.custom_json.as_str()), (None, "{}"));
   }
 

@@ -22,6 +22,8 @@ pub enum Kind {
   Url,
   /// A whole number in `min..=max`, `default` when unset.
   Whole { min: u32, max: u32, default: u32 },
+  /// A call type (the call id rule), `default` when unset.
+  CallType,
 }
 
 /// One setting: its `createStreamClient` option and its `STREAM_*` variable.
@@ -141,6 +143,9 @@ settings! {
   /// Requests in flight (and so connections open) at once; the others queue
   /// within their deadline. Far below the usual 1,024 file descriptors.
   max_connections: u32 = ("maxConnections", "STREAM_MAX_CONNECTIONS", Kind::Whole { min: 1, max: 10_000, default: 128 }),
+  /// The type of the calls a plain call id names (`livestream`, `audio_room`,
+  /// an app's own); a `type:id` argument names its own.
+  call_type: String = ("callType", "STREAM_CALL_TYPE", Kind::CallType),
 }
 
 /// The settings a [`crate::signer::Signer`] needs: the first two, the credentials.
@@ -204,7 +209,12 @@ fn check(setting: &Setting, raw: Option<&Raw>, source: Source, secret: &str) -> 
     _ => None,
   };
   match (setting.kind, raw) {
-    (Kind::Text | Kind::Secret | Kind::Url, Some(Raw::Number(_))) => Err(Error::config(format!("{name} must be a string, got number"))),
+    (Kind::Text | Kind::Secret | Kind::Url | Kind::CallType, Some(Raw::Number(_))) => Err(Error::config(format!("{name} must be a string, got number"))),
+    (Kind::CallType, _) => match text.map(str::trim) {
+      None => Ok(Value::Text("default".into())),
+      Some(call_type) if !call_type.contains(':') && crate::validate::call_id(call_type).is_ok() => Ok(Value::Text(call_type.into())),
+      Some(call_type) => Err(Error::config(format!("{name} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', got {call_type:?}"))),
+    },
     (Kind::Text | Kind::Secret, _) => match text {
       Some(s) => Ok(Value::Text(s.to_string())),
       None => {

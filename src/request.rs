@@ -34,10 +34,24 @@ pub fn no_answer(operation: Operation, method: reqwest::Method, path: String, bo
 const CALL_PATH: &str = "/api/v2/video/call/";
 pub const USERS_PATH: &str = "/api/v2/users";
 
-/// `/api/v2/video/call/{type}/{id}{suffix}`, for a checked call id.
-pub fn call_path(call_id: &str, suffix: &str) -> crate::error::Result<String> {
-  validate::call_id(call_id)?;
-  Ok(format!("{CALL_PATH}default/{}{suffix}", percent_encode(call_id)))
+/// A call as Stream names it, its type and id both checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cid {
+  pub call_type: String,
+  pub id: String,
+}
+
+impl Cid {
+  /// `callId` as the caller gave it: an id of `default_type`, or `type:id`.
+  pub fn parse(call_id: &str, default_type: &str) -> crate::error::Result<Cid> {
+    let (call_type, id) = validate::cid("callId", call_id, default_type)?;
+    Ok(Cid { call_type: call_type.into(), id: id.into() })
+  }
+
+  /// `/api/v2/video/call/{type}/{id}{suffix}`.
+  pub fn path(&self, suffix: &str) -> String {
+    format!("{CALL_PATH}{}/{}{suffix}", percent_encode(&self.call_type), percent_encode(&self.id))
+  }
 }
 
 /// JSON text of an object as received, or `{}` for anything else (null, an
@@ -74,8 +88,10 @@ mod tests {
   fn encodes_query_and_path_values() {
     assert_eq!(percent_encode("abc-_.~XYZ09"), "abc-_.~XYZ09");
     assert_eq!(percent_encode("a b/c?d&é"), "a%20b%2Fc%3Fd%26%C3%A9");
-    assert_eq!(call_path("c-1", "/members").unwrap(), "/api/v2/video/call/default/c-1/members");
-    assert!(call_path("../x", "").is_err());
+    assert_eq!(Cid::parse("c-1", "default").unwrap().path("/members"), "/api/v2/video/call/default/c-1/members");
+    assert_eq!(Cid::parse("livestream:ls_1", "default").unwrap().path(""), "/api/v2/video/call/livestream/ls_1");
+    assert_eq!(Cid::parse("ls_1", "audio_room").unwrap().path(""), "/api/v2/video/call/audio_room/ls_1");
+    assert!(Cid::parse("../x", "default").is_err());
   }
 
   #[test]

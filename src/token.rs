@@ -80,7 +80,7 @@ pub fn call_token(key: &Key, user_id: &str, call_ids: &[String], role: Option<&s
   validate::user_id("userId", user_id)?;
   let cids = validate::call_cids(call_ids)?;
   if let Some(role) = role {
-    validate::role(role)?;
+    validate::role("role", role)?;
   }
   let claims = UserClaims { call_cids: Some(cids), role, ..UserClaims::new(user_id, now, validity_or_default(validity)?) };
   Ok(key.sign_jwt(&claims))

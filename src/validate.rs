@@ -12,12 +12,25 @@ pub const MAX_VALIDITY_SECONDS: u64 = 10 * 365 * 24 * 60 * 60;
 /// Call ids are 1-64 characters of `[A-Za-z0-9_-]`: the OpenAPI spec's
 /// 64-character limit plus the character set Stream's own sample apps enforce
 /// (GetStream/stream-video-js PR #1165), which also keeps the id safe as a URL
-/// path segment and apart from the `:` of a cid.
+/// path segment and apart from the `:` of a cid. Call types follow the same
+/// rule (the spec's `maxLength: 64` on `type`).
 pub fn call_id(id: &str) -> Result<()> {
-  if id.is_empty() || id.len() > MAX_CALL_ID_LEN || !id.bytes().all(is_id_byte) {
-    return Err(Error::invalid(format!("callId must be 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}", quote(id))));
+  cid("callId", id, "default").map(drop)
+}
+
+/// A call named as its id (of `default_type`) or as a cid, `type:id` (split
+/// on the first `:`, as Stream writes cids): the call type and id, each by
+/// the call id rule. `name` is the parameter.
+pub fn cid<'a>(name: &str, value: &'a str, default_type: &'a str) -> Result<(&'a str, &'a str)> {
+  let valid = |part: &str| !part.is_empty() && part.len() <= MAX_CALL_ID_LEN && part.bytes().all(is_id_byte);
+  match value.split_once(':') {
+    None if valid(value) => Ok((default_type, value)),
+    Some((call_type, id)) if valid(call_type) && valid(id) => Ok((call_type, id)),
+    _ => Err(Error::invalid(format!(
+      "{name} must be a call id or type:id, each part 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}",
+      quote(value)
+    ))),
   }
-  Ok(())
 }
 
 /// `callIds` of a call token: at least one entry, each a call id (`default:`
@@ -26,22 +39,7 @@ pub fn call_cids(ids: &[String]) -> Result<Vec<String>> {
   if ids.is_empty() {
     return Err(Error::invalid("callIds must hold at least one call id"));
   }
-  ids
-    .iter()
-    .enumerate()
-    .map(|(i, value)| {
-      let (call_type, id) = value.split_once(':').unwrap_or(("default", value));
-      let valid = |part: &str| !part.is_empty() && part.len() <= MAX_CALL_ID_LEN && part.bytes().all(is_id_byte);
-      if valid(call_type) && valid(id) {
-        Ok(format!("{call_type}:{id}"))
-      } else {
-        Err(Error::invalid(format!(
-          "callIds[{i}] must be a call id or type:id, each part 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}",
-          quote(value)
-        )))
-      }
-    })
-    .collect()
+  ids.iter().enumerate().map(|(i, value)| cid(&format!("callIds[{i}]"), value, "default").map(|(call_type, id)| format!("{call_type}:{id}"))).collect()
 }
 
 fn is_id_byte(b: u8) -> bool {
@@ -57,8 +55,9 @@ pub fn user_id(name: &str, id: &str) -> Result<()> {
   not_blank(name, id)
 }
 
-pub fn role(role: &str) -> Result<()> {
-  not_blank("role", role)
+/// A role (`name` is the parameter): not empty or only whitespace.
+pub fn role(name: &str, role: &str) -> Result<()> {
+  not_blank(name, role)
 }
 
 fn not_blank(name: &str, value: &str) -> Result<()> {
@@ -110,12 +109,20 @@ mod tests {
     for ok in ["a", "meeting-123", "A_b-C9", &"x".repeat(64)] {
       call_id(ok).unwrap();
     }
-    for bad in ["", "a b", "a/b", "a:b", "é", "a?b", "a.b", &"x".repeat(65)] {
+    for bad in ["", "a b", "a/b", "é", "a?b", "a.b", &"x".repeat(65), ":", "a:", ":b", "a:b:c", "a b:c"] {
       let err = call_id(bad).unwrap_err();
       assert_eq!(err.kind, ErrorKind::InvalidArgument);
       assert!(err.message.starts_with("callId"), "{}", err.message);
     }
     assert!(call_id(&"y".repeat(500)).unwrap_err().message.len() < 250);
+  }
+
+  #[test]
+  fn cids_name_a_type() {
+    assert_eq!(cid("callId", "m-1", "default").unwrap(), ("default", "m-1"));
+    assert_eq!(cid("callId", "m-1", "audio_room").unwrap(), ("audio_room", "m-1"), "the client's default type");
+    assert_eq!(cid("callId", "livestream:ls_1", "default").unwrap(), ("livestream", "ls_1"));
+    assert!(cid("callId", "a:b:c", "default").unwrap_err().message.starts_with("callId must be a call id or type:id"));
   }
 
   #[test]
@@ -136,8 +143,8 @@ mod tests {
     user_id("userId", &"é".repeat(1000)).unwrap();
     assert_eq!(user_id("userId", "").unwrap_err().message, "userId must be a non-empty string");
     assert_eq!(user_id("users[2].id", " \t\n\u{3000}").unwrap_err().message, "users[2].id must be a non-empty string, not only whitespace");
-    role("participant").unwrap();
-    assert!(role("").unwrap_err().message.starts_with("role"));
+    role("role", "participant").unwrap();
+    assert!(role("role", "").unwrap_err().message.starts_with("role"));
   }
 
   #[test]
@@ -169,14 +176,16 @@ mod properties {
 
   proptest! {
     #[test]
-    fn call_ids_matching_the_regex_are_accepted(id in "[A-Za-z0-9_-]{1,64}") {
+    fn call_ids_matching_the_regex_are_accepted(id in "[A-Za-z0-9_-]{1,64}", call_type in "[A-Za-z0-9_-]{1,64}") {
       prop_assert!(call_id(&id).is_ok());
+      let both = format!("{call_type}:{id}");
+      prop_assert_eq!(cid("callId", &both, "default").unwrap(), (call_type.as_str(), id.as_str()));
     }
 
     #[test]
     fn call_ids_outside_the_regex_are_rejected(
       prefix in "[A-Za-z0-9_-]{0,30}",
-      bad in "[^A-Za-z0-9_-]",
+      bad in "[^A-Za-z0-9_:-]",
       suffix in "[A-Za-z0-9_-]{0,30}",
       too_long in "[A-Za-z0-9_-]{65,200}",
     ) {
