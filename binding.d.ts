@@ -152,7 +152,7 @@ export interface CallSession {
   participantCount: number
 }
 
-export declare function callToken(signer: ExternalObject<'Signer'>, userId: string, callIds: string[], role?: string, validityInSeconds?: number): string
+export declare function callToken(signer: ExternalObject<'Signer'>, userId: string, callIds: string[], role?: string, validityInSeconds?: number, exp?: number, iat?: number, claimsJson?: string): string
 
 /** One transcript of a call (`GET …/transcriptions`), a JSONL file. */
 export interface CallTranscription {
@@ -331,3 +331,10 @@ export declare function updateUsersPartial(client: ExternalObject<'Client'>, upd
 
 /** r" `users_json`: the users as a JSON array, checked natively. */
 export declare function upsertUsers(client: ExternalObject<'Client'>, usersJson: string): PreparedRequest
+
+/**
+ * A user token with absolute times or extra claims (`claimsJson`: a JSON
+ * object); the plain case is the hot `userToken`. `positional`: `exp` and
+ * `iat` were `createToken`'s arguments, not options.
+ */
+export declare function userTokenWith(signer: ExternalObject<'Signer'>, userId: string, validityInSeconds?: number, exp?: number, iat?: number, claimsJson?: string, positional?: boolean): string

@@ -860,3 +860,4 @@ module.exports.send = nativeBinding.send
 module.exports.settings = nativeBinding.settings
 module.exports.updateUsersPartial = nativeBinding.updateUsersPartial
 module.exports.upsertUsers = nativeBinding.upsertUsers
+module.exports.userTokenWith = nativeBinding.userTokenWith

@@ -18,6 +18,8 @@ export const {
   generateStreamTokenSync,
   generateCallToken,
   generateCallTokenSync,
+  createToken,
+  createTokenSync,
   upsertUsers,
   getUsers,
   updateUsersPartial,

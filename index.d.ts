@@ -176,7 +176,17 @@ export interface StreamUserUpdate {
   unset?: string[]
 }
 
-export interface CallTokenOptions {
+/** What a token may carry besides its user, as node-sdk's `generateUserToken` payload takes it. */
+export interface TokenOptions {
+  /** Expiry, absolute Unix seconds; wins over a validity (as in node-sdk). */
+  exp?: number
+  /** Issued-at, absolute Unix seconds. Default: now - 1 s. */
+  iat?: number
+  /** Extra claims (`iss`, `sub`, your own), merged in; `user_id`, `iat`, `exp` (and a call token's `call_cids`, `role`) are the token's own. */
+  claims?: Record<string, unknown>
+}
+
+export interface CallTokenOptions extends TokenOptions {
   /** The user's role in these calls (`role` claim); left out when not given. */
   role?: string
   /** Default 3600. */
@@ -418,10 +428,12 @@ export class StreamClient {
   listRecordings: CallOperations['listRecordings']
   listTranscriptions: CallOperations['listTranscriptions']
   private constructor()
-  generateStreamToken(userId: string, validityInSeconds?: number): Promise<string>
-  generateStreamTokenSync(userId: string, validityInSeconds?: number): string
+  generateStreamToken(userId: string, validityInSeconds?: number, options?: TokenOptions): Promise<string>
+  generateStreamTokenSync(userId: string, validityInSeconds?: number, options?: TokenOptions): string
   generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
   generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
+  createToken(userId: string, exp?: number, iat?: number): Promise<string>
+  createTokenSync(userId: string, exp?: number, iat?: number): string
   addCallParticipant(callId: string, userId: string, role?: string | null, options?: RequestOptions): Promise<void>
   endCall(callId: string, options?: RequestOptions): Promise<void>
   upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
@@ -434,9 +446,16 @@ export class StreamClient {
   toJSON(): Omit<Required<StreamClientOptions>, 'apiSecret'> & { apiSecret: '[redacted]' }
 }
 
-/** HS256 user token `{user_id, iat, exp}`; `iat` is now - 1 s, validity defaults to 3600 s. */
-export function generateStreamToken(userId: string, validityInSeconds?: number): Promise<string>
-export function generateStreamTokenSync(userId: string, validityInSeconds?: number): string
+/** HS256 user token `{user_id, …claims, iat, exp}`; `iat` is now - 1 s, validity defaults to 3600 s; `options` as node-sdk's payload. */
+export function generateStreamToken(userId: string, validityInSeconds?: number, options?: TokenOptions): Promise<string>
+export function generateStreamTokenSync(userId: string, validityInSeconds?: number, options?: TokenOptions): string
+/**
+ * node-sdk's deprecated `createToken(userId, exp?, iat?)`: `exp` and `iat` absolute Unix seconds,
+ * defaulting as node-sdk does (an hour from now; now - 1 s). `createTokenSync` is the direct replacement
+ * of node-sdk's (synchronous) one.
+ */
+export function createToken(userId: string, exp?: number, iat?: number): Promise<string>
+export function createTokenSync(userId: string, exp?: number, iat?: number): string
 /**
  * HS256 token limited to some calls: `{user_id, call_cids, role?, iat, exp}`.
  * A plain call id becomes `default:<id>`; `type:id` is kept.

@@ -436,6 +436,27 @@ function restOptions(options) {
   return Object.keys(rest).length === 0 ? undefined : toJson('options', rest)
 }
 
+const TOKEN_OPTIONS = ['exp', 'iat', 'claims']
+const CALL_TOKEN_OPTIONS = ['role', 'validityInSeconds', ...TOKEN_OPTIONS]
+
+/**
+ * A token's options object: only `known` keys; `exp` and `iat` numbers
+ * (checked as Unix seconds natively), `claims` an object, as JSON.
+ */
+function tokenOptions(options, known) {
+  if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
+  const given = readArgument('options', () => ({ ...options }))
+  const unknown = Object.keys(given).find((key) => !known.includes(key))
+  if (unknown !== undefined) throw invalid(`options.${unknown} is not an option here (known: ${known.join(', ')})`)
+  optionalNumber('options.exp', given.exp)
+  optionalNumber('options.iat', given.iat)
+  const { claims } = given
+  if (claims !== undefined && (typeof claims !== 'object' || claims === null || Array.isArray(claims))) {
+    throw invalid(`options.claims must be an object of claims, got ${describe(claims)}`)
+  }
+  return { ...given, claims: claims === undefined ? undefined : toJson('options.claims', claims) }
+}
+
 function optionalNumber(name, value) {
   if (value !== undefined && typeof value !== 'number') throw invalid(`${name} must be a number, got ${describe(value)}`)
 }
@@ -521,12 +542,21 @@ class StreamClient {
     this.#source = source
   }
 
-  generateStreamTokenSync(userId, validityInSeconds) {
-    return this.#token('generateStreamTokenSync', userId, validityInSeconds)
+  generateStreamTokenSync(userId, validityInSeconds, options) {
+    return this.#token('generateStreamTokenSync', userId, validityInSeconds, options)
   }
 
-  async generateStreamToken(userId, validityInSeconds) {
-    return this.#token('generateStreamToken', userId, validityInSeconds)
+  async generateStreamToken(userId, validityInSeconds, options) {
+    return this.#token('generateStreamToken', userId, validityInSeconds, options)
+  }
+
+  /** node-sdk's deprecated `createToken(userId, exp?, iat?)`: absolute Unix seconds, node-sdk's defaults. */
+  createTokenSync(userId, exp, iat) {
+    return this.#createToken('createTokenSync', userId, exp, iat)
+  }
+
+  async createToken(userId, exp, iat) {
+    return this.#createToken('createToken', userId, exp, iat)
   }
 
   generateCallTokenSync(userId, callIds, options) {
@@ -652,11 +682,25 @@ class StreamClient {
     return `StreamClient ${inspect(this.toJSON(), options)}`
   }
 
-  #token(operation, userId, validityInSeconds) {
+  #token(operation, userId, validityInSeconds, options) {
     try {
       requireString('userId', userId)
       optionalNumber('validityInSeconds', validityInSeconds)
-      return binding.userToken(this.#source.signer(), userId, validityInSeconds)
+      // The plain token is a hot path: no options object is read.
+      if (options === undefined) return binding.userToken(this.#source.signer(), userId, validityInSeconds)
+      const { exp, iat, claims } = tokenOptions(options, TOKEN_OPTIONS)
+      return binding.userTokenWith(this.#source.signer(), userId, validityInSeconds, exp, iat, claims)
+    } catch (e) {
+      throw report(operation, toStreamError(e), this.#source.logger)
+    }
+  }
+
+  #createToken(operation, userId, exp = Math.round(Date.now() / 1000) + 60 * 60, iat = Math.floor((Date.now() - 1000) / 1000)) {
+    try {
+      requireString('userId', userId)
+      optionalNumber('exp', exp)
+      optionalNumber('iat', iat)
+      return binding.userTokenWith(this.#source.signer(), userId, undefined, exp, iat, undefined, true)
     } catch (e) {
       throw report(operation, toStreamError(e), this.#source.logger)
     }
@@ -667,11 +711,10 @@ class StreamClient {
       requireString('userId', userId)
       requireArray('callIds', callIds, 'call ids')
       for (const [i, callId] of callIds.entries()) requireString(`callIds[${i}]`, callId)
-      if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describe(options)}`)
-      const { role, validityInSeconds } = readArgument('options', () => ({ ...options }))
+      const { role, validityInSeconds, exp, iat, claims } = tokenOptions(options, CALL_TOKEN_OPTIONS)
       if (role !== undefined) requireString('options.role', role)
       optionalNumber('options.validityInSeconds', validityInSeconds)
-      return binding.callToken(this.#source.signer(), userId, callIds, role, validityInSeconds)
+      return binding.callToken(this.#source.signer(), userId, callIds, role, validityInSeconds, exp, iat, claims)
     } catch (e) {
       throw report(operation, toStreamError(e), this.#source.logger)
     }

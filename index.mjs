@@ -6,6 +6,8 @@ export const {
   generateStreamTokenSync,
   generateCallToken,
   generateCallTokenSync,
+  createToken,
+  createTokenSync,
   upsertUsers,
   getUsers,
   updateUsersPartial,

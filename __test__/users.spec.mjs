@@ -294,3 +294,59 @@ test.serial('updateUsersPartial sends what node-sdk sends and changes only the f
   const missing = await t.throwsAsync(client(t).updateUsersPartial([{ id: 'ghost', set: { name: 'x' } }]))
   t.like(missing, { code: 'STREAM_API', status: 400, streamCode: 4 })
 })
+
+// Tokens as apps make them (issue 37): absolute exp/iat, extra claims, node-sdk's createToken; claims equal node-sdk's.
+test.serial('token options and createToken give the claims node-sdk gives for the same input', async (t) => {
+  const sdkClient = new SdkClient(API_KEY, API_SECRET)
+  const api = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET })
+  const claims = (token) => {
+    const { validity_in_seconds: _, ...rest } = jwt.verify(token, API_SECRET, { algorithms: ['HS256'], ignoreExpiration: true })
+    return rest
+  }
+  const now = Math.floor(Date.now() / 1000)
+  const table = [
+    [{ exp: now + 600 }, { user_id: 'u', exp: now + 600 }],
+    [
+      { exp: now + 600, iat: now - 60 },
+      { user_id: 'u', exp: now + 600, iat: now - 60 },
+    ],
+    [{ iat: now - 60 }, { user_id: 'u', iat: now - 60 }],
+    [{ claims: { iss: 'my-app', sub: 'u', tenant: { id: 7 } } }, { user_id: 'u', iss: 'my-app', sub: 'u', tenant: { id: 7 } }],
+  ]
+  for (const [options, payload] of table) {
+    for (const validity of [undefined, 120]) {
+      const theirs = claims(sdkClient.generateUserToken({ ...payload, ...(validity ? { validity_in_seconds: validity } : {}) }))
+      const ours = claims(await api.generateStreamToken('u', validity, options))
+      // iat defaults to "now - 1 s" on both sides; allow the clock to tick between the two calls.
+      t.true(Math.abs(ours.iat - theirs.iat) <= 1, JSON.stringify({ options, ours, theirs }))
+      t.deepEqual({ ...ours, iat: 0, exp: ours.exp - ours.iat }, { ...theirs, iat: 0, exp: theirs.exp - theirs.iat }, JSON.stringify(options))
+      if (options.exp) t.is(ours.exp, options.exp)
+    }
+  }
+  const call = claims(await api.generateCallToken('g', ['livestream:ls_1'], { role: 'guest', exp: now + 60, claims: { iss: 'app' } }))
+  const theirCall = claims(sdkClient.generateCallToken({ user_id: 'g', call_cids: ['livestream:ls_1'], role: 'guest', exp: now + 60, iss: 'app' }))
+  t.deepEqual({ ...call, iat: 0 }, { ...theirCall, iat: 0 })
+  // The deprecated createToken(userId, exp, iat), as ~1,700 public repositories call it.
+  t.deepEqual(claims(api.createTokenSync('u', now + 3600, now - 5)), claims(sdkClient.createToken('u', now + 3600, now - 5)))
+  const defaults = [claims(await api.createToken('u')), claims(sdkClient.createToken('u'))]
+  t.true(Math.abs(defaults[0].exp - defaults[1].exp) <= 1 && Math.abs(defaults[0].iat - defaults[1].iat) <= 1, JSON.stringify(defaults))
+  // A literal port that passes an absolute expiry as the validity fails loudly; exp says what was meant.
+  const literal = await t.throwsAsync(api.generateStreamToken('u', now + 3600))
+  t.regex(literal.message, /^validityInSeconds must be a whole number of seconds from 1 to 315360000/)
+  t.is(claims(await api.generateStreamToken('u', undefined, { exp: now + 3600 })).exp, now + 3600)
+  for (const [run, message] of [
+    [() => api.generateStreamToken('u', undefined, { claims: { user_id: 'admin' } }), /^options\.claims\.user_id is set by the token itself/],
+    [() => api.generateCallToken('u', ['c'], { claims: { call_cids: ['*'] } }), /^options\.claims\.call_cids is set by the token itself/],
+    [() => api.generateStreamToken('u', undefined, { exp: Date.now() + 3_600_000 }), /^options\.exp must be a time in whole Unix seconds/],
+    [() => api.generateStreamToken('u', undefined, { exp: now - 10, iat: now }), /^options\.exp \(\d+\) must be after iat/],
+    [() => api.generateStreamToken('u', undefined, { expires: now }), /^options\.expires is not an option here \(known: exp, iat, claims\)$/],
+    [() => api.generateStreamToken('u', undefined, { claims: [1] }), /^options\.claims must be an object of claims, got an array$/],
+    [() => api.createToken('u', 'tomorrow'), /^exp must be a number, got string$/],
+    [() => api.createToken('u', Date.now()), /^exp must be a time in whole Unix seconds/],
+    [() => api.generateCallToken('u', ['c'], { rol: 'x' }), /^options\.rol is not an option here/],
+  ]) {
+    const e = await t.throwsAsync(run())
+    t.is(e.code, 'STREAM_INVALID_ARGUMENT')
+    t.regex(e.message, message)
+  }
+})

@@ -274,3 +274,31 @@ test('member ids round-trip exactly: emoji, lone surrogates, U+DFFD, U+FFFD, emp
   ])
   t.is((await handle(JSON.stringify({ type: 'call.member_added', members: { a: 1 } }))).memberIds, null)
 })
+
+test('a line-by-line port of node-sdk’s boolean verifyWebhook is a forgery hole; each documented replacement refuses the forged body', async (t) => {
+  const forged = JSON.stringify({ type: 'call.session_participant_joined', call_cid: 'default:m', participant: { user: { id: 'mallory' } } })
+  const signature = 'f'.repeat(64)
+  // The literal port: `const ok = client.verifyWebhook(body, sig); if (!ok) return 401`. The Promise is truthy.
+  const route = (check) => {
+    const ok = check(forged, signature)
+    if (!ok) return 401
+    return 200
+  }
+  t.is(
+    route((b, s) => client.verifyWebhook(b, s)),
+    200,
+    'the Promise is always truthy: this is the hole the docs warn about',
+  )
+  // What docs/migrating.md says to write instead:
+  t.is(
+    route((b, s) => client.verifyWebhookSync(b, s)),
+    401,
+    'verifyWebhookSync is node-sdk’s boolean',
+  )
+  t.false(await client.verifyWebhook(forged, signature), 'await the Promise')
+  const e = await t.throwsAsync(client.handleStreamWebhook(forged, { signature }))
+  t.is(e.code, 'STREAM_WEBHOOK_SIGNATURE', 'handleStreamWebhook rejects before parsing')
+  // The same body with its real signature passes each of them.
+  t.true(client.verifyWebhookSync(forged, sign(forged)))
+  t.true(await client.verifyWebhook(forged, sign(forged)))
+})

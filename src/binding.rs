@@ -28,6 +28,7 @@ use crate::observe::{self, AttemptEnd, AttemptStart, Headers, Observer};
 use crate::panic::{catch, catch_async};
 use crate::request::Cid;
 use crate::signer::Signer;
+use crate::token::TokenOptions;
 use crate::users::{self, UserInfo};
 
 #[napi_derive::module_init]
@@ -155,16 +156,43 @@ pub fn client_settings(client: Unknown<'_>) -> napi::Result<Vec<Either<String, u
   Ok(get::<Client>(&client)?.config().shown().into_iter().map(shown).collect())
 }
 
-#[napi(ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, callIds: string[], role?: string, validityInSeconds?: number")]
+/// A user token with absolute times or extra claims (`claimsJson`: a JSON
+/// object); the plain case is the hot `userToken`. `positional`: `exp` and
+/// `iat` were `createToken`'s arguments, not options.
+#[napi(
+  ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, validityInSeconds?: number, exp?: number, iat?: number, claimsJson?: string, positional?: boolean"
+)]
+pub fn user_token_with(
+  signer: Unknown<'_>,
+  user_id: String,
+  validity_in_seconds: Option<f64>,
+  exp: Option<f64>,
+  iat: Option<f64>,
+  claims_json: Option<String>,
+  positional: Option<bool>,
+) -> napi::Result<String, ErrorKind> {
+  let signer = get::<Signer>(&signer)?;
+  let options = TokenOptions { exp, iat, claims_json, positional: positional.unwrap_or(false) };
+  sync(signer, || signer.user_token_with(&user_id, validity_in_seconds, &options))
+}
+
+#[napi(
+  ts_args_type = "signer: ExternalObject<'Signer'>, userId: string, callIds: string[], role?: string, validityInSeconds?: number, exp?: number, iat?: number, claimsJson?: string"
+)]
+#[allow(clippy::too_many_arguments)] // the edge: the JS arguments as they come
 pub fn call_token(
   signer: Unknown<'_>,
   user_id: String,
   call_ids: Vec<String>,
   role: Option<String>,
   validity_in_seconds: Option<f64>,
+  exp: Option<f64>,
+  iat: Option<f64>,
+  claims_json: Option<String>,
 ) -> napi::Result<String, ErrorKind> {
   let signer = get::<Signer>(&signer)?;
-  sync(signer, || signer.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds))
+  let options = TokenOptions { exp, iat, claims_json, positional: false };
+  sync(signer, || signer.call_token(&user_id, &call_ids, role.as_deref(), validity_in_seconds, &options))
 }
 
 #[napi(object)]

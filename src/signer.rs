@@ -6,7 +6,7 @@ use crate::config::Secret;
 use crate::error::{Error, Result};
 use crate::event::{self, CallEvent};
 use crate::key::Key;
-use crate::token::{self, unix_now};
+use crate::token::{self, unix_now, TokenOptions};
 use crate::webhook;
 
 pub struct Signer {
@@ -46,8 +46,12 @@ impl Signer {
     token::user_token(&self.key, user_id, validity, unix_now())
   }
 
-  pub fn call_token(&self, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>) -> Result<String> {
-    token::call_token(&self.key, user_id, call_ids, role, validity, unix_now())
+  pub fn user_token_with(&self, user_id: &str, validity: Option<f64>, options: &TokenOptions) -> Result<String> {
+    token::user_token_with(&self.key, user_id, validity, options, unix_now())
+  }
+
+  pub fn call_token(&self, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, options: &TokenOptions) -> Result<String> {
+    token::call_token_with(&self.key, user_id, call_ids, role, validity, options, unix_now())
   }
 
   pub fn verify_webhook(&self, body: &[u8], signature: &str) -> bool {

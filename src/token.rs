@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::validate;
 
@@ -77,13 +77,102 @@ fn user_payload(claims: &UserClaims) -> Vec<u8> {
 
 /// A user token limited to some calls. A plain call id becomes `default:<id>`.
 pub fn call_token(key: &Key, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, now: u64) -> Result<String> {
+  call_token_with(key, user_id, call_ids, role, validity, &TokenOptions::default(), now)
+}
+
+/// What an app may set in a token besides its user, as node-sdk's
+/// `generateUserToken` payload takes them: `exp` and `iat` as absolute Unix
+/// seconds (`exp` wins over a validity, as in node-sdk) and extra claims.
+#[derive(Default)]
+pub struct TokenOptions {
+  pub exp: Option<f64>,
+  pub iat: Option<f64>,
+  /// A JSON object; the claims the token sets itself cannot be among them.
+  pub claims_json: Option<String>,
+  /// `exp` and `iat` are positional arguments (`createToken(userId, exp,
+  /// iat)`), so errors name them alone, not as `options.exp`.
+  pub positional: bool,
+}
+
+/// A user token with `options` (the plain case is [`user_token`], a hot path).
+pub fn user_token_with(key: &Key, user_id: &str, validity: Option<f64>, options: &TokenOptions, now: u64) -> Result<String> {
+  validate::user_id("userId", user_id)?;
+  sign_with(key, user_id, None, None, validity, options, now)
+}
+
+/// A call token with `options` (see [`TokenOptions`]).
+pub fn call_token_with(
+  key: &Key,
+  user_id: &str,
+  call_ids: &[String],
+  role: Option<&str>,
+  validity: Option<f64>,
+  options: &TokenOptions,
+  now: u64,
+) -> Result<String> {
   validate::user_id("userId", user_id)?;
   let cids = validate::call_cids(call_ids)?;
   if let Some(role) = role {
     validate::role("role", role)?;
   }
-  let claims = UserClaims { call_cids: Some(cids), role, ..UserClaims::new(user_id, now, validity_or_default(validity)?) };
-  Ok(key.sign_jwt(&claims))
+  sign_with(key, user_id, Some(cids), role, validity, options, now)
+}
+
+/// The latest time a token may name (9999-12-31T23:59:59Z): past it is a unit mistake (milliseconds).
+const MAX_UNIX_SECONDS: f64 = 253_402_300_799.0;
+
+fn unix_seconds(name: &str, value: f64) -> Result<u64> {
+  if value.is_finite() && value.fract() == 0.0 && (0.0..=MAX_UNIX_SECONDS).contains(&value) {
+    Ok(value as u64)
+  } else {
+    Err(Error::invalid(format!("{name} must be a time in whole Unix seconds (up to {MAX_UNIX_SECONDS}), got {value}")))
+  }
+}
+
+/// Claims in Stream's SDK order (`user_id`, `call_cids`, `role`), then the
+/// app's own, then `iat` and `exp`.
+fn sign_with(
+  key: &Key,
+  user_id: &str,
+  call_cids: Option<Vec<String>>,
+  role: Option<&str>,
+  validity: Option<f64>,
+  options: &TokenOptions,
+  now: u64,
+) -> Result<String> {
+  let prefix = if options.positional { "" } else { "options." };
+  let iat = match options.iat {
+    Some(iat) => unix_seconds(&format!("{prefix}iat"), iat)?,
+    None => now.saturating_sub(1),
+  };
+  let exp = match options.exp {
+    Some(exp) => unix_seconds(&format!("{prefix}exp"), exp)?,
+    None => iat.saturating_add(validity_or_default(validity)?),
+  };
+  if exp <= iat {
+    return Err(Error::invalid(format!("{prefix}exp ({exp}) must be after iat ({iat})")));
+  }
+  let own: &[&str] = if call_cids.is_some() { &["user_id", "call_cids", "role", "iat", "exp"] } else { &["user_id", "iat", "exp"] };
+  let mut claims: Vec<(String, serde_json::Value)> = vec![("user_id".into(), user_id.into())];
+  if let Some(cids) = call_cids {
+    claims.push(("call_cids".into(), cids.into()));
+  }
+  if let Some(role) = role {
+    claims.push(("role".into(), role.into()));
+  }
+  if let Some(json) = &options.claims_json {
+    let extra: serde_json::Map<String, serde_json::Value> =
+      serde_json::from_str(json).map_err(|_| Error::invalid("options.claims must be an object of claims"))?;
+    if let Some(name) = extra.keys().find(|name| own.contains(&name.as_str())) {
+      return Err(Error::invalid(format!("options.claims.{name} is set by the token itself (use userId, callIds, role, iat or exp)")));
+    }
+    claims.extend(extra);
+  }
+  claims.push(("iat".into(), iat.into()));
+  claims.push(("exp".into(), exp.into()));
+  // In this order (a serde map would sort the keys).
+  let fields: Vec<String> = claims.iter().map(|(name, value)| format!("{}:{value}", serde_json::Value::from(name.as_str()))).collect();
+  Ok(key.sign_jwt_payload(format!("{{{}}}", fields.join(",")).as_bytes()))
 }
 
 #[derive(Serialize)]
@@ -156,6 +245,31 @@ mod tests {
     assert!(call_token(&key, "u", &[], None, None, 0).unwrap_err().message.starts_with("callIds"));
     assert!(call_token(&key, "", &ids, None, None, 0).unwrap_err().message.starts_with("userId"));
     assert!(call_token(&key, "u", &ids, Some(""), None, 0).unwrap_err().message.starts_with("role"));
+  }
+
+  #[test]
+  fn tokens_with_absolute_times_and_extra_claims() {
+    let key = Key::new(&Secret::new("s"));
+    let with = |exp, iat, claims: Option<&str>| TokenOptions { exp, iat, claims_json: claims.map(str::to_string), positional: false };
+    let (_, payload) = decode(&user_token_with(&key, "u", None, &with(Some(5000.0), Some(100.0), None), 1_000).unwrap());
+    assert_eq!(payload, r#"{"user_id":"u","iat":100,"exp":5000}"#);
+    let (_, payload) = decode(&user_token_with(&key, "u", Some(60.0), &with(None, None, Some(r#"{"iss":"app","sub":"u","tier":[1]}"#)), 1_000).unwrap());
+    assert_eq!(payload, r#"{"user_id":"u","iss":"app","sub":"u","tier":[1],"iat":999,"exp":1059}"#);
+    let (_, payload) = decode(&user_token_with(&key, "u", Some(60.0), &with(Some(2000.0), None, None), 1_000).unwrap());
+    assert_eq!(payload, r#"{"user_id":"u","iat":999,"exp":2000}"#, "exp wins over a validity, as in node-sdk");
+    let ids = ["m1".to_string()];
+    let (_, payload) = decode(&call_token_with(&key, "g", &ids, Some("guest"), None, &with(None, Some(500.0), Some(r#"{"x":1}"#)), 1_000).unwrap());
+    assert_eq!(payload, r#"{"user_id":"g","call_cids":["default:m1"],"role":"guest","x":1,"iat":500,"exp":4100}"#);
+    let message = |options: TokenOptions| user_token_with(&key, "u", None, &options, 1_000).unwrap_err().message;
+    assert_eq!(
+      message(with(None, None, Some(r#"{"user_id":"other"}"#))),
+      "options.claims.user_id is set by the token itself (use userId, callIds, role, iat or exp)"
+    );
+    assert_eq!(message(with(Some(50.0), Some(100.0), None)), "options.exp (50) must be after iat (100)");
+    assert_eq!(message(TokenOptions { positional: true, ..with(Some(50.0), Some(100.0), None) }), "exp (50) must be after iat (100)");
+    assert!(message(with(Some(1.7e12), None, None)).starts_with("options.exp must be a time in whole Unix seconds"), "milliseconds");
+    assert!(message(with(None, Some(f64::NAN), None)).starts_with("options.iat must be"));
+    assert_eq!(message(with(None, None, Some("[1]"))), "options.claims must be an object of claims");
   }
 
   #[test]

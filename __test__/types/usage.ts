@@ -116,8 +116,12 @@ export async function everyExport(body: Buffer, signature: string): Promise<void
   console.log(token, longer, created, custom, added, ended, ok, again, t2, v, shown, url)
 }
 
-// @ts-expect-error data needs meetingId, agentId and agentName
-createStreamCall('c', 'u', { meetingId: 'm' })
+// Custom data of any shape, or none (issue 37), needs no cast.
+createStreamCall('c', 'u', { meetingId: 'm', meetingName: 'Standup' })
+createStreamCall('c', 'u', { description: 'weekly' }, { members: [{ userId: 'u', role: 'host' }], startsAt: new Date() })
+createStreamCall('livestream:c', 'u', null)
+// @ts-expect-error custom data is an object
+createStreamCall('c', 'u', 'meeting')
 // @ts-expect-error validity is a number
 generateStreamTokenSync('u', '60')
 // @ts-expect-error a token is a Promise: await it or use the Sync twin
@@ -195,4 +199,25 @@ export async function emulatedMeeting(emulator: Emulator): Promise<void> {
   const running: boolean = (call?.live.recording.size ?? 0) > 0 || call?.live.transcribing === true
   const lost: boolean = joined.some((d) => d.dropped)
   void [running, lost, call?.recordings[0]?.url]
+}
+
+/**
+ * node-sdk's `verifyWebhook` returns a boolean; this package's returns a
+ * Promise. A line-by-line port that tests the Promise for truth would accept
+ * forged webhooks: TypeScript refuses it (TS2801) in an `if` or a ternary on
+ * the variable. `if (!ok)` it cannot refuse: `@typescript-eslint/no-misused-promises`
+ * does (docs/migrating.md).
+ */
+export function portedWebhookChecks(body: string, signature: string): number[] {
+  const ok = verifyWebhook(body, signature)
+  const client = createStreamClient({ apiKey: 'k', apiSecret: 's' })
+  const statuses: number[] = []
+  // @ts-expect-error TS2801: this condition will always return true since this 'Promise<boolean>' is always defined
+  if (ok) statuses.push(200)
+  const pending = client.verifyWebhook(body, signature)
+  // @ts-expect-error TS2801, in a ternary
+  statuses.push(pending ? 200 : 401)
+  // The documented replacements type-check: the Sync twin is node-sdk's boolean.
+  statuses.push(verifyWebhookSync(body, signature) ? 200 : 401)
+  return statuses
 }
