@@ -116,6 +116,12 @@ export interface CallEvent {
   /** `*_failed` events: what went wrong, when Stream says. */
   error: string | null
   /**
+   * `call.recording_ready` / `call.transcription_ready`: when the file's
+   * recording or transcript started and ended (RFC 3339, or `null`).
+   */
+  startTime: string | null
+  endTime: string | null
+  /**
    * Member events: the `members` array as JSON text, unparsed. `index.js`
    * reads the user ids from it with `JSON.parse`, so every id arrives
    * exactly as the JSON holds it (a lone surrogate escape included, which
@@ -223,7 +229,7 @@ export interface NativeCall {
 
 /**
  * A call as `getCall` reads it: what `createStreamCall` returns (but
- * `created`) plus what is running and the current session.
+ * `created`) plus what is running, the current session and the members.
  */
 export interface NativeCallState {
   type: string
@@ -240,6 +246,8 @@ export interface NativeCallState {
   /** RFC 3339; `null` unless the call was ended. */
   endedAt: string | null
   session: CallSession | null
+  /** The call's members (Stream's `get` lists up to 25 by default; `queryCallMembers` pages through all). */
+  members: Array<NativeMember>
 }
 
 export interface NativeError {
@@ -249,6 +257,33 @@ export interface NativeError {
   streamCode?: number
   requestId?: string
   attempts: number
+}
+
+/**
+ * A member of a call as Stream lists it (`MemberResponse`), with its user.
+ * Crosses into JS as `NativeMember`; `index.js` parses the custom data.
+ */
+export interface NativeMember {
+  userId: string
+  /** The member's role in the call. */
+  role: string | null
+  /** The member's own custom data (JSON text of an object). */
+  customJson: string
+  userName: string | null
+  userImage: string | null
+  /** The user's custom data (JSON text of an object), e.g. an `email`. */
+  userCustomJson: string
+  /** RFC 3339, or `null`. */
+  createdAt: string | null
+  updatedAt: string | null
+}
+
+/** One page of `queryCallMembers`. */
+export interface NativeMembersPage {
+  members: Array<NativeMember>
+  /** The token of the next page, `null` on the last. */
+  next: string | null
+  prev: string | null
 }
 
 /**
@@ -282,7 +317,7 @@ export declare function newSigner(values: Array<string | undefined | null>, from
 
 /**
  * Result of an HTTP operation: `error` when it failed, else the field of
- * its result (`call`, `users`, `state`, `recordings`, `transcriptions`), or
+ * its result (`call`, `users`, `state`, `recordings`, `transcriptions`, `page`), or
  * nothing for the operations that resolve to nothing.
  */
 export interface Outcome {
@@ -291,10 +326,14 @@ export interface Outcome {
   state?: NativeCallState
   recordings?: Array<CallRecording>
   transcriptions?: Array<CallTranscription>
+  page?: NativeMembersPage
   error?: NativeError
   /** With an `observer`: how each attempt not yet reported ended. */
   attempts?: Array<AttemptRecord>
 }
+
+/** r" `options_json`: `filter`, `sort`, `limit`, `next`, `prev` as JSON, checked natively. */
+export declare function queryCallMembers(client: ExternalObject<'Client'>, callId: string, optionsJson?: string | undefined | null): PreparedRequest
 
 /**
  * Sends a prepared request on the runtime and returns a Promise of its

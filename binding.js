@@ -856,6 +856,7 @@ module.exports.listTranscriptions = nativeBinding.listTranscriptions
 module.exports.MeetingStatus = nativeBinding.MeetingStatus
 module.exports.newClient = nativeBinding.newClient
 module.exports.newSigner = nativeBinding.newSigner
+module.exports.queryCallMembers = nativeBinding.queryCallMembers
 module.exports.send = nativeBinding.send
 module.exports.settings = nativeBinding.settings
 module.exports.updateUsersPartial = nativeBinding.updateUsersPartial

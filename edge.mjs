@@ -33,6 +33,7 @@ export const {
   getCall,
   listRecordings,
   listTranscriptions,
+  queryCallMembers,
   addCallParticipant,
   endCall,
   verifyWebhook,

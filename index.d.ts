@@ -1,7 +1,18 @@
 // Public API of stream-video-native. Hand-written over the generated binding.d.ts:
 // the shapes that come from Rust (calls, users, events, error codes) are the
 // generated types, so a field added in Rust appears here without an edit.
-import type { CallEvent, CallRecording, CallSession, CallTranscription, ErrorCode, MeetingUpdate, NativeCall, NativeCallState, NativeUser } from './binding'
+import type {
+  CallEvent,
+  CallRecording,
+  CallSession,
+  CallTranscription,
+  ErrorCode,
+  MeetingUpdate,
+  NativeCall,
+  NativeCallState,
+  NativeMember,
+  NativeUser,
+} from './binding'
 
 export type { CallRecording, CallSession, CallTranscription }
 
@@ -14,7 +25,39 @@ export type StreamCall = Omit<NativeCall, 'customJson'> & { custom: Record<strin
  * A call as `getCall` reads it: what `createStreamCall` returns (but `created`),
  * plus `recording`, `transcribing`, `captioning`, `endedAt` and the current `session`.
  */
-export type StreamCallState = Omit<NativeCallState, 'customJson'> & { custom: Record<string, unknown> }
+export type StreamCallState = Omit<NativeCallState, 'customJson' | 'members'> & { custom: Record<string, unknown>; members: StreamMember[] }
+
+/** A call member as Stream returns it (`MemberResponse`), with its user. */
+export interface StreamMember {
+  userId: string
+  /** The member's role in the call. */
+  role: string | null
+  /** The member's own custom data. */
+  custom: Record<string, unknown>
+  user: { id: string; name: string | null; image: string | null; custom: Record<string, unknown> }
+  /** RFC 3339, or `null`. */
+  createdAt: NativeMember['createdAt']
+  updatedAt: NativeMember['updatedAt']
+}
+
+/** `queryCallMembers` options, as node-sdk's `queryCallMembers` takes them (camelCased). */
+export interface QueryCallMembersOptions extends RequestOptions {
+  /** Stream's `filter_conditions`, e.g. `{ role: { $eq: 'host' } }`. */
+  filter?: Record<string, unknown>
+  /** At most one sort (Stream's limit). */
+  sort?: { field: string; direction?: 1 | -1 }[]
+  /** 0-100 members per page. */
+  limit?: number
+  next?: string
+  prev?: string
+}
+
+export interface StreamMembersPage {
+  members: StreamMember[]
+  /** Pass as `next` for the next page; `null` on the last. */
+  next: string | null
+  prev: string | null
+}
 /** A user as Stream returned it; `custom` as `JSON.parse` gives it. */
 export type StreamUser = Omit<NativeUser, 'customJson' | 'createdAt' | 'updatedAt'> & {
   custom: Record<string, unknown>
@@ -214,6 +257,13 @@ export interface WebhookOptions {
 type WebhookEventBase = Omit<CallEvent, 'type' | 'update' | 'membersJson'> & {
   /** The members' user ids, on member events (and any event with a `members` list); else `null`. */
   memberIds: string[] | null
+  /**
+   * The whole payload as `JSON.parse` gives it, for any field the typed ones
+   * leave out: parsed at most once, when first read (a getter, not an own
+   * key). Read from the body you passed: do not reuse its buffer before.
+   * Absent on events your code builds itself.
+   */
+  readonly raw?: Record<string, unknown>
 }
 /** The update of one `kind`, with its status narrowed to a literal. */
 type UpdateOf<K extends MeetingUpdate['kind'], Extra = unknown> = Extract<MeetingUpdate, { kind: K }> & Extra
@@ -409,6 +459,8 @@ interface CallOperations {
   stopClosedCaptions(callId: string, options?: StopClosedCaptionsOptions): Promise<void>
   /** `call.get()`: the call, what is running, its current session. */
   getCall(callId: string, options?: RequestOptions): Promise<StreamCallState>
+  /** A page of the call's members (`POST /api/v2/video/call/members`, node-sdk's `queryCallMembers`). */
+  queryCallMembers(callId: string, options?: QueryCallMembersOptions): Promise<StreamMembersPage>
   /** `call.listRecordings()`. */
   listRecordings(callId: string, options?: RequestOptions): Promise<CallRecording[]>
   /** `call.listTranscriptions()`: JSONL transcripts. */
@@ -427,6 +479,7 @@ export class StreamClient {
   getCall: CallOperations['getCall']
   listRecordings: CallOperations['listRecordings']
   listTranscriptions: CallOperations['listTranscriptions']
+  queryCallMembers: CallOperations['queryCallMembers']
   private constructor()
   generateStreamToken(userId: string, validityInSeconds?: number, options?: TokenOptions): Promise<string>
   generateStreamTokenSync(userId: string, validityInSeconds?: number, options?: TokenOptions): string
@@ -472,6 +525,7 @@ export const stopClosedCaptions: CallOperations['stopClosedCaptions']
 export const getCall: CallOperations['getCall']
 export const listRecordings: CallOperations['listRecordings']
 export const listTranscriptions: CallOperations['listTranscriptions']
+export const queryCallMembers: CallOperations['queryCallMembers']
 /** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`; `null` sends none (the call type's default role). */
 export function addCallParticipant(callId: string, userId: string, role?: string | null, options?: RequestOptions): Promise<void>
 /** Marks the call ended. */

@@ -331,6 +331,31 @@ function memberIds(json) {
   return ids
 }
 
+// An event's whole payload, `raw`, is parsed at most once and only when read:
+// until then `raws` holds the body as it was given (its bytes are not copied),
+// then the parsed value. `raw` is a getter on the events' prototype, so it is
+// not an own key (`Object.keys`, JSON and spreads see the typed fields only).
+const raws = new WeakMap()
+const EVENT = Object.create(Object.prototype, {
+  raw: {
+    get() {
+      let value = raws.get(this)
+      if (typeof value === 'string' || ArrayBuffer.isView(value)) {
+        value = JSON.parse(bodyText(value))
+        raws.set(this, value)
+      }
+      return value
+    },
+  },
+})
+
+/** A verified body's JSON text: gzip (`1f 8b`) inflated, as it was signed. */
+function bodyText(body) {
+  if (typeof body === 'string') return body
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? require('node:zlib').gunzipSync(bytes) : bytes).toString('utf8')
+}
+
 /**
  * The `CallEvent` whose text `handleWebhook` returned, cut as SLOTS says.
  * Fields are read in Rust's order, so the literal lists them in that order.
@@ -341,6 +366,7 @@ function decodeEvent(encoded) {
   cut.at = 0
   cut.slot = 1
   const event = {
+    __proto__: EVENT,
     type: text(BIT.type),
     createdAt: text(BIT.createdAt),
     callType: text(BIT.callType),
@@ -355,6 +381,8 @@ function decodeEvent(encoded) {
     egressId: text(BIT.egressId),
     recordingType: text(BIT.recordingType),
     error: text(BIT.error),
+    startTime: text(BIT.startTime),
+    endTime: text(BIT.endTime),
     memberIds: memberIds(text(BIT.memberIds)),
     update: null,
   }
@@ -581,7 +609,9 @@ class StreamClient {
     try {
       const { signature, webhookId, attempt } = webhookHeaders(headers)
       const { startedAt, maxBodyBytes } = webhookOptions(options)
-      return decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes, SLOTS))
+      const event = decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes, SLOTS))
+      raws.set(event, body)
+      return event
     } catch (e) {
       throw report('handleStreamWebhook', toStreamError(e), this.#source.logger)
     }
@@ -634,7 +664,10 @@ class StreamClient {
       'getCall',
       options,
       (c) => binding.getCall(c, id('callId', callId)),
-      (o) => withCustom(fromOutcome(o, 'state')),
+      (o) => {
+        const { members, ...state } = fromOutcome(o, 'state')
+        return { ...withCustom(state), members: members.map(memberOf) }
+      },
     )
   }
 
@@ -653,6 +686,18 @@ class StreamClient {
       options,
       (c) => binding.listTranscriptions(c, id('callId', callId)),
       (o) => fromOutcome(o, 'transcriptions'),
+    )
+  }
+
+  queryCallMembers(callId, options) {
+    return this.#rest(
+      'queryCallMembers',
+      options,
+      (c) => binding.queryCallMembers(c, id('callId', callId), restOptions(options)),
+      (o) => {
+        const { members, next, prev } = fromOutcome(o, 'page')
+        return { members: members.map(memberOf), next, prev }
+      },
     )
   }
 
@@ -778,6 +823,12 @@ function id(name, value) {
 function arrayJson(name, value, what) {
   requireArray(name, value, what)
   return toJson(name, value)
+}
+
+/** A member from Rust (`NativeMember`), shaped as Stream's `MemberResponse`, camelCased, custom data parsed. */
+function memberOf({ userId, role, customJson, userName, userImage, userCustomJson, createdAt, updatedAt }) {
+  const user = { id: userId, name: userName, image: userImage, custom: JSON.parse(userCustomJson) }
+  return { userId, role, custom: JSON.parse(customJson), user, createdAt, updatedAt }
 }
 
 function usersOf(outcome) {

@@ -21,6 +21,7 @@ export const {
   getCall,
   listRecordings,
   listTranscriptions,
+  queryCallMembers,
   addCallParticipant,
   endCall,
   verifyWebhook,

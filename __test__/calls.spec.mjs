@@ -448,3 +448,63 @@ test.serial('a call created with its members and a start time, and a member with
     { method: 'POST', path: path('with-members', '/members'), body: { update_members: [{ user_id: 'guest' }] } },
   )
 })
+
+test.serial('getCall lists the members with their role and user; queryCallMembers pages through them with node-sdk’s wire', async (t) => {
+  await client(t).upsertUsers([
+    { id: 'host', name: 'Host', custom: { email: 'host@example.com' } },
+    { id: 'agent', name: 'Agent' },
+    { id: 'guest', custom: { email: 'guest@example.com' } },
+  ])
+  await client(t).createStreamCall('with-people', 'host', DATA, { members: [{ userId: 'host', role: 'host', custom: { seat: 1 } }] })
+  await client(t).addCallParticipant('with-people', 'agent')
+  await client(t).addCallParticipant('with-people', 'guest', null)
+  const state = await client(t).getCall('with-people')
+  t.deepEqual(
+    state.members.map((m) => [m.userId, m.role, m.user.name, m.user.custom.email ?? null, m.custom]),
+    [
+      ['host', 'host', 'Host', 'host@example.com', { seat: 1 }],
+      ['agent', 'participant', 'Agent', null, {}],
+      ['guest', 'user', null, 'guest@example.com', {}],
+    ],
+  )
+  t.truthy(state.members[0].createdAt)
+  const call = sdk(t).video.call('default', 'with-people')
+  await sameWire(
+    t,
+    () => call.queryMembers({ filter_conditions: { role: { $eq: 'host' } }, limit: 10 }),
+    async () => {
+      const page = await client(t).queryCallMembers('with-people', { filter: { role: { $eq: 'host' } }, limit: 10 })
+      t.deepEqual(
+        page.members.map((m) => m.userId),
+        ['host'],
+      )
+      t.is(page.next, null)
+    },
+    {
+      method: 'POST',
+      path: '/api/v2/video/call/members',
+      body: { type: 'default', id: 'with-people', filter_conditions: { role: { $eq: 'host' } }, limit: 10 },
+    },
+  )
+  // Pages, as an app reads every member after the call.
+  const seen = []
+  let next
+  do {
+    const page = await client(t).queryCallMembers('with-people', { limit: 2, next })
+    seen.push(...page.members.map((m) => m.userId))
+    next = page.next ?? undefined
+  } while (next)
+  t.deepEqual(seen, ['host', 'agent', 'guest'])
+  const livestream = await t.throwsAsync(client(t).queryCallMembers('livestream:nope'))
+  t.like(livestream, { code: 'STREAM_API', status: 404 })
+  for (const [options, message] of [
+    [{ limit: 101 }, /^options\.limit must be a whole number from 0 to 100$/],
+    [{ sort: [{ field: 'a' }, { field: 'b' }] }, /^options\.sort must be an array of at most one/],
+    [{ filter: 'role=host' }, /^options\.filter must be an object$/],
+    [{ cursor: 'x' }, /^options\.cursor is not an option here/],
+  ]) {
+    const e = await t.throwsAsync(client(t).queryCallMembers('with-people', options))
+    t.is(e.code, 'STREAM_INVALID_ARGUMENT')
+    t.regex(e.message, message)
+  }
+})

@@ -28,6 +28,7 @@ const EXPORTS = [
   'handleStreamWebhook',
   'listRecordings',
   'listTranscriptions',
+  'queryCallMembers',
   'startClosedCaptions',
   'startRecording',
   'startTranscription',
@@ -74,6 +75,7 @@ test('every operation returns a Promise (or a value for the Sync twins)', (t) =>
     esm.getCall(),
     esm.listRecordings(),
     esm.listTranscriptions(),
+    esm.queryCallMembers(),
     esm.startRecording('x', Symbol('not options')),
   ]
   for (const p of promises) t.true(p instanceof Promise)

@@ -74,6 +74,8 @@ test('call.session_started → active with the session start', async (t) => {
     egressId: null,
     recordingType: null,
     error: null,
+    startTime: null,
+    endTime: null,
     memberIds: null,
     update: { kind: 'active', status: 'active', startedAt: '2026-04-08T14:23:35.2Z' },
   })
@@ -301,4 +303,34 @@ test('a line-by-line port of node-sdk’s boolean verifyWebhook is a forgery hol
   // The same body with its real signature passes each of them.
   t.true(client.verifyWebhookSync(forged, sign(forged)))
   t.true(await client.verifyWebhook(forged, sign(forged)))
+})
+
+test('recording and transcription events carry the file’s start and end; every event has its raw payload, parsed once and only when read', async (t) => {
+  const recording = {
+    type: 'call.recording_ready',
+    created_at: '2026-04-08T15:01:00Z',
+    call_cid: 'default:meeting-123',
+    call_recording: {
+      url: 'https://cdn/r.mp4',
+      start_time: '2026-04-08T14:23:35Z',
+      end_time: '2026-04-08T15:00:00Z',
+      session_id: 's1',
+      recording_type: 'composite',
+    },
+    custom_field: { nested: [1, 'two'] },
+  }
+  const event = await handle(JSON.stringify(recording))
+  t.like(event, { startTime: '2026-04-08T14:23:35Z', endTime: '2026-04-08T15:00:00Z' })
+  t.false(Object.keys(event).includes('raw'), 'raw is not an own key: JSON and spreads see the typed fields')
+  t.deepEqual(event.raw, recording)
+  t.is(event.raw, event.raw, 'parsed once')
+  const transcript = { ...events.transcription, call_transcription: { ...events.transcription.call_transcription, start_time: 'garbage' } }
+  t.like(await handle(JSON.stringify(transcript)), { startTime: null, endTime: '2026-04-08T15:00:00Z' })
+  // From bytes, and from a gzip body, as it was signed.
+  const bytes = Buffer.from(JSON.stringify(recording))
+  t.deepEqual((await handle(new Uint8Array(bytes))).raw, recording)
+  const zipped = zlib.gzipSync(bytes)
+  t.deepEqual((await client.handleStreamWebhook(zipped, { signature: sign(bytes) })).raw, recording)
+  // A lone surrogate in a field the typed event does not read is still there.
+  t.is((await handle(JSON.stringify({ ...recording, note: 'a\ud83c' }))).raw.note, 'a\ud83c')
 })

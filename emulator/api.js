@@ -213,11 +213,12 @@ function sessionResponse(call) {
   }
 }
 
-function memberResponse(member) {
+/** A member as Stream returns it, with its user as the emulator knows it (`user`, if known). */
+function memberResponse(member, user) {
   return {
     user_id: member.userId,
-    user: { id: member.userId, role: 'user', custom: {} },
-    custom: {},
+    user: { id: member.userId, role: user?.role ?? 'user', name: user?.name, image: user?.image, custom: user?.custom ?? {} },
+    custom: member.custom ?? {},
     role: member.role,
     created_at: member.createdAt,
     updated_at: member.updatedAt,
@@ -276,10 +277,11 @@ class StreamApi extends FaultServer {
   handle(record) {
     if (record.path.startsWith('/emulator/')) return this.#controlRefusal(record) ?? this.control(record)
     if (record.method === 'GET' && record.path.startsWith('/media/')) return mediaFile(record.path)
-    const route = CALL_ROUTE.exec(record.path)
+    const isMembers = record.path === '/api/v2/video/call/members' && record.method === 'POST'
+    const route = isMembers ? null : CALL_ROUTE.exec(record.path)
     const isUsers = record.path === '/api/v2/users'
     const allowed = isUsers ? ['GET', 'POST', 'PATCH'] : ['GET', 'POST']
-    if ((!route && !isUsers) || !allowed.includes(record.method)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    if ((!route && !isUsers && !isMembers) || !allowed.includes(record.method)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     if (record.query.api_key !== this.apiKey) return streamError(401, 2, 'api_key not valid')
     if (record.headers['stream-auth-type'] !== 'jwt') return streamError(401, 5, 'stream-auth-type must be jwt')
     const authError = checkServerToken(record.headers.authorization, this.apiSecret)
@@ -287,6 +289,7 @@ class StreamApi extends FaultServer {
     const { value: body, error } = parseJson(record.body)
     if (error) return error
     const now = new Date().toISOString()
+    if (isMembers) return this.#queryMembers(body)
     if (isUsers && record.method === 'GET') return this.#queryUsers(record.query.payload)
     if (isUsers && record.method === 'PATCH') return this.#updateUsersPartial(body, now)
     if (isUsers) return this.#upsertUsers(body, now)
@@ -311,7 +314,7 @@ class StreamApi extends FaultServer {
       {
         'GET ': (call) => ({
           status: 200,
-          body: { call: callResponse(call), members: [...call.members.values()].map(memberResponse), own_capabilities: [], duration: '0.3ms' },
+          body: { call: callResponse(call), members: this.#members(call.members.values()), own_capabilities: [], duration: '0.3ms' },
         }),
         'POST /members': (call, body, now) => this.#updateMembers(call, body, now),
         'POST /mark_ended': (call, _body, now) => this.#markEnded(call, now),
@@ -463,6 +466,46 @@ class StreamApi extends FaultServer {
     return { status: 200, body: { users: answer, duration: '0.3ms' } }
   }
 
+  #members(members) {
+    return [...members].map((m) => memberResponse(m, this.users.get(m.userId)))
+  }
+
+  /**
+   * `POST /api/v2/video/call/members` (node-sdk's `queryCallMembers`): a
+   * call's members, filtered on `user_id` or `role` (a value, `$eq` or
+   * `$in`), `limit` (0-100, default 25) per page, `next` / `prev` tokens.
+   */
+  #queryMembers(body) {
+    const { type, id, filter_conditions: filter = {}, limit = 25, next, prev } = body
+    if (typeof type !== 'string' || typeof id !== 'string') return streamError(400, 4, 'QueryCallMembers failed with error: "type and id are required"')
+    if (!Number.isInteger(limit) || limit < 0 || limit > 100) return streamError(400, 4, 'QueryCallMembers failed with error: "limit must be 0 to 100"')
+    const call = this.calls.get(`${type}:${id}`)
+    if (!call) return streamError(404, 16, `Can't find call with id ${type}:${id}`)
+    const tests = []
+    for (const [field, condition] of Object.entries(filter ?? {})) {
+      const key = { user_id: 'userId', role: 'role' }[field]
+      const wanted = typeof condition === 'string' ? [condition] : condition?.$eq !== undefined ? [condition.$eq] : condition?.$in
+      if (!key || !Array.isArray(wanted)) {
+        return streamError(400, 4, 'QueryCallMembers failed with error: "the emulator filters on user_id and role (a value, $eq or $in)"')
+      }
+      tests.push((m) => wanted.includes(m[key]))
+    }
+    const all = [...call.members.values()].filter((m) => tests.every((test) => test(m)))
+    const token = (offset) => Buffer.from(String(offset)).toString('base64url')
+    const offset = next ? Number(Buffer.from(next, 'base64url').toString()) : prev ? Math.max(0, Number(Buffer.from(prev, 'base64url').toString()) - limit) : 0
+    if (!Number.isInteger(offset) || offset < 0) return streamError(400, 4, 'QueryCallMembers failed with error: "next / prev is not a token of this query"')
+    const page = all.slice(offset, offset + limit)
+    return {
+      status: 201,
+      body: {
+        members: this.#members(page),
+        next: offset + limit < all.length ? token(offset + limit) : undefined,
+        prev: offset > 0 ? token(offset) : undefined,
+        duration: '0.3ms',
+      },
+    }
+  }
+
   /** Stream's rule: call members must be existing users. */
   #unknownUsers(ids) {
     if (this.lenient) return null
@@ -525,7 +568,7 @@ class StreamApi extends FaultServer {
       status: 201,
       body: {
         call: callResponse(call),
-        members: [...call.members.values()].map(memberResponse),
+        members: this.#members(call.members.values()),
         own_capabilities: [],
         created,
         duration: '0.42ms',
@@ -543,9 +586,16 @@ class StreamApi extends FaultServer {
     if (unknown) return unknown
     for (const m of updates) {
       const existing = call.members.get(m.user_id)
-      call.members.set(m.user_id, { userId: m.user_id, role: m.role || 'user', createdAt: existing ? existing.createdAt : now, updatedAt: now })
+      const custom = m.custom ?? existing?.custom ?? {}
+      call.members.set(m.user_id, {
+        userId: m.user_id,
+        role: m.role || existing?.role || 'user',
+        custom,
+        createdAt: existing ? existing.createdAt : now,
+        updatedAt: now,
+      })
     }
-    return { status: 201, body: { members: updates.map((m) => memberResponse(call.members.get(m.user_id))), duration: '0.31ms' } }
+    return { status: 201, body: { members: this.#members(updates.map((m) => call.members.get(m.user_id))), duration: '0.31ms' } }
   }
 
   #markEnded(call, now) {

@@ -17,7 +17,7 @@ use napi::threadsafe_function::ThreadsafeFunction;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
-use crate::calls::{self, CallAction, CallInfo, CallRecording, CallState, CallTranscription};
+use crate::calls::{self, CallAction, CallInfo, CallRecording, CallState, CallTranscription, MembersPage};
 use crate::cancel::Cancel;
 use crate::client::Client;
 use crate::config::{Config, Kind, Raw, Source, Value, CREDENTIALS, SETTINGS};
@@ -219,7 +219,7 @@ impl From<Error> for NativeError {
 }
 
 /// Result of an HTTP operation: `error` when it failed, else the field of
-/// its result (`call`, `users`, `state`, `recordings`, `transcriptions`), or
+/// its result (`call`, `users`, `state`, `recordings`, `transcriptions`, `page`), or
 /// nothing for the operations that resolve to nothing.
 #[derive(Default)]
 #[napi(object)]
@@ -229,6 +229,7 @@ pub struct Outcome {
   pub state: Option<CallState>,
   pub recordings: Option<Vec<CallRecording>>,
   pub transcriptions: Option<Vec<CallTranscription>>,
+  pub page: Option<MembersPage>,
   pub error: Option<NativeError>,
   /// With an `observer`: how each attempt not yet reported ended.
   pub attempts: Option<Vec<AttemptRecord>>,
@@ -447,6 +448,10 @@ rest!(get_call(call_id: String) => |c| Ok(calls::get_call(&cid(c, &call_id)?)), 
 rest!(list_recordings(call_id: String) => |c| Ok(calls::list_recordings(&cid(c, &call_id)?)), recordings);
 rest!(list_transcriptions(call_id: String) => |c| Ok(calls::list_transcriptions(&cid(c, &call_id)?)), transcriptions);
 rest!(end_call(call_id: String) => |c| Ok(calls::end_call(&cid(c, &call_id)?)));
+rest!(
+  /// `options_json`: `filter`, `sort`, `limit`, `next`, `prev` as JSON, checked natively.
+  query_call_members(call_id: String, options_json: Option<String>) => |c| calls::query_members(&cid(c, &call_id)?, options_json.as_deref()), page
+);
 rest!(
   /// `users_json`: the users as a JSON array, checked natively.
   upsert_users(users_json: String) => |_c| users::upsert_users(&users_json), users

@@ -54,6 +54,24 @@ impl Options {
     self.map.get(key).filter(|v| !v.is_null())
   }
 
+  /// An object, as given, or `None` when absent.
+  pub fn object(&self, key: &str) -> Result<Option<Value>> {
+    match self.get(key) {
+      None => Ok(None),
+      Some(value @ Value::Object(_)) => Ok(Some(value.clone())),
+      Some(_) => Err(Error::invalid(format!("{}.{key} must be an object", self.name))),
+    }
+  }
+
+  /// A whole number in `min..=max`, or `None` when absent.
+  pub fn whole(&self, key: &str, min: u64, max: u64) -> Result<Option<u64>> {
+    match self.get(key) {
+      None => Ok(None),
+      Some(Value::Number(n)) if n.as_u64().is_some_and(|n| (min..=max).contains(&n)) => Ok(n.as_u64()),
+      Some(_) => Err(Error::invalid(format!("{}.{key} must be a whole number from {min} to {max}", self.name))),
+    }
+  }
+
   /// One of `allowed`, or `None` when absent.
   pub fn choice(&self, key: &str, allowed: &[&str]) -> Result<Option<String>> {
     match self.get(key) {
@@ -88,6 +106,39 @@ impl Options {
       Some(_) => Err(Error::invalid(format!("{}.{key} must be an object", self.name))),
     }
   }
+}
+
+/// `queryCallMembers`' options as node-sdk's body fields after `type` and
+/// `id`: `filter_conditions`, `sort` (at most one `{ field, direction }`: the
+/// spec's `maxItems: 1`), `limit` (0-100: the spec's bounds), `next`, `prev`.
+pub fn members_query(options: Option<&str>) -> Result<Vec<(&'static str, Value)>> {
+  let o = Options::parse(options, "options", &["filter", "sort", "limit", "next", "prev"])?;
+  let mut fields = Vec::new();
+  if let Some(filter) = o.object("filter")? {
+    fields.push(("filter_conditions", filter));
+  }
+  if let Some(sort) = o.get("sort") {
+    let valid = |s: &Value| {
+      s.as_object().is_some_and(|s| {
+        s.keys().all(|k| k == "field" || k == "direction")
+          && s.get("field").is_some_and(Value::is_string)
+          && s.get("direction").is_none_or(|d| d.as_i64().is_some_and(|d| d == 1 || d == -1))
+      })
+    };
+    match sort {
+      Value::Array(items) if items.len() <= 1 && items.iter().all(valid) => fields.push(("sort", sort.clone())),
+      _ => return Err(Error::invalid("options.sort must be an array of at most one { field, direction: 1 | -1 }")),
+    }
+  }
+  if let Some(limit) = o.whole("limit", 0, 100)? {
+    fields.push(("limit", limit.into()));
+  }
+  for key in ["next", "prev"] {
+    if let Some(token) = o.text(key)? {
+      fields.push((if key == "next" { "next" } else { "prev" }, Value::String(token)));
+    }
+  }
+  Ok(fields)
 }
 
 fn quoted(values: &[&str]) -> String {

@@ -169,6 +169,19 @@ pub fn end_call(cid: &Cid) -> Request<()> {
   no_answer(Operation::EndCall, Method::POST, cid.path("/mark_ended"), None)
 }
 
+/// A page of a call's members (`POST /api/v2/video/call/members`, node-sdk's
+/// `queryCallMembers`): `options_json` holds `filter`, `sort`, `limit`,
+/// `next` and `prev`.
+pub fn query_members(cid: &Cid, options_json: Option<&str>) -> Result<Request<MembersPage>> {
+  let mut body = format!("{{\"type\":{},\"id\":{}", json_string(&cid.call_type), json_string(&cid.id));
+  for (name, value) in call_options::members_query(options_json)? {
+    body.push_str(&format!(",\"{name}\":{value}"));
+  }
+  body.push('}');
+  let decode = |bytes: &[u8], _| parse_members_page(bytes);
+  Ok(Request::new(Operation::QueryCallMembers, Method::POST, "/api/v2/video/call/members".into(), Some(body), Box::new(decode)))
+}
+
 /// Custom data: any JSON object.
 fn validate_custom(custom_json: &str) -> Result<()> {
   match serde_json::from_str::<serde::de::IgnoredAny>(custom_json) {
@@ -275,8 +288,89 @@ pub struct CallSession {
   pub participant_count: u32,
 }
 
+/// A member of a call as Stream lists it (`MemberResponse`), with its user.
+/// Crosses into JS as `NativeMember`; `index.js` parses the custom data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeMember", use_nullable = true))]
+pub struct CallMember {
+  pub user_id: String,
+  /// The member's role in the call.
+  pub role: Option<String>,
+  /// The member's own custom data (JSON text of an object).
+  pub custom_json: String,
+  pub user_name: Option<String>,
+  pub user_image: Option<String>,
+  /// The user's custom data (JSON text of an object), e.g. an `email`.
+  pub user_custom_json: String,
+  /// RFC 3339, or `null`.
+  pub created_at: Option<String>,
+  pub updated_at: Option<String>,
+}
+
+/// One page of `queryCallMembers`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeMembersPage", use_nullable = true))]
+pub struct MembersPage {
+  pub members: Vec<CallMember>,
+  /// The token of the next page, `null` on the last.
+  pub next: Option<String>,
+  pub prev: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawMember {
+  user_id: Text,
+  role: Text,
+  custom: Option<Box<serde_json::value::RawValue>>,
+  user: Object<RawMemberUser>,
+  created_at: Time,
+  updated_at: Time,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawMemberUser {
+  name: Text,
+  image: Text,
+  custom: Option<Box<serde_json::value::RawValue>>,
+}
+
+/// The members of a list that have a user id (anything else is skipped).
+fn members(list: List<Object<RawMember>>) -> Vec<CallMember> {
+  let member = |m: RawMember| {
+    let user = m.user.0.unwrap_or_default();
+    Some(CallMember {
+      user_id: m.user_id.0?,
+      role: m.role.0,
+      custom_json: object_json(m.custom),
+      user_name: user.name.0,
+      user_image: user.image.0,
+      user_custom_json: object_json(user.custom),
+      created_at: m.created_at.0,
+      updated_at: m.updated_at.0,
+    })
+  };
+  list.0.unwrap_or_default().into_iter().filter_map(|m| m.0).filter_map(member).collect()
+}
+
+#[derive(Deserialize)]
+struct MembersResponse {
+  members: List<Object<RawMember>>,
+  #[serde(default)]
+  next: Text,
+  #[serde(default)]
+  prev: Text,
+}
+
+fn parse_members_page(body: &[u8]) -> serde_json::Result<MembersPage> {
+  let page: MembersResponse = serde_json::from_slice(body)?;
+  let token = |t: Text| t.0.filter(|t| !t.is_empty());
+  Ok(MembersPage { members: members(page.members), next: token(page.next), prev: token(page.prev) })
+}
+
 /// A call as `getCall` reads it: what `createStreamCall` returns (but
-/// `created`) plus what is running and the current session.
+/// `created`) plus what is running, the current session and the members.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(not(fuzzing), napi_derive::napi(object, js_name = "NativeCallState", use_nullable = true))]
 pub struct CallState {
@@ -295,11 +389,15 @@ pub struct CallState {
   /// RFC 3339; `null` unless the call was ended.
   pub ended_at: Option<String>,
   pub session: Option<CallSession>,
+  /// The call's members (Stream's `get` lists up to 25 by default; `queryCallMembers` pages through all).
+  pub members: Vec<CallMember>,
 }
 
 #[derive(Deserialize)]
 struct GetCallResponse {
   call: RawCallState,
+  #[serde(default)]
+  members: List<Object<RawMember>>,
 }
 
 #[derive(Deserialize)]
@@ -342,7 +440,8 @@ struct RawSessionState {
 }
 
 pub fn parse_call_state(body: &[u8]) -> serde_json::Result<CallState> {
-  let call = serde_json::from_slice::<GetCallResponse>(body)?.call;
+  let response = serde_json::from_slice::<GetCallResponse>(body)?;
+  let call = response.call;
   let session = call.session.0.and_then(|s| {
     Some(CallSession {
       id: s.id.0.filter(|id| !id.is_empty())?,
@@ -363,6 +462,7 @@ pub fn parse_call_state(body: &[u8]) -> serde_json::Result<CallState> {
     captioning: call.captioning.0.unwrap_or(false),
     ended_at: call.ended_at.0,
     session,
+    members: members(response.members),
   })
 }
 

@@ -137,6 +137,10 @@ pub struct CallEvent {
   pub recording_type: Option<String>,
   /// `*_failed` events: what went wrong, when Stream says.
   pub error: Option<String>,
+  /// `call.recording_ready` / `call.transcription_ready`: when the file's
+  /// recording or transcript started and ended (RFC 3339, or `null`).
+  pub start_time: Option<String>,
+  pub end_time: Option<String>,
   /// Member events: the `members` array as JSON text, unparsed. `index.js`
   /// reads the user ids from it with `JSON.parse`, so every id arrives
   /// exactly as the JSON holds it (a lone surrogate escape included, which
@@ -242,6 +246,10 @@ struct RawAsset<'a> {
   session_id: Str<'a>,
   #[serde(borrow)]
   recording_type: Str<'a>,
+  #[serde(borrow)]
+  start_time: Time<Cow<'a, str>>,
+  #[serde(borrow)]
+  end_time: Time<Cow<'a, str>>,
 }
 
 /// Parses an event body. `stored_started_at` is the meeting's start time as the
@@ -316,6 +324,8 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
     egress_id: owned(raw.egress_id.0.as_deref()),
     recording_type: owned(recording_type),
     error: owned(raw.error.0.as_deref()),
+    start_time: asset.and_then(|a| a.start_time.0.as_deref()).map(str::to_string),
+    end_time: asset.and_then(|a| a.end_time.0.as_deref()).map(str::to_string),
     members_json: raw.members.map(serde_json::value::RawValue::get).filter(|json| json.starts_with('[')).map(str::to_string),
     update,
   })

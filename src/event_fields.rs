@@ -85,6 +85,8 @@ fields! {
   "egressId" => |e| e.egress_id.as_deref(),
   "recordingType" => |e| e.recording_type.as_deref(),
   "error" => |e| e.error.as_deref(),
+  "startTime" => |e| e.start_time.as_deref(),
+  "endTime" => |e| e.end_time.as_deref(),
   "memberIds" => |e| e.members_json.as_deref(),
   "update.kind" => |e| e.update.as_ref().map(kind),
   "update.startedAt" => |e| match &e.update {

@@ -3,7 +3,8 @@
 //! An idempotent operation leaves the same state behind however often it is
 //! sent: `POST /call/{type}/{id}` is get-or-create, `POST …/members` upserts
 //! members, `POST …/mark_ended` marks an ended call ended again, reads read,
-//! and users are upserted or patched to the same values. These are retried on
+//! users are upserted or patched to the same values, and a members query (a
+//! POST) only reads. These are retried on
 //! any retryable failure (see `retry`).
 //!
 //! Switching recording, transcription or captions on or off is not
@@ -34,6 +35,7 @@ pub enum Operation {
   UpsertUsers,
   GetUsers,
   UpdateUsersPartial,
+  QueryCallMembers,
 }
 
 /// What a retry of an operation may do.
@@ -48,7 +50,7 @@ pub enum Retry {
 }
 
 impl Operation {
-  pub const ALL: [Operation; 15] = [
+  pub const ALL: [Operation; 16] = [
     Operation::CreateCall,
     Operation::AddMember,
     Operation::StartRecording,
@@ -64,6 +66,7 @@ impl Operation {
     Operation::UpsertUsers,
     Operation::GetUsers,
     Operation::UpdateUsersPartial,
+    Operation::QueryCallMembers,
   ];
 
   /// The JS function's name.
@@ -84,6 +87,7 @@ impl Operation {
       Operation::UpsertUsers => "upsertUsers",
       Operation::GetUsers => "getUsers",
       Operation::UpdateUsersPartial => "updateUsersPartial",
+      Operation::QueryCallMembers => "queryCallMembers",
     }
   }
 
@@ -100,7 +104,8 @@ impl Operation {
       | Operation::EndCall
       | Operation::UpsertUsers
       | Operation::GetUsers
-      | Operation::UpdateUsersPartial => Retry::Any,
+      | Operation::UpdateUsersPartial
+      | Operation::QueryCallMembers => Retry::Any,
     }
   }
 

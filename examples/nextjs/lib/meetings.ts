@@ -234,7 +234,17 @@ export async function backfillMeeting(
   const newest = <T extends { endTime: string | null }>(files: T[]) =>
     files.reduce<T | null>((a, b) => (!a || (b.endTime ?? '') > (a.endTime ?? '') ? b : a), null)
   const base = { createdAt: null, callType: call.type, callId: call.id, sessionId: call.session?.id ?? null, webhookId: null, attempt: null, meetingId }
-  const none = { userId: null, userSessionId: null, durationSeconds: null, egressId: null, recordingType: null, error: null, memberIds: null }
+  const none = {
+    userId: null,
+    userSessionId: null,
+    durationSeconds: null,
+    egressId: null,
+    recordingType: null,
+    error: null,
+    startTime: null,
+    endTime: null,
+    memberIds: null,
+  }
   const events: WebhookResult[] = []
   const session = call.session
   if (session?.startedAt)
