@@ -421,3 +421,45 @@ test('5,000 recording start/stop cycles keep the emulator’s heap flat: deliver
   await quiet.settled()
   t.deepEqual(quiet.deliveries, [], 'record: false keeps no webhook log either')
 })
+
+test('the emulator is as real as apps need: transcripts name who spoke when, joining makes a user known, sessions list their participants', async (t) => {
+  const { emulator, hook, api } = await setup(t)
+  await api.createStreamCall('real-1', 'host', DATA, { settings: { transcription: { mode: 'auto-on' } } })
+  await emulator.join('real-1', 'ada')
+  await emulator.join('real-1', 'grace')
+  t.true(emulator.users.has('grace'), 'joining connects, which makes the user known')
+  t.deepEqual(
+    (await api.getUsers(['ada', 'grace'])).map((u) => u.id),
+    ['ada', 'grace'],
+  )
+  await api.addCallParticipant('real-1', 'grace', null)
+  const live = await api.getCall('real-1')
+  t.is(live.session.participantCount, 2)
+  await new Promise((r) => setTimeout(r, 50))
+  await emulator.leave('real-1', 'ada')
+  await emulator.leave('real-1', 'grace')
+  await api.stopTranscription('real-1')
+  await emulator.settled()
+  const [file] = await api.listTranscriptions('real-1')
+  const lines = (await (await fetch(file.url)).text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  t.deepEqual([...new Set(lines.map((l) => l.speaker_id))].sort(), ['ada', 'grace'], 'the people in the session, not fixed names')
+  for (const line of lines) {
+    t.is(line.type, 'speech')
+    t.true(line.start_time >= file.startTime && line.stop_time <= file.endTime && line.start_time <= line.stop_time, JSON.stringify(line))
+  }
+  t.is(hook.received.filter((r) => r.event?.type === 'call.session_participant_joined').length, 2)
+  // A session that closes with people in it lists them in call.session_ended.
+  await emulator.join('real-1', 'ada')
+  await emulator.join('real-1', 'grace')
+  await emulator.recordingReady('real-1')
+  await emulator.closeSession('real-1')
+  await emulator.settled()
+  const ended = hook.received.filter((r) => r.event?.type === 'call.session_ended').at(-1)
+  t.truthy(ended)
+  const snapshot = JSON.parse(ended.body).call.session
+  t.deepEqual(snapshot.participants.map((p) => p.user.id).sort(), ['ada', 'grace'], 'who was in the session when it closed')
+  t.truthy(snapshot.ended_at)
+})

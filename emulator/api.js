@@ -117,8 +117,10 @@ function settingsOf(override) {
  * transcript in Stream's JSONL format (one speech segment per line), or a
  * recording (a few bytes behind an MP4 `ftyp` box; no real video).
  */
-function mediaFile(path) {
+/** A media file: a transcript the call's session produced (`transcript`, its JSONL), or a generic one. */
+function mediaFile(path, transcript) {
   const name = path.split('/').at(-1)
+  if (transcript !== undefined) return { status: 200, body: transcript, headers: { 'content-type': 'application/jsonl' } }
   if (name.endsWith('.jsonl')) {
     const at = (s) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
     const lines = [
@@ -200,7 +202,7 @@ function sessionResponse(call) {
     started_at: session.startedAt,
     ended_at: session.endedAt ?? undefined,
     participants: [...call.participants.values()].map((p) => ({
-      user: { id: p.userId, role: 'user', custom: {} },
+      user: { id: p.userId, role: 'user', custom: {}, name: p.name },
       user_session_id: p.userSessionId,
       role: 'user',
       joined_at: p.joinedAt,
@@ -276,7 +278,10 @@ class StreamApi extends FaultServer {
 
   handle(record) {
     if (record.path.startsWith('/emulator/')) return this.#controlRefusal(record) ?? this.control(record)
-    if (record.method === 'GET' && record.path.startsWith('/media/')) return mediaFile(record.path)
+    if (record.method === 'GET' && record.path.startsWith('/media/')) {
+      const [, , type, id, filename] = record.path.split('/')
+      return mediaFile(record.path, this.calls.get(`${decodeId(type)}:${decodeId(id)}`)?.transcripts?.get(decodeId(filename)))
+    }
     const isMembers = record.path === '/api/v2/video/call/members' && record.method === 'POST'
     const route = isMembers ? null : CALL_ROUTE.exec(record.path)
     const isUsers = record.path === '/api/v2/users'
@@ -560,6 +565,10 @@ class StreamApi extends FaultServer {
         participants: new Map(),
         recordings: [],
         transcriptions: [],
+        /** Each transcript file's JSONL by file name (as `transcriptions`, the last `maxFiles`). */
+        transcripts: new Map(),
+        /** Who was in the current session and when: { userId, joinedAt, leftAt }. */
+        attendance: [],
       }
       this.calls.set(cid, call)
       this.onCallCreated(call)
@@ -606,4 +615,4 @@ class StreamApi extends FaultServer {
   }
 }
 
-module.exports = { StreamApi, checkServerToken, callResponse }
+module.exports = { StreamApi, checkServerToken, callResponse, sessionResponse }

@@ -6,7 +6,7 @@
 
 const crypto = require('node:crypto')
 const zlib = require('node:zlib')
-const { StreamApi, callResponse } = require('./api')
+const { StreamApi, callResponse, sessionResponse } = require('./api')
 const { keepLast, streamError } = require('./server')
 
 /**
@@ -149,12 +149,61 @@ class Emulator extends StreamApi {
         events.push({ type: 'call.recording_ready', ...base, recording_type: recordingType, call_recording: { ...file, recording_type: recordingType } })
       } else {
         keepLast(call.transcriptions, file, this.maxFiles)
+        call.transcripts.set(file.filename, this.#transcript(call, egress.startedAt, now))
+        if (call.transcripts.size > this.maxFiles) call.transcripts.delete(call.transcripts.keys().next().value)
         events.push({ type: 'call.transcription_ready', ...base, call_transcription: file })
       }
     }
     if (!on) delete call.egress[key]
     if (this.batch) this.batch.push(...events)
     else this.#track(this.deliverEvents(events))
+  }
+
+  #left(call, participant) {
+    call.participants.delete(participant.userId)
+    const stay = call.attendance.findLast((a) => a.userId === participant.userId && a.leftAt === null)
+    if (stay) stay.leftAt = new Date().toISOString()
+  }
+
+  /**
+   * A transcript in Stream's JSONL (`{type: 'speech', start_time, stop_time,
+   * speaker_id, text}` per line) of what was said from `from` to `to`: each
+   * person who was in the session then speaks, their lines spread over their
+   * time in the call (up to four, a few seconds each, in time order).
+   */
+  #transcript(call, from, to) {
+    const sentences = ['Hello, everyone.', 'Let us go through the agenda.', 'I have a question about that.', 'Thanks, that is all from me.']
+    const [start, end] = [Date.parse(from), Date.parse(to)]
+    const lines = []
+    for (const stay of call.attendance) {
+      const a = Math.max(start, Date.parse(stay.joinedAt))
+      const b = Math.min(end, stay.leftAt ? Date.parse(stay.leftAt) : end)
+      if (!(b > a)) continue
+      const count = Math.max(1, Math.min(4, Math.floor((b - a) / 5000)))
+      for (let i = 0; i < count; i++) {
+        const at = a + ((b - a) * i) / count
+        const stop = Math.min(b, at + Math.max(1, (b - a) / count - 1))
+        lines.push({
+          type: 'speech',
+          start_time: new Date(at).toISOString(),
+          stop_time: new Date(stop).toISOString(),
+          speaker_id: stay.userId,
+          text: sentences[i],
+        })
+      }
+    }
+    // Nobody joined through the emulator (a session driven by the control routes): the call's creator speaks.
+    if (lines.length === 0 && end > start) {
+      lines.push({
+        type: 'speech',
+        start_time: from,
+        stop_time: new Date(Math.min(end, start + 3000)).toISOString(),
+        speaker_id: call.createdById,
+        text: sentences[0],
+      })
+    }
+    lines.sort((x, y) => x.start_time.localeCompare(y.start_time))
+    return lines.map((line) => `${JSON.stringify(line)}\n`).join('')
   }
 
   /** A file of one egress: its name carries the egress, so a recording stopped and restarted makes two files. */
@@ -189,6 +238,7 @@ class Emulator extends StreamApi {
   #openSession(call, events, startedAt = new Date().toISOString()) {
     call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
     call.participants.clear()
+    call.attendance = []
     events.push(this.#sessionEvent('call.session_started', call, startedAt))
     const { recording, transcription } = call.settings
     if (recording?.mode === 'auto-on' && !call.live.recording.has('composite')) this.setEgress(call, 'recording', true)
@@ -205,8 +255,12 @@ class Emulator extends StreamApi {
     return this.#batched((events) => {
       if (!call.session || call.session.endedAt) this.#openSession(call, events)
       if (call.participants.has(userId)) return
-      const participant = { userId, userSessionId: crypto.randomUUID(), joinedAt: new Date().toISOString() }
+      const now = new Date().toISOString()
+      // On Stream, joining means connecting with a user token, which makes the user known.
+      if (!this.users.has(userId)) this.users.set(userId, { id: userId, role: 'user', custom: {}, createdAt: now, updatedAt: now })
+      const participant = { userId, name: this.users.get(userId).name, userSessionId: crypto.randomUUID(), joinedAt: now }
       call.participants.set(userId, participant)
+      keepLast(call.attendance, { userId, joinedAt: now, leftAt: null }, this.maxFiles)
       events.push(this.#participantEvent('call.session_participant_joined', call, participant))
     }, delivery)
   }
@@ -217,7 +271,7 @@ class Emulator extends StreamApi {
     const participant = call.participants.get(userId)
     if (!participant) return Promise.resolve([])
     return this.#batched((events) => {
-      call.participants.delete(userId)
+      this.#left(call, participant)
       events.push(this.#participantEvent('call.session_participant_left', call, participant))
     }, delivery)
   }
@@ -226,15 +280,17 @@ class Emulator extends StreamApi {
   closeSession(id, { type, ...delivery } = {}) {
     const call = this.#call(id, type)
     return this.#batched((events) => {
+      // Made first, so that it lists who was in the session when it closed; sent last.
+      call.session.endedAt = new Date().toISOString()
+      const ended = this.#sessionEvent('call.session_ended', call)
       for (const participant of [...call.participants.values()]) {
-        call.participants.delete(participant.userId)
+        this.#left(call, participant)
         events.push(this.#participantEvent('call.session_participant_left', call, participant))
       }
       for (const recordingType of [...call.live.recording]) this.setEgress(call, 'recording', false, { recordingType })
       if (call.live.transcribing) this.setEgress(call, 'transcription', false)
       if (call.live.captioning) this.setEgress(call, 'captions', false)
-      call.session.endedAt = new Date().toISOString()
-      events.push(this.#sessionEvent('call.session_ended', call))
+      events.push(ended)
     }, delivery)
   }
 
@@ -365,17 +421,8 @@ class Emulator extends StreamApi {
   }
 
   #sessionEvent(eventType, call, createdAt = new Date().toISOString()) {
-    const session = {
-      id: call.session.id,
-      started_at: call.session.startedAt,
-      ended_at: eventType === 'call.session_ended' ? call.session.endedAt : undefined,
-      participants: [],
-      participants_count_by_role: {},
-      anonymous_participant_count: 0,
-      accepted_by: {},
-      missed_by: {},
-      rejected_by: {},
-    }
+    // The session as getCall shows it now: who is in it.
+    const session = { ...sessionResponse(call), ended_at: eventType === 'call.session_ended' ? call.session.endedAt : undefined }
     return {
       type: eventType,
       created_at: createdAt,
@@ -400,6 +447,7 @@ class Emulator extends StreamApi {
     const list = recording ? call.recordings : call.transcriptions
     const listed = recording ? { ...asset, recording_type: 'composite' } : asset
     if (!list.some((f) => f.filename === file && f.session_id === asset.session_id)) keepLast(list, listed, this.maxFiles)
+    if (!recording) call.transcripts.set(file, this.#transcript(call, asset.start_time, asset.end_time))
     return recording ? { ...event, recording_type: 'composite', call_recording: listed } : { ...event, call_transcription: asset }
   }
 
