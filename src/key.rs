@@ -1,16 +1,14 @@
-//! The API secret as a signing key: HMAC-SHA256 (RFC 2104) with its inner and
-//! outer pads hashed once, for HS256 JSON Web Tokens and for webhook
-//! signatures. A message then costs only its own SHA-256 blocks, hashed
-//! straight from where it lies (no copy into a MAC's buffer, no MAC state to
-//! clone). This module knows nothing of tokens' claims or of webhooks; both
-//! build on it.
+//! The API secret as a signing key: HMAC-SHA256 from RustCrypto's `hmac` and
+//! `sha2` crates, keyed once per secret (the inner and outer pads hashed when
+//! the key is made) and cloned per message, for HS256 JSON Web Tokens and for
+//! webhook signatures. This module knows nothing of tokens' claims or of
+//! webhooks; both build on it.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::digest::consts::U64;
-use sha2::digest::generic_array::GenericArray;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::config::Secret;
 
@@ -18,38 +16,23 @@ use crate::config::Secret;
 const JWT_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 /// base64url length of a 32-byte HMAC.
 const SIGNATURE_B64_LEN: usize = 43;
-/// SHA-256's block size in bytes.
-const BLOCK: usize = 64;
-/// SHA-256's initial state (FIPS 180-4, 5.3.3).
-const INITIAL: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
 #[derive(Clone)]
 pub struct Key {
-  /// SHA-256 states after one block: the key xor the inner pad, and xor the outer pad.
-  inner: [u32; 8],
-  outer: [u32; 8],
+  /// Keyed once: a clone carries the hashed pads, so a message costs only its own blocks.
+  mac: Hmac<Sha256>,
 }
 
 impl Key {
   pub fn new(secret: &Secret) -> Self {
-    let bytes = secret.expose().as_bytes();
-    let mut key = [0u8; BLOCK];
-    if bytes.len() > BLOCK {
-      key[..32].copy_from_slice(&Sha256::digest(bytes));
-    } else {
-      key[..bytes.len()].copy_from_slice(bytes);
-    }
-    let padded = |pad: u8| {
-      let mut state = INITIAL;
-      compress(&mut state, &[key.map(|byte| byte ^ pad)]);
-      state
-    };
-    Key { inner: padded(0x36), outer: padded(0x5c) }
+    Key { mac: Hmac::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes a key of any length") }
   }
 
   /// HMAC-SHA256 of `message`.
   pub fn hmac(&self, message: &[u8]) -> [u8; 32] {
-    finish(self.outer, &finish(self.inner, message))
+    let mut mac = self.mac.clone();
+    mac.update(message);
+    mac.finalize().into_bytes().into()
   }
 
   /// Signs claims as a compact HS256 JWT with Stream's SDK header.
@@ -78,35 +61,10 @@ fn base64_len(n: usize) -> usize {
   n / 3 * 4 + [0, 2, 3][n % 3]
 }
 
-fn compress(state: &mut [u32; 8], blocks: &[[u8; BLOCK]]) {
-  // SAFETY: `GenericArray<u8, U64>` is `repr(transparent)` over `[u8; 64]`.
-  let blocks = unsafe { std::slice::from_raw_parts(blocks.as_ptr().cast::<GenericArray<u8, U64>>(), blocks.len()) };
-  sha2::compress256(state, blocks);
-}
-
-/// The SHA-256 digest of one block already absorbed into `state`, then `message`.
-fn finish(mut state: [u32; 8], message: &[u8]) -> [u8; 32] {
-  let (blocks, rest) = message.as_chunks::<BLOCK>();
-  compress(&mut state, blocks);
-  // The rest, the 0x80 byte and the message's length in bits fill one block, or two.
-  let mut tail = [[0u8; BLOCK]; 2];
-  let used = if rest.len() + 9 > BLOCK { 2 } else { 1 };
-  let bytes = tail.as_flattened_mut();
-  bytes[..rest.len()].copy_from_slice(rest);
-  bytes[rest.len()] = 0x80;
-  let bits = ((BLOCK + message.len()) as u64) * 8;
-  bytes[used * BLOCK - 8..used * BLOCK].copy_from_slice(&bits.to_be_bytes());
-  compress(&mut state, &tail[..used]);
-  let mut digest = [0u8; 32];
-  for (out, word) in digest.chunks_exact_mut(4).zip(state) {
-    out.copy_from_slice(&word.to_be_bytes());
-  }
-  digest
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
   use super::*;
+  use sha2::Digest;
 
   #[test]
   fn matches_stream_sdk_server_token_vector() {
