@@ -49,30 +49,12 @@ pub struct CallInfo {
   pub created: bool,
 }
 
+/// Stream's get-or-create answer: the call as `getCall` reads it, and whether it was created.
 #[derive(Deserialize)]
 struct GetOrCreateResponse {
-  call: CallResponse,
+  call: RawCallState,
   #[serde(default)]
-  created: bool,
-}
-
-#[derive(Deserialize)]
-struct CallResponse {
-  #[serde(rename = "type")]
-  call_type: String,
-  id: String,
-  cid: String,
-  #[serde(default)]
-  created_by: Option<UserRef>,
-  #[serde(default)]
-  created_at: Time,
-  #[serde(default)]
-  custom: Option<Box<serde_json::value::RawValue>>,
-}
-
-#[derive(Deserialize)]
-struct UserRef {
-  id: String,
+  created: Flag,
 }
 
 impl CallAction {
@@ -108,8 +90,8 @@ pub fn create_call(cid: &Cid, user_id: &str, custom_json: Option<&str>, options_
   let decode = move |bytes: &[u8], attempts: u32| {
     let parsed: GetOrCreateResponse = serde_json::from_slice(bytes)?;
     let call = parsed.call;
-    let created_by_id = call.created_by.map(|u| u.id).unwrap_or_default();
-    let created = parsed.created || (attempts > 1 && created_by_id == user_id && created_since(&call.created_at, began));
+    let created_by_id = call.created_by.0.and_then(|u| u.id.0).unwrap_or_default();
+    let created = parsed.created.0 == Some(true) || (attempts > 1 && created_by_id == user_id && created_since(&call.created_at, began));
     Ok(CallInfo {
       call_type: call.call_type,
       id: call.id,
