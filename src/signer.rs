@@ -51,7 +51,7 @@ impl Signer {
   }
 
   pub fn call_token(&self, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, options: &TokenOptions) -> Result<String> {
-    token::call_token_with(&self.key, user_id, call_ids, role, validity, options, unix_now())
+    token::call_token(&self.key, user_id, call_ids, role, validity, options, unix_now())
   }
 
   pub fn verify_webhook(&self, body: &[u8], signature: &str) -> bool {

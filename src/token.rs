@@ -20,17 +20,12 @@ pub fn unix_now() -> u64 {
   SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// A user token's claims in the order Stream's SDK signs them: `user_id`,
-/// `call_cids` and `role` for call tokens (left out otherwise), `iat`, `exp`.
-/// `iat` is one second in the past, as Stream's own SDK does, to absorb clock
-/// skew between this server and Stream.
+/// A plain user token's claims in the order Stream's SDK signs them:
+/// `user_id`, `iat`, `exp`. `iat` is one second in the past, as Stream's own
+/// SDK does, to absorb clock skew between this server and Stream.
 #[derive(Serialize)]
 pub struct UserClaims<'a> {
   pub user_id: &'a str,
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub call_cids: Option<Vec<String>>,
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub role: Option<&'a str>,
   pub iat: u64,
   pub exp: u64,
 }
@@ -38,7 +33,7 @@ pub struct UserClaims<'a> {
 impl<'a> UserClaims<'a> {
   pub fn new(user_id: &'a str, now: u64, validity: u64) -> Self {
     let iat = now.saturating_sub(1);
-    UserClaims { user_id, call_cids: None, role: None, iat, exp: iat.saturating_add(validity) }
+    UserClaims { user_id, iat, exp: iat.saturating_add(validity) }
   }
 }
 
@@ -75,11 +70,6 @@ fn user_payload(claims: &UserClaims) -> Vec<u8> {
   out
 }
 
-/// A user token limited to some calls. A plain call id becomes `default:<id>`.
-pub fn call_token(key: &Key, user_id: &str, call_ids: &[String], role: Option<&str>, validity: Option<f64>, now: u64) -> Result<String> {
-  call_token_with(key, user_id, call_ids, role, validity, &TokenOptions::default(), now)
-}
-
 /// What an app may set in a token besides its user, as node-sdk's
 /// `generateUserToken` payload takes them: `exp` and `iat` as absolute Unix
 /// seconds (`exp` wins over a validity, as in node-sdk) and extra claims.
@@ -100,8 +90,9 @@ pub fn user_token_with(key: &Key, user_id: &str, validity: Option<f64>, options:
   sign_with(key, user_id, None, None, validity, options, now)
 }
 
-/// A call token with `options` (see [`TokenOptions`]).
-pub fn call_token_with(
+/// A user token limited to some calls (a plain call id becomes
+/// `default:<id>`), with `options` (see [`TokenOptions`]).
+pub fn call_token(
   key: &Key,
   user_id: &str,
   call_ids: &[String],
@@ -237,14 +228,15 @@ mod tests {
   #[test]
   fn call_token_claims_in_the_sdk_order() {
     let key = Key::new(&Secret::new("s"));
+    let none = TokenOptions::default();
     let ids = ["m1".to_string(), "livestream:x".to_string()];
-    let (_, payload) = decode(&call_token(&key, "guest", &ids, Some("guest"), None, 1_000).unwrap());
+    let (_, payload) = decode(&call_token(&key, "guest", &ids, Some("guest"), None, &none, 1_000).unwrap());
     assert_eq!(payload, r#"{"user_id":"guest","call_cids":["default:m1","livestream:x"],"role":"guest","iat":999,"exp":4599}"#);
-    let (_, payload) = decode(&call_token(&key, "u", &ids[..1], None, Some(60.0), 1_000).unwrap());
+    let (_, payload) = decode(&call_token(&key, "u", &ids[..1], None, Some(60.0), &none, 1_000).unwrap());
     assert_eq!(payload, r#"{"user_id":"u","call_cids":["default:m1"],"iat":999,"exp":1059}"#);
-    assert!(call_token(&key, "u", &[], None, None, 0).unwrap_err().message.starts_with("callIds"));
-    assert!(call_token(&key, "", &ids, None, None, 0).unwrap_err().message.starts_with("userId"));
-    assert!(call_token(&key, "u", &ids, Some(""), None, 0).unwrap_err().message.starts_with("role"));
+    assert!(call_token(&key, "u", &[], None, None, &none, 0).unwrap_err().message.starts_with("callIds"));
+    assert!(call_token(&key, "", &ids, None, None, &none, 0).unwrap_err().message.starts_with("userId"));
+    assert!(call_token(&key, "u", &ids, Some(""), None, &none, 0).unwrap_err().message.starts_with("role"));
   }
 
   #[test]
@@ -258,7 +250,7 @@ mod tests {
     let (_, payload) = decode(&user_token_with(&key, "u", Some(60.0), &with(Some(2000.0), None, None), 1_000).unwrap());
     assert_eq!(payload, r#"{"user_id":"u","iat":999,"exp":2000}"#, "exp wins over a validity, as in node-sdk");
     let ids = ["m1".to_string()];
-    let (_, payload) = decode(&call_token_with(&key, "g", &ids, Some("guest"), None, &with(None, Some(500.0), Some(r#"{"x":1}"#)), 1_000).unwrap());
+    let (_, payload) = decode(&call_token(&key, "g", &ids, Some("guest"), None, &with(None, Some(500.0), Some(r#"{"x":1}"#)), 1_000).unwrap());
     assert_eq!(payload, r#"{"user_id":"g","call_cids":["default:m1"],"role":"guest","x":1,"iat":500,"exp":4100}"#);
     let message = |options: TokenOptions| user_token_with(&key, "u", None, &options, 1_000).unwrap_err().message;
     assert_eq!(
