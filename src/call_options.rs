@@ -135,7 +135,7 @@ pub fn members_query(options: Option<&str>) -> Result<Vec<(&'static str, Value)>
   }
   for key in ["next", "prev"] {
     if let Some(token) = o.text(key)? {
-      fields.push((if key == "next" { "next" } else { "prev" }, Value::String(token)));
+      fields.push((key, Value::String(token)));
     }
   }
   Ok(fields)

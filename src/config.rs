@@ -212,7 +212,7 @@ fn check(setting: &Setting, raw: Option<&Raw>, source: Source, secret: &str) -> 
     (Kind::Text | Kind::Secret | Kind::Url | Kind::CallType, Some(Raw::Number(_))) => Err(Error::config(format!("{name} must be a string, got number"))),
     (Kind::CallType, _) => match text.map(str::trim) {
       None => Ok(Value::Text("default".into())),
-      Some(call_type) if !call_type.contains(':') && crate::validate::call_id(call_type).is_ok() => Ok(Value::Text(call_type.into())),
+      Some(call_type) if crate::validate::is_call_part(call_type) => Ok(Value::Text(call_type.into())),
       Some(call_type) => Err(Error::config(format!("{name} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-', got {call_type:?}"))),
     },
     (Kind::Text | Kind::Secret, _) => match text {

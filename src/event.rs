@@ -201,8 +201,6 @@ struct RawParticipant<'a> {
 struct RawUser<'a> {
   #[serde(borrow)]
   id: Str<'a>,
-  #[serde(borrow)]
-  user_id: Str<'a>,
 }
 
 #[derive(Deserialize, Default)]

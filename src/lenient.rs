@@ -132,24 +132,6 @@ impl<T> Default for List<T> {
   }
 }
 
-/// A value that is either a string or an object read as `T` (the two ways
-/// Stream lists members, say); anything else is `Neither`.
-pub enum TextOr<T, S = String> {
-  Text(S),
-  Object(T),
-  Neither,
-}
-
-impl<'de, T: Deserialize<'de>, S: Str<'de>> Deserialize<'de> for TextOr<T, S> {
-  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    Ok(match shape::<D, T, S>(d)? {
-      Shape::Str(s) => TextOr::Text(s),
-      Shape::Obj(value) => TextOr::Object(value),
-      _ => TextOr::Neither,
-    })
-  }
-}
-
 /// The shape of one JSON value, with an object read as `T` and a string kept as `S`.
 enum Shape<T, I, S> {
   Str(S),

@@ -9,23 +9,22 @@ pub const MAX_CALL_ID_LEN: usize = 64;
 /// Ten years of 365 days: longer-lived user tokens are almost certainly a unit mistake.
 pub const MAX_VALIDITY_SECONDS: u64 = 10 * 365 * 24 * 60 * 60;
 
-/// Call ids are 1-64 characters of `[A-Za-z0-9_-]`: the OpenAPI spec's
-/// 64-character limit plus the character set Stream's own sample apps enforce
-/// (GetStream/stream-video-js PR #1165), which also keeps the id safe as a URL
-/// path segment and apart from the `:` of a cid. Call types follow the same
-/// rule (the spec's `maxLength: 64` on `type`).
-pub fn call_id(id: &str) -> Result<()> {
-  cid("callId", id, "default").map(drop)
+/// The rule for a call id and a call type: 1-64 characters of
+/// `[A-Za-z0-9_-]`, the OpenAPI spec's 64-character limit (on `type` and `id`)
+/// plus the character set Stream's own sample apps enforce
+/// (GetStream/stream-video-js PR #1165), which also keeps each safe as a URL
+/// path segment and apart from the `:` of a cid.
+pub fn is_call_part(part: &str) -> bool {
+  !part.is_empty() && part.len() <= MAX_CALL_ID_LEN && part.bytes().all(is_id_byte)
 }
 
 /// A call named as its id (of `default_type`) or as a cid, `type:id` (split
 /// on the first `:`, as Stream writes cids): the call type and id, each by
-/// the call id rule. `name` is the parameter.
+/// [`is_call_part`]. `name` is the parameter.
 pub fn cid<'a>(name: &str, value: &'a str, default_type: &'a str) -> Result<(&'a str, &'a str)> {
-  let valid = |part: &str| !part.is_empty() && part.len() <= MAX_CALL_ID_LEN && part.bytes().all(is_id_byte);
   match value.split_once(':') {
-    None if valid(value) => Ok((default_type, value)),
-    Some((call_type, id)) if valid(call_type) && valid(id) => Ok((call_type, id)),
+    None if is_call_part(value) => Ok((default_type, value)),
+    Some((call_type, id)) if is_call_part(call_type) && is_call_part(id) => Ok((call_type, id)),
     _ => Err(Error::invalid(format!(
       "{name} must be a call id or type:id, each part 1-{MAX_CALL_ID_LEN} characters of A-Z, a-z, 0-9, '_' or '-', got {}",
       quote(value)
@@ -107,14 +106,14 @@ mod tests {
   #[test]
   fn call_ids() {
     for ok in ["a", "meeting-123", "A_b-C9", &"x".repeat(64)] {
-      call_id(ok).unwrap();
+      cid("callId", ok, "default").unwrap();
     }
     for bad in ["", "a b", "a/b", "é", "a?b", "a.b", &"x".repeat(65), ":", "a:", ":b", "a:b:c", "a b:c"] {
-      let err = call_id(bad).unwrap_err();
+      let err = cid("callId", bad, "default").unwrap_err();
       assert_eq!(err.kind, ErrorKind::InvalidArgument);
       assert!(err.message.starts_with("callId"), "{}", err.message);
     }
-    assert!(call_id(&"y".repeat(500)).unwrap_err().message.len() < 250);
+    assert!(cid("callId", &"y".repeat(500), "default").unwrap_err().message.len() < 250);
   }
 
   #[test]
@@ -177,7 +176,7 @@ mod properties {
   proptest! {
     #[test]
     fn call_ids_matching_the_regex_are_accepted(id in "[A-Za-z0-9_-]{1,64}", call_type in "[A-Za-z0-9_-]{1,64}") {
-      prop_assert!(call_id(&id).is_ok());
+      prop_assert!(is_call_part(&id));
       let both = format!("{call_type}:{id}");
       prop_assert_eq!(cid("callId", &both, "default").unwrap(), (call_type.as_str(), id.as_str()));
     }
@@ -190,8 +189,8 @@ mod properties {
       too_long in "[A-Za-z0-9_-]{65,200}",
     ) {
       let with_bad_char = format!("{prefix}{bad}{suffix}");
-      prop_assert!(call_id(&with_bad_char).is_err(), "{:?}", with_bad_char);
-      prop_assert!(call_id(&too_long).is_err());
+      prop_assert!(cid("callId", &with_bad_char, "default").is_err(), "{:?}", with_bad_char);
+      prop_assert!(!is_call_part(&too_long));
     }
 
     #[test]
