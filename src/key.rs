@@ -1,38 +1,67 @@
-//! The API secret as a signing key: HMAC-SHA256 from RustCrypto's `hmac` and
-//! `sha2` crates, keyed once per secret (the inner and outer pads hashed when
-//! the key is made) and cloned per message, for HS256 JSON Web Tokens and for
-//! webhook signatures. This module knows nothing of tokens' claims or of
-//! webhooks; both build on it.
+//! The API secret as a signing key, on the design card's crates: tokens are
+//! signed by `jsonwebtoken` (HS256), and both its HMAC and the webhook
+//! signature are RustCrypto's `hmac` over `sha2`, keyed once per secret (the
+//! inner and outer pads hashed when the key is made) and cloned per message.
+//! This module knows nothing of tokens' claims or of webhooks; both build on it.
+//!
+//! `jsonwebtoken` leaves its cryptography to a process-wide `CryptoProvider`.
+//! Its own `rust_crypto` provider would also compile RSA, ECDSA and EdDSA,
+//! which Stream's HS256 tokens never use, so this module installs one that
+//! knows HS256 only, on the same `hmac` and `sha2` crates (see [`JWT_CRYPTO`]).
+
+use std::sync::Once;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
+use jsonwebtoken::errors::ErrorKind as JwtErrorKind;
+use jsonwebtoken::signature::{Error as SignatureError, Verifier};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
 use serde::Serialize;
 use sha2::Sha256;
 
 use crate::config::Secret;
 
-/// base64url of `{"alg":"HS256","typ":"JWT"}`, the header Stream's SDK signs.
+/// base64url of `{"alg":"HS256","typ":"JWT"}`, the header Stream's SDK signs
+/// (`jsonwebtoken::encode` would write `typ` first: same token, other bytes).
 const JWT_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 /// base64url length of a 32-byte HMAC.
 const SIGNATURE_B64_LEN: usize = 43;
+/// Bytes in an HMAC-SHA256.
+pub const HMAC_BYTES: usize = 32;
 
 #[derive(Clone)]
 pub struct Key {
   /// Keyed once: a clone carries the hashed pads, so a message costs only its own blocks.
   mac: Hmac<Sha256>,
+  /// The same secret as `jsonwebtoken` takes it.
+  jwt: EncodingKey,
 }
 
 impl Key {
   pub fn new(secret: &Secret) -> Self {
-    Key { mac: Hmac::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes a key of any length") }
+    static INSTALL: Once = Once::new();
+    // Fails only if a provider is already installed in this process: that one is then ours.
+    INSTALL.call_once(|| {
+      let _ = JWT_CRYPTO.install_default();
+    });
+    let bytes = secret.expose().as_bytes();
+    Key {
+      mac: Hmac::new_from_slice(bytes).expect("HMAC takes a key of any length"),
+      // The settings refuse an empty secret, the one key `jsonwebtoken` refuses.
+      jwt: EncodingKey::from_secret(bytes).expect("the API secret is not empty"),
+    }
   }
 
   /// HMAC-SHA256 of `message`.
-  pub fn hmac(&self, message: &[u8]) -> [u8; 32] {
-    let mut mac = self.mac.clone();
-    mac.update(message);
-    mac.finalize().into_bytes().into()
+  pub fn hmac(&self, message: &[u8]) -> [u8; HMAC_BYTES] {
+    self.mac.clone().chain_update(message).finalize().into_bytes().into()
+  }
+
+  /// Whether `tag` is the HMAC-SHA256 of `message`, compared in constant time (`Mac::verify_slice`).
+  pub fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+    self.mac.clone().chain_update(message).verify_slice(tag).is_ok()
   }
 
   /// Signs claims as a compact HS256 JWT with Stream's SDK header.
@@ -40,19 +69,65 @@ impl Key {
     self.sign_jwt_payload(&serde_json::to_vec(claims).expect("claims always serialize"))
   }
 
-  /// Signs a payload that is already JSON text.
+  /// Signs a payload that is already JSON text: the header and payload are
+  /// written here, byte for byte as Stream's SDK writes them; the signature is
+  /// `jsonwebtoken::crypto::sign`'s.
   pub fn sign_jwt_payload(&self, payload: &[u8]) -> String {
-    // Written into one buffer of the exact length (base64's String sink would check each chunk's UTF-8).
     let payload_len = base64_len(payload.len());
-    let signed_len = JWT_HEADER.len() + 1 + payload_len;
-    let mut token = vec![0u8; signed_len + 1 + SIGNATURE_B64_LEN];
-    token[..JWT_HEADER.len()].copy_from_slice(JWT_HEADER.as_bytes());
-    token[JWT_HEADER.len()] = b'.';
-    URL_SAFE_NO_PAD.encode_slice(payload, &mut token[JWT_HEADER.len() + 1..signed_len]).expect("the buffer has room");
-    let signature = self.hmac(&token[..signed_len]);
-    token[signed_len] = b'.';
-    URL_SAFE_NO_PAD.encode_slice(signature, &mut token[signed_len + 1..]).expect("the buffer has room");
-    String::from_utf8(token).expect("base64url is ASCII")
+    let mut token = String::with_capacity(JWT_HEADER.len() + 1 + payload_len + 1 + SIGNATURE_B64_LEN);
+    token.push_str(JWT_HEADER);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(payload, &mut token);
+    let signature = jsonwebtoken::crypto::sign(token.as_bytes(), &self.jwt, Algorithm::HS256).expect("the installed provider signs HS256 with any HMAC key");
+    token.push('.');
+    token.push_str(&signature);
+    token
+  }
+}
+
+/// `jsonwebtoken`'s cryptography in this process: HS256 on `hmac` and `sha2`.
+/// Any other algorithm is refused (`InvalidAlgorithm`); JWK helpers are not
+/// offered (this package never reads a JWK).
+static JWT_CRYPTO: CryptoProvider = CryptoProvider { signer_factory: hs256_signer, verifier_factory: hs256_verifier, key_utils: KeyUtils::new_unimplemented() };
+
+struct Hs256(Hmac<Sha256>);
+
+fn hs256(algorithm: &Algorithm, family: AlgorithmFamily, key: jsonwebtoken::errors::Result<&[u8]>) -> jsonwebtoken::errors::Result<Hs256> {
+  if *algorithm != Algorithm::HS256 || family != AlgorithmFamily::Hmac {
+    return Err(JwtErrorKind::InvalidAlgorithm.into());
+  }
+  Ok(Hs256(Hmac::new_from_slice(key?).map_err(|_| JwtErrorKind::InvalidKeyFormat)?))
+}
+
+fn hs256_signer(algorithm: &Algorithm, key: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
+  Ok(Box::new(hs256(algorithm, key.family(), Ok(key.as_bytes()))?))
+}
+
+fn hs256_verifier(algorithm: &Algorithm, key: &DecodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtVerifier>> {
+  Ok(Box::new(hs256(algorithm, key.family(), key.try_get_as_bytes())?))
+}
+
+impl jsonwebtoken::signature::Signer<Vec<u8>> for Hs256 {
+  fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
+    Ok(self.0.clone().chain_update(message).finalize().into_bytes().to_vec())
+  }
+}
+
+impl Verifier<Vec<u8>> for Hs256 {
+  fn verify(&self, message: &[u8], signature: &Vec<u8>) -> Result<(), SignatureError> {
+    self.0.clone().chain_update(message).verify_slice(signature).map_err(SignatureError::from_source)
+  }
+}
+
+impl JwtSigner for Hs256 {
+  fn algorithm(&self) -> Algorithm {
+    Algorithm::HS256
+  }
+}
+
+impl JwtVerifier for Hs256 {
+  fn algorithm(&self) -> Algorithm {
+    Algorithm::HS256
   }
 }
 
@@ -76,6 +151,32 @@ pub(crate) mod tests {
     );
     let other = Key::new(&Secret::new("secret457"));
     assert_ne!(other.sign_jwt(&serde_json::json!({"server": true})), key.sign_jwt(&serde_json::json!({"server": true})));
+  }
+
+  #[test]
+  fn tokens_are_jsonwebtoken_tokens() {
+    // jsonwebtoken decodes and checks what this key signs (through the installed provider)
+    // and refuses the same token under another secret or algorithm.
+    let key = Key::new(&Secret::new("secret456"));
+    let token = key.sign_jwt(&serde_json::json!({"user_id": "ada", "exp": 4_000_000_000u64}));
+    let validation = jsonwebtoken::Validation::new(Algorithm::HS256);
+    let decoded = jsonwebtoken::decode::<serde_json::Value>(&token, &DecodingKey::from_secret(b"secret456").unwrap(), &validation).unwrap();
+    assert_eq!(decoded.claims["user_id"], "ada");
+    assert!(jsonwebtoken::decode::<serde_json::Value>(&token, &DecodingKey::from_secret(b"secret457").unwrap(), &validation).is_err());
+    let hs512 = jsonwebtoken::Validation::new(Algorithm::HS512);
+    assert!(jsonwebtoken::decode::<serde_json::Value>(&token, &DecodingKey::from_secret(b"secret456").unwrap(), &hs512).is_err());
+    assert!(jsonwebtoken::crypto::sign(b"m", &EncodingKey::from_secret(b"k").unwrap(), Algorithm::HS384).is_err());
+  }
+
+  #[test]
+  fn verify_checks_the_whole_tag() {
+    let key = Key::new(&Secret::new("Jefe"));
+    let mut tag = key.hmac(b"body");
+    assert!(key.verify(b"body", &tag));
+    assert!(!key.verify(b"body", &tag[..31]));
+    assert!(!key.verify(b"bodz", &tag));
+    tag[31] ^= 1;
+    assert!(!key.verify(b"body", &tag));
   }
 
   #[test]
