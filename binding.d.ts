@@ -42,6 +42,13 @@ export declare class PreparedRequest {}
 export declare function addMember(client: ExternalObject<'Client'>, callId: string, userId: string, role?: string | undefined | null): PreparedRequest
 
 /**
+ * r" Operation `index` of the node-sdk surface (`node-sdk/operations.js`):
+ * r" its path parameters in order, its query (`name=value&…`, encoded) and its
+ * r" JSON body, as node-sdk builds them.
+ */
+export declare function apiRequest(client: ExternalObject<'Client'>, index: number, pathParams: Array<string>, query: string, body?: string | undefined | null): PreparedRequest
+
+/**
  * An attempt about to start, as the `observer` of a REST function hears of
  * it (answering with the trace headers to send): the attempts that ended
  * since it last heard come with it.
@@ -205,6 +212,16 @@ export type MeetingUpdate =
   | { kind: 'transcription'; transcriptionUrl: string }
   | { kind: 'recording'; recordingUrl: string }
 
+/** A node-sdk operation's 2xx answer (`api::ApiAnswer`). */
+export interface NativeApiAnswer {
+  status: number
+  /** `[name, value, name, value, …]`. */
+  headers: Array<string>
+  /** JSON text. */
+  body: string
+  requestId: string
+}
+
 /**
  * The created (or existing) call, from Stream's get-or-create response. It
  * crosses into JS as it is (`NativeCall` in `binding.d.ts`; `index.js` parses `customJson` into `custom`).
@@ -257,6 +274,10 @@ export interface NativeError {
   streamCode?: number
   requestId?: string
   attempts: number
+  /** Stream's own message, for the node-sdk surface's error messages. */
+  streamMessage?: string
+  /** The last response's headers as `[name, value, name, value, …]`. */
+  responseHeaders?: Array<string>
 }
 
 /**
@@ -327,6 +348,7 @@ export interface Outcome {
   recordings?: Array<CallRecording>
   transcriptions?: Array<CallTranscription>
   page?: NativeMembersPage
+  api?: NativeApiAnswer
   error?: NativeError
   /** With an `observer`: how each attempt not yet reported ended. */
   attempts?: Array<AttemptRecord>

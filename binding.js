@@ -839,6 +839,7 @@ module.exports.AttemptObserver = nativeBinding.AttemptObserver
 module.exports.NativeCancel = nativeBinding.NativeCancel
 module.exports.PreparedRequest = nativeBinding.PreparedRequest
 module.exports.addMember = nativeBinding.addMember
+module.exports.apiRequest = nativeBinding.apiRequest
 module.exports.callAction = nativeBinding.callAction
 module.exports.CallAction = nativeBinding.CallAction
 module.exports.callEventTypes = nativeBinding.callEventTypes

@@ -562,6 +562,10 @@ function envSource() {
  * over the STREAM_* environment. Sync operations throw; the others return
  * Promises and never throw synchronously. Failures are logged StreamErrors.
  */
+// The node-sdk surface's door and its errors' details (see `[API_REQUEST]`); not public API.
+const API_REQUEST = Symbol.for('stream-video-native.apiRequest')
+const API_DETAILS = Symbol.for('stream-video-native.apiDetails')
+
 class StreamClient {
   #source
 
@@ -780,6 +784,17 @@ class StreamClient {
   }
 
   /**
+   * @private The node-sdk surface's one door (`node-sdk/index.js`): operation
+   * `index` of its generated table, its arguments built as node-sdk builds
+   * them, sent like every other REST operation. Resolves to the native answer
+   * (status, headers, body text); a failure's `[API_DETAILS]` holds what
+   * node-sdk's errors show (Stream's message, the response's headers).
+   */
+  [API_REQUEST](operation, index, pathParams, query, body, options) {
+    return this.#rest(operation, options, (c) => binding.apiRequest(c, index, pathParams, query, body), apiAnswer)
+  }
+
+  /**
    * Runs a REST operation: `prepare(client)` checks its arguments (in JS,
    * then natively) and returns the native request, which is then sent;
    * `decode(outcome)` gives its result. Refused arguments throw before any
@@ -812,6 +827,14 @@ class StreamClient {
       throw report(operation, error, this.#source.logger, started)
     }
   }
+}
+
+function apiAnswer(outcome) {
+  const e = outcome.error
+  if (!e) return outcome.api
+  const error = new StreamError(e.code, e.message, e)
+  error[API_DETAILS] = { streamMessage: e.streamMessage ?? undefined, responseHeaders: e.responseHeaders ?? undefined }
+  throw error
 }
 
 /** A string argument, checked (see `requireString`). */

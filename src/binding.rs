@@ -17,6 +17,7 @@ use napi::threadsafe_function::ThreadsafeFunction;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
+use crate::api::{self, ApiAnswer};
 use crate::calls::{self, CallAction, CallInfo, CallRecording, CallState, CallTranscription, MembersPage};
 use crate::cancel::Cancel;
 use crate::client::Client;
@@ -203,6 +204,10 @@ pub struct NativeError {
   pub stream_code: Option<i64>,
   pub request_id: Option<String>,
   pub attempts: u32,
+  /// Stream's own message, for the node-sdk surface's error messages.
+  pub stream_message: Option<String>,
+  /// The last response's headers as `[name, value, name, value, …]`.
+  pub response_headers: Option<Vec<String>>,
 }
 
 impl From<Error> for NativeError {
@@ -214,7 +219,30 @@ impl From<Error> for NativeError {
       stream_code: e.stream_code,
       request_id: e.request_id,
       attempts: e.attempts,
+      stream_message: e.stream_message,
+      response_headers: (!e.response_headers.is_empty()).then(|| flat(e.response_headers)),
     }
+  }
+}
+
+fn flat(pairs: Vec<(String, String)>) -> Vec<String> {
+  pairs.into_iter().flat_map(|(name, value)| [name, value]).collect()
+}
+
+/// A node-sdk operation's 2xx answer (`api::ApiAnswer`).
+#[napi(object)]
+pub struct NativeApiAnswer {
+  pub status: u32,
+  /// `[name, value, name, value, …]`.
+  pub headers: Vec<String>,
+  /// JSON text.
+  pub body: String,
+  pub request_id: String,
+}
+
+impl From<ApiAnswer> for NativeApiAnswer {
+  fn from(a: ApiAnswer) -> Self {
+    NativeApiAnswer { status: a.status.into(), headers: flat(a.headers), body: a.body, request_id: a.request_id }
   }
 }
 
@@ -230,6 +258,7 @@ pub struct Outcome {
   pub recordings: Option<Vec<CallRecording>>,
   pub transcriptions: Option<Vec<CallTranscription>>,
   pub page: Option<MembersPage>,
+  pub api: Option<NativeApiAnswer>,
   pub error: Option<NativeError>,
   /// With an `observer`: how each attempt not yet reported ended.
   pub attempts: Option<Vec<AttemptRecord>>,
@@ -429,7 +458,7 @@ macro_rules! rest {
       let request = catch(|| $request).map_err(|e| to_js(client.seal(e)))?;
       let sender = client.clone();
       #[allow(unused_variables)]
-      let sending: Sending = Box::pin(async move { sender.send(request).await.map(|value| Outcome { $($field: Some(value),)? ..Default::default() }) });
+      let sending: Sending = Box::pin(async move { sender.send(request).await.map(|value| Outcome { $($field: Some(value.into()),)? ..Default::default() }) });
       Ok(PreparedRequest { client, sending: std::sync::Mutex::new(Some(sending)) })
     }
   };
@@ -463,6 +492,13 @@ rest!(
 rest!(
   /// `updates_json`: `[{ id, set, unset }]` as JSON, checked natively.
   update_users_partial(updates_json: String) => |_c| users::update_users_partial(&updates_json), users
+);
+
+rest!(
+  /// Operation `index` of the node-sdk surface (`node-sdk/operations.js`):
+  /// its path parameters in order, its query (`name=value&…`, encoded) and its
+  /// JSON body, as node-sdk builds them.
+  api_request(index: u32, path_params: Vec<String>, query: String, body: Option<String>) => |_c| api::request(index, &path_params, &query, body), api
 );
 
 /// The call a `callId` argument names: an id of the client's call type, or `type:id`.

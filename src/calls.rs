@@ -13,7 +13,7 @@ use crate::call_options;
 use crate::error::{Error, Result};
 use crate::lenient::{Flag, List, Object, Text, Time};
 use crate::operation::Operation;
-use crate::request::{json_string, no_answer, object_json, Cid, Request};
+use crate::request::{json_string, no_answer, object_json, Answer, Cid, Request};
 use crate::validate;
 
 /// What `call_action` switches on or off (`CallAction` in `binding.d.ts`).
@@ -87,7 +87,8 @@ pub fn create_call(cid: &Cid, user_id: &str, custom_json: Option<&str>, options_
   body.push_str("}}");
   let began = SystemTime::now();
   let user_id = user_id.to_string();
-  let decode = move |bytes: &[u8], attempts: u32| {
+  let decode = move |answer: &Answer<'_>| {
+    let (bytes, attempts) = (answer.body, answer.attempts);
     let parsed: GetOrCreateResponse = serde_json::from_slice(bytes)?;
     let call = parsed.call;
     let created_by_id = call.created_by.0.and_then(|u| u.id.0).unwrap_or_default();
@@ -136,15 +137,15 @@ pub fn call_action(cid: &Cid, action: CallAction, options_json: Option<&str>) ->
 
 /// The call with what is running and its current session (`GET /call/{type}/{id}`, node-sdk's `call.get()`).
 pub fn get_call(cid: &Cid) -> Request<CallState> {
-  Request::new(Operation::GetCall, Method::GET, cid.path(""), None, Box::new(|bytes, _| parse_call_state(bytes)))
+  Request::new(Operation::GetCall, Method::GET, cid.path(""), None, Box::new(|a| parse_call_state(a.body)))
 }
 
 pub fn list_recordings(cid: &Cid) -> Request<Vec<CallRecording>> {
-  Request::new(Operation::ListRecordings, Method::GET, cid.path("/recordings"), None, Box::new(|bytes, _| parse_recordings(bytes)))
+  Request::new(Operation::ListRecordings, Method::GET, cid.path("/recordings"), None, Box::new(|a| parse_recordings(a.body)))
 }
 
 pub fn list_transcriptions(cid: &Cid) -> Request<Vec<CallTranscription>> {
-  Request::new(Operation::ListTranscriptions, Method::GET, cid.path("/transcriptions"), None, Box::new(|bytes, _| parse_transcriptions(bytes)))
+  Request::new(Operation::ListTranscriptions, Method::GET, cid.path("/transcriptions"), None, Box::new(|a| parse_transcriptions(a.body)))
 }
 
 pub fn end_call(cid: &Cid) -> Request<()> {
@@ -160,7 +161,7 @@ pub fn query_members(cid: &Cid, options_json: Option<&str>) -> Result<Request<Me
     body.push_str(&format!(",\"{name}\":{value}"));
   }
   body.push('}');
-  let decode = |bytes: &[u8], _| parse_members_page(bytes);
+  let decode = |a: &Answer<'_>| parse_members_page(a.body);
   Ok(Request::new(Operation::QueryCallMembers, Method::POST, "/api/v2/video/call/members".into(), Some(body), Box::new(decode)))
 }
 
@@ -456,6 +457,11 @@ mod tests {
     Cid::parse(value, "default").unwrap()
   }
 
+  fn answer(body: &[u8]) -> Answer<'_> {
+    static HEADERS: std::sync::LazyLock<reqwest::header::HeaderMap> = std::sync::LazyLock::new(Default::default);
+    Answer { body, attempts: 1, status: 201, headers: &HEADERS, request_id: "r" }
+  }
+
   #[test]
   fn custom_data_is_any_json_object_or_none() {
     let body = |custom: Option<&str>| create_call(&cid("c"), "u", custom, None).unwrap().body.unwrap();
@@ -495,14 +501,14 @@ mod tests {
   #[test]
   fn parses_get_or_create_response() {
     let body = br#"{"call":{"type":"default","id":"c1","cid":"default:c1","created_by":{"id":"u1","name":"U"},"created_at":"2026-04-08T14:23:35.879421674Z","custom":{"meetingId":"m1","n":[1,2]},"settings":{}},"members":[],"own_capabilities":[],"created":true,"duration":"1.2ms"}"#;
-    let call = (create_call(&cid("c1"), "u1", Some("{}"), None).unwrap().decode)(body, 1).unwrap();
+    let call = (create_call(&cid("c1"), "u1", Some("{}"), None).unwrap().decode)(&answer(body)).unwrap();
     assert!(call.created);
     assert_eq!(call.cid, "default:c1");
     assert_eq!(call.created_by_id, "u1");
     assert_eq!(call.created_at.as_deref(), Some("2026-04-08T14:23:35.879421674Z"));
     assert_eq!(call.custom_json, r#"{"meetingId":"m1","n":[1,2]}"#);
     let placeholder = br#"{"call":{"type":"default","id":"c","cid":"default:c","created_at":"0001-01-01T00:00:00Z","custom":null}}"#;
-    let call = (get_call(&cid("c")).decode)(placeholder, 1).unwrap();
+    let call = (get_call(&cid("c")).decode)(&answer(placeholder)).unwrap();
     assert_eq!((call.created_at, call.custom_json.as_str()), (None, "{}"));
   }
 

@@ -12,7 +12,7 @@ use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AF
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::observe::{self, AttemptStart, Watch};
-use crate::request::{percent_encode, Request};
+use crate::request::{percent_encode, Answer, Request};
 use crate::retry::{server_hint, Failure, RetryPolicy};
 use crate::signer::Signer;
 use crate::token::{unix_now, ServerTokenCache};
@@ -140,9 +140,10 @@ impl Client {
         watch.end(outcome.as_ref().ok().and_then(|o| o.as_ref().ok()).map(|(status, _, _)| *status), attempt_error(&outcome));
       }
       let (error, failure) = match outcome {
-        Ok(Ok((status, _, Body::Complete(bytes)))) if (200..300).contains(&status) => {
+        Ok(Ok((status, headers, Body::Complete(bytes)))) if (200..300).contains(&status) => {
           attempt.status = Some(status);
-          return decode(&bytes, attempt.number).map_err(|e| attempt.unreadable(&e));
+          let answer = Answer { body: &bytes, attempts: attempt.number, status, headers: &headers, request_id: &attempt.request_id };
+          return decode(&answer).map_err(|e| attempt.unreadable(&e));
         }
         Ok(Ok((status, _, Body::TooLarge { .. }))) if (200..300).contains(&status) => {
           attempt.status = Some(status);
@@ -155,7 +156,7 @@ impl Client {
         }
         Ok(Ok((status, headers, body))) => {
           attempt.status = Some(status);
-          let error = Error::from_response(status, header(&headers, CONTENT_TYPE.as_str()), body.bytes(), &[self.config.api_secret.expose(), &token]);
+          let mut error = Error::from_response(status, header(&headers, CONTENT_TYPE.as_str()), body.bytes(), &[self.config.api_secret.expose(), &token]);
           if status == 401 && error.stream_code == Some(TOKEN_EXPIRED) && !token_renewed {
             // Our clock jumped or the cached token outlived its welcome: sign a new one once.
             token_renewed = true;
@@ -164,8 +165,10 @@ impl Client {
           }
           if maybe_acted && operation.already_done(status, &error.message) {
             // An earlier attempt did it; its answer was lost (see `operation`).
-            return decode(b"{}", attempt.number).map_err(|e| attempt.unreadable(&e));
+            let answer = Answer { body: b"{}", attempts: attempt.number, status, headers: &headers, request_id: &attempt.request_id };
+            return decode(&answer).map_err(|e| attempt.unreadable(&e));
           }
+          error.response_headers = header_pairs(&headers);
           let hint = server_hint(status, header(&headers, RETRY_AFTER.as_str()), header(&headers, "x-ratelimit-reset"), SystemTime::now());
           let failure = Failure::Status { status, unrecoverable: error.unrecoverable, hint };
           (error, failure)
@@ -195,9 +198,9 @@ impl Client {
           (Error::new(ErrorKind::Timeout, message), Failure::Final)
         }
       };
-      maybe_acted |= !matches!(failure, Failure::Status { status: 429, .. });
+      maybe_acted |= !failure.shows_unsent();
       let remaining = deadline.saturating_duration_since(Instant::now());
-      match self.retry.next_delay(retries, &failure, remaining, fastrand::f64()) {
+      match self.retry.next_delay(retries, &failure, operation.retry(), remaining, fastrand::f64()) {
         Some(delay) => {
           retries += 1;
           tokio::time::sleep(delay).await;
@@ -312,6 +315,11 @@ impl Attempt {
   }
 }
 
+/// A response's headers as `[name, value]` pairs (values that are not visible ASCII are left out).
+pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+  headers.iter().filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))).collect()
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
   headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -342,12 +350,12 @@ fn classify(e: &reqwest::Error, config: &Config) -> (Error, Failure) {
       "could not open a connection to {host}: this process is out of file descriptors (too many open files); {host} was not reached. \
        Lower maxConnections / STREAM_MAX_CONNECTIONS or raise the limit (ulimit -n)"
     );
-    (Error::new(ErrorKind::Network, message), Failure::Connection)
+    (Error::new(ErrorKind::Network, message), Failure::Refused)
   } else if e.is_timeout() {
     let message = format!("connecting to {host} timed out ({detail})");
     (Error::new(ErrorKind::Timeout, message), Failure::ConnectTimeout)
   } else if e.is_connect() {
-    (Error::new(ErrorKind::Network, format!("could not connect to {host}: {detail}")), Failure::Connection)
+    (Error::new(ErrorKind::Network, format!("could not connect to {host}: {detail}")), Failure::Refused)
   } else {
     (Error::new(ErrorKind::Network, format!("connection to {host} failed: {detail}")), Failure::Connection)
   }

@@ -3,6 +3,8 @@
 //! management, webhook signatures) as a Node.js addon. Pure Rust modules do the
 //! work; `binding` is the thin napi edge.
 
+pub mod api;
+pub mod api_table;
 pub mod call_options;
 pub mod calls;
 pub mod cancel;

@@ -15,7 +15,15 @@
 //! success. A refusal of the first attempt is the caller's error, as Stream
 //! sent it.
 //!
-//! `docs/errors.md` has this table for users; a test checks the two agree.
+//! Some writes of the node-sdk surface (`Operation::Api`) are neither: sending
+//! an event or a caption twice shows it twice, a kick or a delete repeated
+//! after Stream acted is refused as if it had failed. These are retried only
+//! when the failure shows Stream never acted (`Retry::Unsent`).
+//!
+//! `docs/errors.md` and `docs/node-sdk.md` have these tables for users; tests
+//! check that they agree.
+
+use crate::api_table::{ApiOperation, API_OPERATIONS};
 
 /// One REST operation, named as its JS function is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +44,8 @@ pub enum Operation {
   GetUsers,
   UpdateUsersPartial,
   QueryCallMembers,
+  /// An operation of the node-sdk surface: its index in `API_OPERATIONS`.
+  Api(u8),
 }
 
 /// What a retry of an operation may do.
@@ -47,6 +57,9 @@ pub enum Retry {
   /// failure, and Stream's refusal of a retry because the switch is already
   /// in that position is the operation's success.
   Switch { start: bool },
+  /// Not idempotent: retried only after a failure that shows Stream never
+  /// acted on the request (a 429, or a connection that was never made).
+  Unsent,
 }
 
 impl Operation {
@@ -88,12 +101,20 @@ impl Operation {
       Operation::GetUsers => "getUsers",
       Operation::UpdateUsersPartial => "updateUsersPartial",
       Operation::QueryCallMembers => "queryCallMembers",
+      Operation::Api(index) => API_OPERATIONS[index as usize].name,
     }
   }
 
+  /// The node-sdk operation at `index` in `API_OPERATIONS`, if there is one.
+  pub fn api(index: u32) -> Option<(Operation, &'static ApiOperation)> {
+    let spec = API_OPERATIONS.get(index as usize)?;
+    Some((Operation::Api(index as u8), spec))
+  }
+
   /// The one place that says which operations are idempotent.
-  pub const fn retry(self) -> Retry {
+  pub fn retry(self) -> Retry {
     match self {
+      Operation::Api(index) => api_retry(API_OPERATIONS[index as usize].id).expect("every API operation has a retry class (tested)"),
       Operation::StartRecording | Operation::StartTranscription | Operation::StartClosedCaptions => Retry::Switch { start: true },
       Operation::StopRecording | Operation::StopTranscription | Operation::StopClosedCaptions => Retry::Switch { start: false },
       Operation::CreateCall
@@ -121,6 +142,43 @@ impl Operation {
   }
 }
 
+/// The retry class of each operation of the node-sdk surface, by the spec's
+/// operationId: what the spec cannot say. `None` for an id not listed here.
+fn api_retry(id: &str) -> Option<Retry> {
+  Some(match id {
+    "StartRecording" | "StartTranscription" | "StartClosedCaptions" => Retry::Switch { start: true },
+    "StopRecording" | "StopTranscription" | "StopClosedCaptions" => Retry::Switch { start: false },
+    // Reads (queries are POSTs that only read), get-or-create, upserts and
+    // patches to given values, ending an ended call, muting the muted,
+    // blocking the blocked, granting what is granted.
+    "GetOrCreateCall"
+    | "GetCall"
+    | "UpdateCall"
+    | "EndCall"
+    | "UpdateCallMembers"
+    | "QueryCallMembers"
+    | "ListRecordings"
+    | "ListTranscriptions"
+    | "MuteUsers"
+    | "BlockUser"
+    | "UnblockUser"
+    | "UpdateUserPermissions"
+    | "QueryCallParticipantSessions"
+    | "GetCallReport"
+    | "QueryCalls"
+    | "UpdateUsers"
+    | "QueryUsers"
+    | "UpdateUsersPartial" => Retry::Any,
+    // Shown twice if sent twice, or refused once done (a deleted call or
+    // file is not found again; a kicked user is gone; going live or stopping
+    // twice is Stream's to refuse); deleting users starts a task each time.
+    "SendCallEvent" | "SendClosedCaption" | "KickUser" | "DeleteCall" | "DeleteRecording" | "DeleteTranscription" | "GoLive" | "StopLive" | "DeleteUsers" => {
+      Retry::Unsent
+    }
+    _ => return None,
+  })
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -138,6 +196,33 @@ mod tests {
     assert!(!Operation::StartRecording.already_done(403, started), "only a 400 is the switch's position");
     assert!(!Operation::StartRecording.already_done(400, "recording_type must be one of composite"));
     assert!(!Operation::CreateCall.already_done(400, started), "idempotent operations have no such answer");
+  }
+
+  #[test]
+  fn every_api_operation_has_a_retry_class() {
+    for (index, spec) in API_OPERATIONS.iter().enumerate() {
+      assert!(api_retry(spec.id).is_some(), "{} has no retry class", spec.id);
+      let (op, found) = Operation::api(index as u32).unwrap();
+      assert_eq!((op.name(), found), (spec.name, spec));
+    }
+    assert!(Operation::api(API_OPERATIONS.len() as u32).is_none());
+    let (start, _) = Operation::api(API_OPERATIONS.iter().position(|o| o.id == "StartRecording").unwrap() as u32).unwrap();
+    assert!(start.already_done(400, "call default:c is already being recorded"));
+  }
+
+  /// `docs/node-sdk.md` holds the node-sdk surface's table; it must say what this file does.
+  #[test]
+  fn the_node_sdk_docs_table_is_this_table() {
+    let docs = include_str!("../docs/node-sdk.md");
+    for spec in &API_OPERATIONS {
+      let row = docs.lines().find(|l| l.contains(&format!("| {} |", spec.id))).unwrap_or_else(|| panic!("docs/node-sdk.md has no row for {}", spec.id));
+      let class = match api_retry(spec.id).unwrap() {
+        Retry::Any => "| any failure |",
+        Retry::Switch { .. } => "| switch |",
+        Retry::Unsent => "| unsent only |",
+      };
+      assert!(row.contains(class), "{row} should say {class}");
+    }
   }
 
   /// `docs/errors.md` holds the table users read; it must say what this file does.

@@ -5,9 +5,20 @@
 use crate::operation::Operation;
 use crate::validate;
 
-/// Reads a 2xx body; `attempts` is how many attempts were made. A body that
-/// is not the JSON Stream documents is an error the transport reports.
-pub type Decode<T> = Box<dyn FnOnce(&[u8], u32) -> serde_json::Result<T> + Send>;
+/// A 2xx answer as the transport received it.
+pub struct Answer<'a> {
+  pub body: &'a [u8],
+  /// How many attempts were made.
+  pub attempts: u32,
+  pub status: u16,
+  pub headers: &'a reqwest::header::HeaderMap,
+  /// `x-client-request-id` of the attempt answered.
+  pub request_id: &'a str,
+}
+
+/// Reads a 2xx answer. A body that is not the JSON Stream documents is an
+/// error the transport reports.
+pub type Decode<T> = Box<dyn FnOnce(&Answer<'_>) -> serde_json::Result<T> + Send>;
 
 pub struct Request<T> {
   pub operation: Operation,
@@ -28,7 +39,7 @@ impl<T> Request<T> {
 
 /// A request whose answer carries nothing the caller needs.
 pub fn no_answer(operation: Operation, method: reqwest::Method, path: String, body: Option<String>) -> Request<()> {
-  Request::new(operation, method, path, body, Box::new(|_, _| Ok(())))
+  Request::new(operation, method, path, body, Box::new(|_| Ok(())))
 }
 
 const CALL_PATH: &str = "/api/v2/video/call/";

@@ -1,9 +1,9 @@
 //! When to try a request again, and how long to wait first.
 //!
-//! Retrying is safe for every operation this crate sends: `POST /call/{type}/{id}`
-//! is get-or-create, `POST .../members` upserts members and `POST .../mark_ended`
-//! marks an already ended call ended again, so a request that reached Stream
-//! and is sent once more leaves the same state behind.
+//! Whether an operation may be sent again is its retry class (`operation`):
+//! idempotent operations and switches are retried after any retryable
+//! failure; the others (`Retry::Unsent`) only after a failure that shows
+//! Stream never acted: a 429, a refused connection or a connect timeout.
 //!
 //! Retried: HTTP 429, 500, 502, 503 and 504, refused or reset connections and
 //! connect timeouts. Never retried: other 4xx and bodies that say
@@ -13,6 +13,8 @@
 //! deadline is not taken and the last error is returned at once.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::operation::Retry;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -28,8 +30,8 @@ impl RetryPolicy {
 
   /// The wait before the next attempt, or `None` to give up. `retries_done`
   /// counts retries already made; `jitter` is uniform in `[0, 1)`.
-  pub fn next_delay(&self, retries_done: u32, failure: &Failure, remaining: Duration, jitter: f64) -> Option<Duration> {
-    if retries_done >= self.max_retries || !failure.is_retryable() {
+  pub fn next_delay(&self, retries_done: u32, failure: &Failure, class: Retry, remaining: Duration, jitter: f64) -> Option<Duration> {
+    if retries_done >= self.max_retries || !failure.is_retryable() || (class == Retry::Unsent && !failure.shows_unsent()) {
       return None;
     }
     let delay = match failure.server_hint() {
@@ -48,8 +50,12 @@ impl RetryPolicy {
 pub enum Failure {
   /// A complete non-2xx response.
   Status { status: u16, unrecoverable: bool, hint: Option<Duration> },
-  /// Connection refused, reset or closed before a full response arrived.
+  /// Connection reset or closed before a full response arrived: the request
+  /// may have reached Stream.
   Connection,
+  /// No connection was made (refused, or this process could not open one):
+  /// nothing was sent.
+  Refused,
   /// Connecting took longer than the connect timeout.
   ConnectTimeout,
   /// The caller's deadline passed, or the response could not be used; no time
@@ -61,9 +67,15 @@ impl Failure {
   pub fn is_retryable(&self) -> bool {
     match *self {
       Failure::Status { status, unrecoverable, .. } => !unrecoverable && matches!(status, 429 | 500 | 502 | 503 | 504),
-      Failure::Connection | Failure::ConnectTimeout => true,
+      Failure::Connection | Failure::Refused | Failure::ConnectTimeout => true,
       Failure::Final => false,
     }
+  }
+
+  /// Whether this failure shows that Stream did not act on the request: it
+  /// refused it for the rate limit, or it was never sent.
+  pub fn shows_unsent(&self) -> bool {
+    matches!(self, Failure::Status { status: 429, .. } | Failure::Refused | Failure::ConnectTimeout)
   }
 
   fn server_hint(&self) -> Option<Duration> {
@@ -118,31 +130,32 @@ mod tests {
     assert!(Failure::Connection.is_retryable());
     assert!(Failure::ConnectTimeout.is_retryable());
     assert!(!Failure::Final.is_retryable());
+    assert!(Failure::Refused.is_retryable());
     assert!(!Failure::Status { status: 503, unrecoverable: true, hint: None }.is_retryable());
   }
 
   #[test]
   fn full_jitter_exponential_backoff() {
     let p = RetryPolicy::new(3);
-    assert_eq!(p.next_delay(0, &status(503), LONG, 0.0), Some(Duration::ZERO));
-    let near_top = p.next_delay(0, &status(503), LONG, 0.999).unwrap();
+    assert_eq!(p.next_delay(0, &status(503), Retry::Any, LONG, 0.0), Some(Duration::ZERO));
+    let near_top = p.next_delay(0, &status(503), Retry::Any, LONG, 0.999).unwrap();
     assert!(near_top > Duration::from_millis(99) && near_top < Duration::from_millis(100), "{near_top:?}");
-    assert_eq!(p.next_delay(1, &status(503), LONG, 0.5), Some(Duration::from_millis(100)));
-    assert_eq!(p.next_delay(2, &status(503), LONG, 0.5), Some(Duration::from_millis(200)));
-    assert_eq!(p.next_delay(3, &status(503), LONG, 0.5), None, "budget of 3 retries spent");
+    assert_eq!(p.next_delay(1, &status(503), Retry::Any, LONG, 0.5), Some(Duration::from_millis(100)));
+    assert_eq!(p.next_delay(2, &status(503), Retry::Any, LONG, 0.5), Some(Duration::from_millis(200)));
+    assert_eq!(p.next_delay(3, &status(503), Retry::Any, LONG, 0.5), None, "budget of 3 retries spent");
     let wide = RetryPolicy::new(10);
-    assert_eq!(wide.next_delay(9, &status(503), LONG, 1.0), Some(Duration::from_secs(5)), "capped");
-    assert_eq!(RetryPolicy::new(0).next_delay(0, &status(503), LONG, 0.5), None, "0 disables");
-    assert_eq!(p.next_delay(0, &status(400), LONG, 0.5), None);
+    assert_eq!(wide.next_delay(9, &status(503), Retry::Any, LONG, 1.0), Some(Duration::from_secs(5)), "capped");
+    assert_eq!(RetryPolicy::new(0).next_delay(0, &status(503), Retry::Any, LONG, 0.5), None, "0 disables");
+    assert_eq!(p.next_delay(0, &status(400), Retry::Any, LONG, 0.5), None);
   }
 
   #[test]
   fn server_hint_wins_but_not_past_the_deadline() {
     let p = RetryPolicy::new(3);
     let hinted = Failure::Status { status: 429, unrecoverable: false, hint: Some(Duration::from_secs(1)) };
-    assert_eq!(p.next_delay(0, &hinted, LONG, 0.0), Some(Duration::from_secs(1)));
-    assert_eq!(p.next_delay(0, &hinted, Duration::from_millis(900), 0.0), None);
-    assert_eq!(p.next_delay(0, &status(503), Duration::from_millis(10), 0.5), None, "backoff past deadline");
+    assert_eq!(p.next_delay(0, &hinted, Retry::Any, LONG, 0.0), Some(Duration::from_secs(1)));
+    assert_eq!(p.next_delay(0, &hinted, Retry::Any, Duration::from_millis(900), 0.0), None);
+    assert_eq!(p.next_delay(0, &status(503), Retry::Any, Duration::from_millis(10), 0.5), None, "backoff past deadline");
   }
 
   #[test]
@@ -182,14 +195,27 @@ mod tests {
       for status in [429, 503] {
         let hint = server_hint(status, Some(value), Some(value), now);
         let failure = Failure::Status { status, unrecoverable: false, hint };
-        if let Some(delay) = p.next_delay(0, &failure, LONG, 0.5) {
+        if let Some(delay) = p.next_delay(0, &failure, Retry::Any, LONG, 0.5) {
           assert!(delay < LONG, "{value}: {delay:?}");
         }
         let hint = server_hint(status, None, Some(value), now);
-        let _ = p.next_delay(0, &Failure::Status { status, unrecoverable: false, hint }, LONG, 0.5);
+        let _ = p.next_delay(0, &Failure::Status { status, unrecoverable: false, hint }, Retry::Any, LONG, 0.5);
       }
     }
     assert_eq!(server_hint(429, None, Some("18446744073709551615"), now), Some(Duration::MAX));
-    assert_eq!(p.next_delay(0, &Failure::Status { status: 429, unrecoverable: false, hint: Some(Duration::MAX) }, LONG, 0.5), None);
+    assert_eq!(p.next_delay(0, &Failure::Status { status: 429, unrecoverable: false, hint: Some(Duration::MAX) }, Retry::Any, LONG, 0.5), None);
+  }
+
+  #[test]
+  fn writes_that_are_not_idempotent_are_retried_only_when_nothing_was_sent() {
+    let p = RetryPolicy::new(3);
+    for unsent in [status(429), Failure::Refused, Failure::ConnectTimeout] {
+      assert!(p.next_delay(0, &unsent, Retry::Unsent, LONG, 0.5).is_some(), "{unsent:?}");
+    }
+    for maybe_acted in [status(500), status(502), status(503), status(504), Failure::Connection] {
+      assert_eq!(p.next_delay(0, &maybe_acted, Retry::Unsent, LONG, 0.5), None, "{maybe_acted:?}");
+      assert!(p.next_delay(0, &maybe_acted, Retry::Any, LONG, 0.5).is_some(), "{maybe_acted:?}");
+      assert!(p.next_delay(0, &maybe_acted, Retry::Switch { start: true }, LONG, 0.5).is_some(), "{maybe_acted:?}");
+    }
   }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::lenient::Time;
 use crate::operation::Operation;
-use crate::request::{object_json, percent_encode, Request, USERS_PATH};
+use crate::request::{object_json, percent_encode, Answer, Request, USERS_PATH};
 use crate::validate;
 
 /// The most users one request may carry: "batches of up to 100" for
@@ -23,7 +23,7 @@ pub const MAX_USERS: usize = 100;
 /// array of users as the caller gave them. Resolves to Stream's users.
 pub fn upsert_users(users_json: &str) -> Result<Request<Vec<UserInfo>>> {
   let (body, ids) = upsert_body(users_json)?;
-  let decode = move |bytes: &[u8], _| parse_response(bytes, &ids);
+  let decode = move |a: &Answer<'_>| parse_response(a.body, &ids);
   Ok(Request::new(Operation::UpsertUsers, Method::POST, USERS_PATH.into(), Some(body), Box::new(decode)))
 }
 
@@ -31,7 +31,7 @@ pub fn upsert_users(users_json: &str) -> Result<Request<Vec<UserInfo>>> {
 /// node-sdk's `queryUsers` with an `id $in` filter), in the order given.
 pub fn get_users(user_ids_json: &str) -> Result<Request<Vec<UserInfo>>> {
   let (payload, ids) = query_payload(user_ids_json)?;
-  let decode = move |bytes: &[u8], _| parse_query_response(bytes, &ids);
+  let decode = move |a: &Answer<'_>| parse_query_response(a.body, &ids);
   let mut request = Request::new(Operation::GetUsers, Method::GET, USERS_PATH.into(), None, Box::new(decode));
   request.query = format!("payload={}&", percent_encode(&payload));
   Ok(request)
@@ -41,7 +41,7 @@ pub fn get_users(user_ids_json: &str) -> Result<Request<Vec<UserInfo>>> {
 /// `updateUsersPartial`); every other field is left as it is.
 pub fn update_users_partial(updates_json: &str) -> Result<Request<Vec<UserInfo>>> {
   let (body, ids) = partial_body(updates_json)?;
-  let decode = move |bytes: &[u8], _| parse_response(bytes, &ids);
+  let decode = move |a: &Answer<'_>| parse_response(a.body, &ids);
   Ok(Request::new(Operation::UpdateUsersPartial, Method::PATCH, USERS_PATH.into(), Some(body), Box::new(decode)))
 }
 
