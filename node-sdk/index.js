@@ -121,7 +121,8 @@ function json(name, value) {
   return JSON.stringify(value, function check(key, item) {
     if (typeof item === 'number' && !Number.isFinite(item)) throw invalid(`${name}${key ? `.${key}` : ''} must be a finite number, got ${item}`)
     if (typeof item === 'function' || typeof item === 'symbol') throw invalid(`${name}${key ? `.${key}` : ''} must be a JSON value, got a ${typeof item}`)
-    if (this[key] instanceof Date && Number.isNaN(this[key].getTime())) throw invalid(`${name}${key ? `.${key}` : ''} must be a valid Date, got an Invalid Date`)
+    if (this[key] instanceof Date && Number.isNaN(this[key].getTime()))
+      throw invalid(`${name}${key ? `.${key}` : ''} must be a valid Date, got an Invalid Date`)
     return item
   })
 }

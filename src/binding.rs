@@ -219,8 +219,8 @@ impl From<Error> for NativeError {
       stream_code: e.stream_code,
       request_id: e.request_id,
       attempts: e.attempts,
-      stream_message: e.stream_message,
-      response_headers: (!e.response_headers.is_empty()).then(|| flat(e.response_headers)),
+      stream_message: e.response.as_ref().and_then(|r| r.stream_message.clone()),
+      response_headers: e.response.map(|r| flat(r.headers)),
     }
   }
 }

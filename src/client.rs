@@ -168,7 +168,7 @@ impl Client {
             let answer = Answer { body: b"{}", attempts: attempt.number, status, headers: &headers, request_id: &attempt.request_id };
             return decode(&answer).map_err(|e| attempt.unreadable(&e));
           }
-          error.response_headers = header_pairs(&headers);
+          error.response.get_or_insert_default().headers = header_pairs(&headers);
           let hint = server_hint(status, header(&headers, RETRY_AFTER.as_str()), header(&headers, "x-ratelimit-reset"), SystemTime::now());
           let failure = Failure::Status { status, unrecoverable: error.unrecoverable, hint };
           (error, failure)

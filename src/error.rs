@@ -87,10 +87,17 @@ pub struct Error {
   pub attempts: u32,
   /// Stream marked the error as not worth retrying.
   pub unrecoverable: bool,
-  /// Stream's own `message` from the JSON body, cleaned (no secret, one line).
+  /// What the node-sdk surface's errors show of the last response (boxed:
+  /// most errors have none, and a `Result` stays small).
+  pub response: Option<Box<ResponseDetails>>,
+}
+
+/// Stream's own words and the response's headers, for node-sdk-shaped errors.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResponseDetails {
+  /// Stream's `message` from the JSON body, cleaned (no secret, one line).
   pub stream_message: Option<String>,
-  /// The last response's headers, for the node-sdk surface's `metadata`.
-  pub response_headers: Vec<(String, String)>,
+  pub headers: Vec<(String, String)>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -106,26 +113,18 @@ impl Error {
   /// secret survives the cut.
   pub fn sealed(mut self, secrets: &[&str]) -> Self {
     self.message = one_line(&redact(&self.message, secrets), MAX_MESSAGE_CHARS);
-    self.stream_message = self.stream_message.map(|m| one_line(&redact(&m, secrets), MAX_MESSAGE_CHARS));
-    // A proxy may echo the request's headers: no token leaves in a response header either.
-    for (_, value) in &mut self.response_headers {
-      *value = redact(value, secrets);
+    if let Some(response) = &mut self.response {
+      response.stream_message = response.stream_message.take().map(|m| one_line(&redact(&m, secrets), MAX_MESSAGE_CHARS));
+      // A proxy may echo the request's headers: no token leaves in a response header either.
+      for (_, value) in &mut response.headers {
+        *value = redact(value, secrets);
+      }
     }
     self
   }
 
   pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-    Error {
-      kind,
-      message: message.into(),
-      status: None,
-      stream_code: None,
-      request_id: None,
-      attempts: 0,
-      unrecoverable: false,
-      stream_message: None,
-      response_headers: Vec::new(),
-    }
+    Error { kind, message: message.into(), status: None, stream_code: None, request_id: None, attempts: 0, unrecoverable: false, response: None }
   }
 
   pub fn config(message: impl Into<String>) -> Self {
@@ -154,7 +153,7 @@ impl Error {
           Some(code) => format!("Stream API error (HTTP {status}, code {code}): {message}"),
           None => format!("Stream API error (HTTP {status}): {message}"),
         };
-        err.stream_message = Some(message);
+        err.response = Some(Box::new(ResponseDetails { stream_message: Some(message), headers: Vec::new() }));
       }
       _ => err.message = format!("Stream API error (HTTP {status}), not a Stream error body: {}", summary(content_type, body, clean)),
     }

@@ -4,6 +4,7 @@
 //! work; `binding` is the thin napi edge.
 
 pub mod api;
+#[rustfmt::skip]
 pub mod api_table;
 pub mod call_options;
 pub mod calls;
