@@ -157,16 +157,10 @@ function walkRefs(schema, found) {
 
 /**
  * Properties node-sdk 0.7.64 leaves as they arrive although this spec would
- * decode them: its generator ran on an older spec, where these were not yet
- * dates or decodable objects. Results must be node-sdk's, so they are left too.
+ * decode them: its generator read `messages` where the spec (and Stream)
+ * write `Messages`. Results must be node-sdk's, so it is left too.
  */
-const NODE_SDK_UNDECODED = new Set([
-  'UserResponse.push_notifications',
-  'QueryCallParticipantSessionsResponse.participants_sessions',
-  'ParticipantReportResponse.count_over_time',
-  // node-sdk reads `messages`; the spec (and Stream) send `Messages`.
-  'ChatActivityStatsResponse.Messages',
-])
+const NODE_SDK_UNDECODED = new Set(['ChatActivityStatsResponse.Messages'])
 
 /**
  * node-sdk's response decoders, derived as its generator derives them: a
