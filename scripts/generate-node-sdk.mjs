@@ -59,10 +59,17 @@ export const SURFACE = [
   'DeleteUsers',
 ]
 
-/** Where the spec is: STREAM_OPENAPI_SPEC, or `shared/reference/openapi/` beside the checkout. */
+/**
+ * Where the spec is: STREAM_OPENAPI_SPEC, else `shared/reference/openapi/`
+ * beside the checkout (`../shared`) or beside a directory above it.
+ */
 export function specPath() {
   if (process.env.STREAM_OPENAPI_SPEC) return process.env.STREAM_OPENAPI_SPEC
-  return join(root, '..', 'shared', 'reference', 'openapi', 'serverside-api.json')
+  const at = (dir) => join(dir, 'shared', 'reference', 'openapi', 'serverside-api.json')
+  for (let dir = dirname(root); ; dir = dirname(dir)) {
+    if (existsSync(at(dir))) return at(dir)
+    if (dirname(dir) === dir) return at(dirname(root))
+  }
 }
 
 const refName = (ref) => ref.slice(ref.lastIndexOf('/') + 1)
