@@ -25,7 +25,7 @@ function value(schema, mode, depth, key) {
     const target = SCHEMAS[refName(schema.$ref)]
     return value(target, mode, depth + 1, key)
   }
-  if (schema.format === 'date-time') return rich ? '2026-12-07T10:11:12.123456789Z' : 1765102272123456789
+  if (schema.format === 'date-time') return rich ? '2026-12-07T10:11:12.123456789Z' : 1765102272123456000
   if (schema.default !== undefined && typeof schema.default !== 'object') return schema.default
   if (schema.enum) return schema.enum[0]
   switch (schema.type) {

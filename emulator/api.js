@@ -6,7 +6,31 @@
 // the emulator runs `lenient`.
 
 const crypto = require('node:crypto')
-const { FaultServer, streamError } = require('./server')
+const { FaultServer, keepLast, streamError } = require('./server')
+const { SKELETONS } = require('./skeletons')
+
+/**
+ * `values` laid over the least body of Stream's schema `name` (generated from
+ * its OpenAPI spec, `skeletons.js`): every field Stream always sends is there,
+ * with the emulator's own values where it has them. Undefined values are left out.
+ */
+function shaped(name, values) {
+  return overlay(structuredClone(SKELETONS[name] ?? {}), values)
+}
+
+function overlay(base, values) {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue
+    // Own keys only, defined not assigned: a `__proto__` key in custom data stays data.
+    const merged = Object.hasOwn(base, key) && isObject(value) && isObject(base[key]) ? overlay(base[key], value) : value
+    Object.defineProperty(base, key, { value: merged, writable: true, enumerable: true, configurable: true })
+  }
+  return base
+}
+
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
 
 const CALL_ROUTE = /^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)(\/.*)?$/
 const USER_CONNECT_ROUTE = /^\/emulator\/users\/([^/]+)\/connect$/
@@ -17,6 +41,15 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const MAX_USERS_PER_UPSERT = 100
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1'])
+/** The routes that name no call. */
+const PLAIN_ROUTES = new Set([
+  'POST /api/v2/video/call/members',
+  'POST /api/v2/video/calls',
+  'GET /api/v2/users',
+  'POST /api/v2/users',
+  'PATCH /api/v2/users',
+  'POST /api/v2/users/delete',
+])
 
 /** The host name of a `Host` header value (`[::1]:4100` → `::1`), lowercased; null when it is not one. */
 function hostnameOf(host) {
@@ -144,32 +177,31 @@ function decodeId(raw) {
   }
 }
 
-function userResponse(user) {
-  return {
+/** A user as Stream returns it: `UserResponse`, or `FullUserResponse` from the user routes. */
+function userResponse(user, schema = 'FullUserResponse') {
+  return shaped(schema, {
     id: user.id,
     role: user.role,
     name: user.name,
     image: user.image,
     custom: user.custom,
-    language: '',
-    teams: [],
-    banned: false,
-    online: false,
-    shadow_banned: false,
-    invisible: false,
-    blocked_user_ids: [],
-    devices: [],
     created_at: user.createdAt,
     updated_at: user.updatedAt,
-  }
+  })
 }
 
-function callResponse(call) {
-  return {
+/** A user the emulator may not know (a member, a participant): what it knows of them. */
+function someone(userId, user) {
+  return userResponse(user ?? { id: userId, role: 'user', custom: {}, createdAt: EPOCH, updatedAt: EPOCH }, 'UserResponse')
+}
+const EPOCH = '1970-01-01T00:00:00Z'
+
+function callResponse(call, users) {
+  return shaped('CallResponse', {
     type: call.type,
     id: call.id,
     cid: call.cid,
-    created_by: { id: call.createdById, role: 'user', custom: {}, teams: [], created_at: call.createdAt, updated_at: call.createdAt },
+    created_by: someone(call.createdById, users?.get(call.createdById)),
     created_at: call.createdAt,
     updated_at: call.updatedAt,
     custom: call.custom,
@@ -178,7 +210,7 @@ function callResponse(call) {
     transcribing: call.live.transcribing,
     captioning: call.live.captioning,
     backstage: false,
-    blocked_user_ids: [],
+    blocked_user_ids: [...call.blocked],
     settings: {
       recording: { mode: call.settings.recording?.mode ?? 'available', quality: call.settings.recording?.quality ?? '720p', audio_only: false },
       transcription: {
@@ -188,43 +220,45 @@ function callResponse(call) {
       },
     },
     session: call.session ? sessionResponse(call) : undefined,
-    egress: { broadcasting: false, hls: null, rtmps: [] },
-    ingress: { rtmp: { address: '' } },
+    egress: { broadcasting: false, rtmps: [] },
     ended_at: call.endedAt || undefined,
     starts_at: call.startsAt ?? undefined,
-  }
+  })
 }
 
 function sessionResponse(call) {
   const { session } = call
-  return {
+  return shaped('CallSessionResponse', {
     id: session.id,
     started_at: session.startedAt,
     ended_at: session.endedAt ?? undefined,
-    participants: [...call.participants.values()].map((p) => ({
-      user: { id: p.userId, role: 'user', custom: {}, name: p.name },
-      user_session_id: p.userSessionId,
-      role: 'user',
-      joined_at: p.joinedAt,
-    })),
+    live_started_at: session.liveStartedAt,
+    live_ended_at: session.liveEndedAt,
+    participants: [...call.participants.values()].map((p) => participantResponse(p)),
     participants_count_by_role: { user: call.participants.size },
-    anonymous_participant_count: 0,
-    accepted_by: {},
-    missed_by: {},
-    rejected_by: {},
-  }
+  })
+}
+
+/** A participant in the session (`CallParticipantResponse`). */
+function participantResponse(p) {
+  return shaped('CallParticipantResponse', {
+    user: someone(p.userId, { id: p.userId, role: 'user', name: p.name, custom: {}, createdAt: p.joinedAt, updatedAt: p.joinedAt }),
+    user_session_id: p.userSessionId,
+    role: 'user',
+    joined_at: p.joinedAt,
+  })
 }
 
 /** A member as Stream returns it, with its user as the emulator knows it (`user`, if known). */
 function memberResponse(member, user) {
-  return {
+  return shaped('MemberResponse', {
     user_id: member.userId,
-    user: { id: member.userId, role: user?.role ?? 'user', name: user?.name, image: user?.image, custom: user?.custom ?? {} },
+    user: someone(member.userId, user),
     custom: member.custom ?? {},
     role: member.role,
     created_at: member.createdAt,
     updated_at: member.updatedAt,
-  }
+  })
 }
 
 class StreamApi extends FaultServer {
@@ -275,6 +309,8 @@ class StreamApi extends FaultServer {
   onCallCreated() {}
   onCallEnded() {}
   onEgress() {}
+  /** A call event the REST routes cause (a kick, a block, a caption…), for the webhooks. */
+  onCallEvent() {}
 
   handle(record) {
     if (record.path.startsWith('/emulator/')) return this.#controlRefusal(record) ?? this.control(record)
@@ -282,11 +318,11 @@ class StreamApi extends FaultServer {
       const [, , type, id, filename] = record.path.split('/')
       return mediaFile(record.path, this.calls.get(`${decodeId(type)}:${decodeId(id)}`)?.transcripts?.get(decodeId(filename)))
     }
-    const isMembers = record.path === '/api/v2/video/call/members' && record.method === 'POST'
-    const route = isMembers ? null : CALL_ROUTE.exec(record.path)
-    const isUsers = record.path === '/api/v2/users'
-    const allowed = isUsers ? ['GET', 'POST', 'PATCH'] : ['GET', 'POST']
-    if ((!route && !isUsers && !isMembers) || !allowed.includes(record.method)) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    const route = CALL_ROUTE.exec(record.path)
+    const plain = PLAIN_ROUTES.has(`${record.method} ${record.path}`) ? `${record.method} ${record.path}` : null
+    if (!plain && (!route || !['GET', 'POST', 'PATCH', 'DELETE'].includes(record.method))) {
+      return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
+    }
     if (record.query.api_key !== this.apiKey) return streamError(401, 2, 'api_key not valid')
     if (record.headers['stream-auth-type'] !== 'jwt') return streamError(401, 5, 'stream-auth-type must be jwt')
     const authError = checkServerToken(record.headers.authorization, this.apiSecret)
@@ -294,10 +330,16 @@ class StreamApi extends FaultServer {
     const { value: body, error } = parseJson(record.body)
     if (error) return error
     const now = new Date().toISOString()
-    if (isMembers) return this.#queryMembers(body)
-    if (isUsers && record.method === 'GET') return this.#queryUsers(record.query.payload)
-    if (isUsers && record.method === 'PATCH') return this.#updateUsersPartial(body, now)
-    if (isUsers) return this.#upsertUsers(body, now)
+    if (plain) {
+      return {
+        'POST /api/v2/video/call/members': () => this.#queryMembers(body),
+        'POST /api/v2/video/calls': () => this.#queryCalls(body),
+        'GET /api/v2/users': () => this.#queryUsers(record.query.payload),
+        'POST /api/v2/users': () => this.#upsertUsers(body, now),
+        'PATCH /api/v2/users': () => this.#updateUsersPartial(body, now),
+        'POST /api/v2/users/delete': () => this.#deleteUsers(body),
+      }[plain]()
+    }
     const [, type, rawId, action] = route
     const id = decodeId(rawId)
     if (!ID_PATTERN.test(type) || id === null || !ID_PATTERN.test(id)) return streamError(400, 4, `call type and id must match ${ID_PATTERN}`)
@@ -308,19 +350,32 @@ class StreamApi extends FaultServer {
     if (!handler) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     const call = this.calls.get(cid)
     if (!call) return streamError(404, 16, `Can't find call with id ${cid}`)
-    return handler(call, body, now)
+    return handler(call, body, now, record.query)
+  }
+
+  /** A call as Stream returns it, its creator as the emulator knows them. */
+  callResponse(call) {
+    return callResponse(call, this.users)
+  }
+
+  /** `{ call, members, own_capabilities }`, as getCall, updateCall and queryCalls answer. */
+  #callState(call) {
+    return { call: this.callResponse(call), members: this.#members(call.members.values()), own_capabilities: [] }
   }
 
   /** The handler of a call's sub-route (`METHOD /suffix`), or null. */
   #callRoute(route) {
     const recording = /^POST \/recordings\/([^/]+)\/(start|stop)$/.exec(route)
     if (recording) return (call, body) => this.#recording(call, recording[1], recording[2], body)
+    const file = /^DELETE \/([^/]+)\/(recordings|transcriptions)\/([^/]+)$/.exec(route)
+    if (file) return (call) => this.#deleteFile(call, file[2], decodeId(file[1]), decodeId(file[3]))
+    const sessions = /^GET \/session\/([^/]+)\/participant_sessions$/.exec(route)
+    if (sessions) return (call, _body, _now, query) => this.#participantSessions(call, decodeId(sessions[1]), query)
     return (
       {
-        'GET ': (call) => ({
-          status: 200,
-          body: { call: callResponse(call), members: this.#members(call.members.values()), own_capabilities: [], duration: '0.3ms' },
-        }),
+        'GET ': (call) => ({ status: 200, body: { ...this.#callState(call), duration: '0.3ms' } }),
+        'PATCH ': (call, body, now) => this.#updateCall(call, body, now),
+        'POST /delete': (call, body) => this.#deleteCall(call, body),
         'POST /members': (call, body, now) => this.#updateMembers(call, body, now),
         'POST /mark_ended': (call, _body, now) => this.#markEnded(call, now),
         'POST /start_transcription': (call, body) => this.#egress(call, 'transcription', 'start', body),
@@ -329,6 +384,16 @@ class StreamApi extends FaultServer {
         'POST /stop_closed_captions': (call, body) => this.#egress(call, 'captions', 'stop', body),
         'GET /recordings': (call) => ({ status: 200, body: { recordings: call.recordings, duration: '0.2ms' } }),
         'GET /transcriptions': (call) => ({ status: 200, body: { transcriptions: call.transcriptions, duration: '0.2ms' } }),
+        'POST /event': (call, body, now) => this.#sendEvent(call, body, now),
+        'POST /closed_captions': (call, body, now) => this.#closedCaption(call, body, now),
+        'POST /kick': (call, body, now) => this.#kick(call, body, now),
+        'POST /mute_users': (_call, body) => this.#muteUsers(body),
+        'POST /block': (call, body, now) => this.#block(call, body, now, true),
+        'POST /unblock': (call, body, now) => this.#block(call, body, now, false),
+        'POST /user_permissions': (call, body, now) => this.#permissions(call, body, now),
+        'POST /go_live': (call, _body, now) => this.#live(call, now, true),
+        'POST /stop_live': (call, _body, now) => this.#live(call, now, false),
+        'GET /report': (call, _body, _now, query) => this.#report(call, query.session_id),
       }[route] ?? null
     )
   }
@@ -349,7 +414,7 @@ class StreamApi extends FaultServer {
     if (action === 'start' && running) return streamError(400, 4, `${names.start} failed with error: "call ${call.cid} is already ${names.running}"`)
     if (action === 'stop' && !running) return streamError(400, 4, `${names.stop} failed with error: "call ${call.cid} is not ${names.running}"`)
     this.setEgress(call, kind, action === 'start', { recordingType, body })
-    return { status: 200, body: { duration: '0.4ms' } }
+    return { status: 201, body: { duration: '0.4ms' } }
   }
 
   /**
@@ -414,7 +479,7 @@ class StreamApi extends FaultServer {
       this.users.set(id, stored)
       answer[id] = userResponse(stored)
     }
-    return { status: 201, body: { users: answer, duration: '0.35ms' } }
+    return { status: 201, body: { users: answer, membership_deletion_task_id: '', duration: '0.35ms' } }
   }
 
   /** `GET /api/v2/users?payload={"filter_conditions":{"id":{"$in":[…]}}}`: the known users among those ids. */
@@ -468,7 +533,7 @@ class StreamApi extends FaultServer {
       user.updatedAt = now
       answer[id] = userResponse(user)
     }
-    return { status: 200, body: { users: answer, duration: '0.3ms' } }
+    return { status: 200, body: { users: answer, membership_deletion_task_id: '', duration: '0.3ms' } }
   }
 
   #members(members) {
@@ -496,19 +561,7 @@ class StreamApi extends FaultServer {
       tests.push((m) => wanted.includes(m[key]))
     }
     const all = [...call.members.values()].filter((m) => tests.every((test) => test(m)))
-    const token = (offset) => Buffer.from(String(offset)).toString('base64url')
-    const offset = next ? Number(Buffer.from(next, 'base64url').toString()) : prev ? Math.max(0, Number(Buffer.from(prev, 'base64url').toString()) - limit) : 0
-    if (!Number.isInteger(offset) || offset < 0) return streamError(400, 4, 'QueryCallMembers failed with error: "next / prev is not a token of this query"')
-    const page = all.slice(offset, offset + limit)
-    return {
-      status: 201,
-      body: {
-        members: this.#members(page),
-        next: offset + limit < all.length ? token(offset + limit) : undefined,
-        prev: offset > 0 ? token(offset) : undefined,
-        duration: '0.3ms',
-      },
-    }
+    return this.#page(all, limit, next, prev, 'QueryCallMembers', (page) => ({ members: this.#members(page) }))
   }
 
   /** Stream's rule: call members must be existing users. */
@@ -563,6 +616,10 @@ class StreamApi extends FaultServer {
         /** The running egress by kind (`recording:<type>`, `transcription`, `captions`): its id and start. */
         egress: {},
         participants: new Map(),
+        /** Users blocked from the call. */
+        blocked: new Set(),
+        /** Custom events sent to the call (`sendCallEvent`), the last `maxFiles`. */
+        events: [],
         recordings: [],
         transcriptions: [],
         /** Each transcript file's JSONL by file name (as `transcriptions`, the last `maxFiles`). */
@@ -576,7 +633,7 @@ class StreamApi extends FaultServer {
     return {
       status: 201,
       body: {
-        call: callResponse(call),
+        call: this.callResponse(call),
         members: this.#members(call.members.values()),
         own_capabilities: [],
         created,
@@ -607,6 +664,212 @@ class StreamApi extends FaultServer {
     return { status: 201, body: { members: this.#members(updates.map((m) => call.members.get(m.user_id))), duration: '0.31ms' } }
   }
 
+  /** `PATCH` a call: its custom data (replaced), settings and start time, as `UpdateCallRequest` says. */
+  #updateCall(call, body, now) {
+    const problem = settingsProblem(body.settings_override)
+    if (problem) return streamError(400, 4, `UpdateCall failed with error: "${problem}"`)
+    if (body.custom !== undefined && !isObject(body.custom)) return streamError(400, 4, 'UpdateCall failed with error: "custom must be an object"')
+    if (body.starts_at !== undefined && (typeof body.starts_at !== 'string' || Number.isNaN(Date.parse(body.starts_at)))) {
+      return streamError(400, 4, 'UpdateCall failed with error: "starts_at must be a time"')
+    }
+    if (body.custom !== undefined) call.custom = body.custom
+    if (body.starts_at !== undefined) call.startsAt = body.starts_at
+    if (body.settings_override !== undefined) call.settings = { ...call.settings, ...settingsOf(body.settings_override) }
+    call.updatedAt = now
+    return { status: 200, body: { ...this.#callState(call), duration: '0.3ms' } }
+  }
+
+  /** Deletes a call (soft or `hard`: either way it is gone from the API); answers with it as it was. */
+  #deleteCall(call, body) {
+    const answer = this.callResponse(call)
+    this.calls.delete(call.cid)
+    return { status: 201, body: { call: answer, task_id: body.hard === true ? crypto.randomUUID() : undefined, duration: '0.3ms' } }
+  }
+
+  /** Deletes a recording or transcription file of a session. */
+  #deleteFile(call, kind, session, filename) {
+    const list = call[kind]
+    const at = list.findIndex((f) => f.session_id === session && f.filename === filename)
+    if (at < 0) return streamError(404, 16, `${kind === 'recordings' ? 'recording' : 'transcription'} ${filename} of session ${session} not found`)
+    list.splice(at, 1)
+    if (kind === 'transcriptions') call.transcripts.delete(filename)
+    return { status: 200, body: { duration: '0.2ms' } }
+  }
+
+  /** The session's participants' stays: who joined, when, for how long. */
+  #participantSessions(call, session, query) {
+    if (call.session?.id !== session) return streamError(404, 16, `session ${session} of call ${call.cid} not found`)
+    const limit = query.limit === undefined ? 25 : Number(query.limit)
+    if (!Number.isInteger(limit) || limit < 0 || limit > 100)
+      return streamError(400, 4, 'QueryCallParticipantSessions failed with error: "limit must be 0 to 100"')
+    const now = Date.now()
+    const stays = call.attendance.map((a) => {
+      const seconds = Math.round(((a.leftAt ? Date.parse(a.leftAt) : now) - Date.parse(a.joinedAt)) / 1000)
+      return shaped('ParticipantSessionDetails', {
+        user_id: a.userId,
+        user_session_id: a.userSessionId ?? a.userId,
+        roles: ['user'],
+        joined_at: a.joinedAt,
+        left_at: a.leftAt ?? undefined,
+        duration_in_seconds: seconds,
+      })
+    })
+    return {
+      status: 200,
+      body: {
+        call_type: call.type,
+        call_id: call.id,
+        call_session_id: session,
+        total_participant_sessions: stays.length,
+        total_participant_duration: stays.reduce((sum, s) => sum + s.duration_in_seconds, 0),
+        participants_sessions: stays.slice(0, limit),
+        // This answer's duration is a number of milliseconds in the spec, unlike the others' text.
+        duration: 1,
+      },
+    }
+  }
+
+  /** A session's report: when it ran and how many took part. */
+  #report(call, sessionId = call.session?.id) {
+    if (!call.session || call.session.id !== sessionId) return streamError(404, 16, `no report for session ${sessionId ?? '(none)'} of call ${call.cid}`)
+    const report = shaped('ReportResponse', {
+      call: { started_at: call.session.startedAt, ended_at: call.session.endedAt ?? undefined, score: 1 },
+      participants: { unique: new Set(call.attendance.map((a) => a.userId)).size },
+    })
+    return { status: 200, body: { session_id: sessionId, report, duration: '0.3ms' } }
+  }
+
+  /** A custom event sent to the call's members (kept, the last `maxFiles`). */
+  #sendEvent(call, body, now) {
+    if (body.custom !== undefined && !isObject(body.custom)) return streamError(400, 4, 'SendCallEvent failed with error: "custom must be an object"')
+    keepLast(call.events, { userId: body.user_id ?? body.user?.id, custom: body.custom ?? {}, createdAt: now }, 1000)
+    return { status: 201, body: { duration: '0.2ms' } }
+  }
+
+  /** A caption sent to the call: `call.closed_caption` to the webhooks. */
+  #closedCaption(call, body, now) {
+    if (typeof body.text !== 'string' || typeof body.speaker_id !== 'string' || !body.speaker_id) {
+      return streamError(400, 4, 'SendClosedCaption failed with error: "text and speaker_id are required"')
+    }
+    const caption = shaped('CallClosedCaption', {
+      id: crypto.randomUUID(),
+      text: body.text,
+      speaker_id: body.speaker_id,
+      start_time: body.start_time ?? now,
+      end_time: body.end_time ?? now,
+      language: body.language,
+      user: someone(body.speaker_id, this.users.get(body.speaker_id)),
+    })
+    this.onCallEvent(call, { type: 'call.closed_caption', created_at: now, call_cid: call.cid, closed_caption: caption })
+    return { status: 201, body: { duration: '0.2ms' } }
+  }
+
+  /** Kicks a user out of the session (and blocks them with `block`). */
+  #kick(call, body, now) {
+    if (typeof body.user_id !== 'string' || !body.user_id) return streamError(400, 4, 'KickUser failed with error: "user_id is a required field"')
+    this.kicked?.(call, body.user_id)
+    if (body.block === true) call.blocked.add(body.user_id)
+    const by = body.kicked_by_id ?? body.kicked_by?.id
+    this.onCallEvent(call, {
+      type: 'call.kicked_user',
+      created_at: now,
+      call_cid: call.cid,
+      user: someone(body.user_id, this.users.get(body.user_id)),
+      kicked_by_user: by ? someone(by, this.users.get(by)) : undefined,
+    })
+    return { status: 201, body: { duration: '0.2ms' } }
+  }
+
+  #muteUsers(body) {
+    if (body.user_ids !== undefined && (!Array.isArray(body.user_ids) || !body.user_ids.every((id) => typeof id === 'string'))) {
+      return streamError(400, 4, 'MuteUsers failed with error: "user_ids must be a list of user ids"')
+    }
+    if (body.user_ids === undefined && body.mute_all_users !== true)
+      return streamError(400, 4, 'MuteUsers failed with error: "user_ids or mute_all_users is required"')
+    return { status: 201, body: { duration: '0.2ms' } }
+  }
+
+  #block(call, body, now, block) {
+    const name = block ? 'BlockUser' : 'UnblockUser'
+    if (typeof body.user_id !== 'string' || !body.user_id) return streamError(400, 4, `${name} failed with error: "user_id is a required field"`)
+    call.blocked[block ? 'add' : 'delete'](body.user_id)
+    const user = someone(body.user_id, this.users.get(body.user_id))
+    this.onCallEvent(call, { type: block ? 'call.blocked_user' : 'call.unblocked_user', created_at: now, call_cid: call.cid, user })
+    return { status: 201, body: { duration: '0.2ms' } }
+  }
+
+  #permissions(call, body, now) {
+    if (typeof body.user_id !== 'string' || !body.user_id) return streamError(400, 4, 'UpdateUserPermissions failed with error: "user_id is a required field"')
+    const user = someone(body.user_id, this.users.get(body.user_id))
+    this.onCallEvent(call, { type: 'call.permissions_updated', created_at: now, call_cid: call.cid, user, own_capabilities: [] })
+    return { status: 201, body: { duration: '0.2ms' } }
+  }
+
+  /** Goes live (leaves backstage) or stops: `call.live_started` / the session's live times. */
+  #live(call, now, on) {
+    if (call.session) call.session[on ? 'liveStartedAt' : 'liveEndedAt'] = now
+    call.updatedAt = now
+    const answer = this.callResponse(call)
+    if (on) this.onCallEvent(call, { type: 'call.live_started', created_at: now, call_cid: call.cid, call: answer })
+    return { status: 201, body: { call: answer, duration: '0.2ms' } }
+  }
+
+  /**
+   * `POST /api/v2/video/calls`: calls filtered on `type`, `id`, `cid` or
+   * `created_by_user_id` (a value, `$eq` or `$in`) and `ongoing` (a session
+   * running), newest first, `limit` (0-100, default 25) per page, `next` / `prev`.
+   */
+  #queryCalls(body) {
+    const { filter_conditions: filter = {}, limit = 25, next, prev } = body
+    if (!Number.isInteger(limit) || limit < 0 || limit > 100) return streamError(400, 4, 'QueryCalls failed with error: "limit must be 0 to 100"')
+    const tests = []
+    for (const [field, condition] of Object.entries(filter ?? {})) {
+      if (field === 'ongoing') {
+        tests.push((c) => Boolean(c.session && !c.session.endedAt) === (condition === true || condition?.$eq === true))
+        continue
+      }
+      const read = { type: (c) => c.type, id: (c) => c.id, cid: (c) => c.cid, created_by_user_id: (c) => c.createdById }[field]
+      const wanted = typeof condition === 'string' ? [condition] : condition?.$eq !== undefined ? [condition.$eq] : condition?.$in
+      if (!read || !Array.isArray(wanted)) {
+        return streamError(
+          400,
+          4,
+          'QueryCalls failed with error: "the emulator filters on type, id, cid, created_by_user_id (a value, $eq or $in) and ongoing"',
+        )
+      }
+      tests.push((c) => wanted.includes(read(c)))
+    }
+    const all = [...this.calls.values()].filter((c) => tests.every((test) => test(c))).reverse()
+    return this.#page(all, limit, next, prev, 'QueryCalls', (page) => ({ calls: page.map((c) => this.#callState(c)) }))
+  }
+
+  /** One page of `all` by offset tokens, answered 201 with `fields(page)`, `next`, `prev`. */
+  #page(all, limit, next, prev, name, fields) {
+    const token = (offset) => Buffer.from(String(offset)).toString('base64url')
+    const offset = next ? Number(Buffer.from(next, 'base64url').toString()) : prev ? Math.max(0, Number(Buffer.from(prev, 'base64url').toString()) - limit) : 0
+    if (!Number.isInteger(offset) || offset < 0) return streamError(400, 4, `${name} failed with error: "next / prev is not a token of this query"`)
+    const page = all.slice(offset, offset + limit)
+    return {
+      status: 201,
+      body: {
+        ...fields(page),
+        next: offset + limit < all.length ? token(offset + limit) : undefined,
+        prev: offset > 0 ? token(offset) : undefined,
+        duration: '0.3ms',
+      },
+    }
+  }
+
+  /** `POST /api/v2/users/delete`: the users are forgotten at once; the answer names the task Stream would run. */
+  #deleteUsers(body) {
+    const ids = body.user_ids
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_USERS_PER_UPSERT || !ids.every((id) => typeof id === 'string')) {
+      return streamError(400, 4, `DeleteUsers failed with error: "user_ids must hold 1 to ${MAX_USERS_PER_UPSERT} ids"`)
+    }
+    for (const id of ids) this.users.delete(id)
+    return { status: 201, body: { task_id: crypto.randomUUID(), duration: '0.3ms' } }
+  }
+
   #markEnded(call, now) {
     call.endedAt = call.endedAt || now
     call.updatedAt = now
@@ -615,4 +878,4 @@ class StreamApi extends FaultServer {
   }
 }
 
-module.exports = { StreamApi, checkServerToken, callResponse, sessionResponse }
+module.exports = { StreamApi, checkServerToken, callResponse, sessionResponse, participantResponse, shaped }

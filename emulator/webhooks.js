@@ -6,8 +6,9 @@
 
 const crypto = require('node:crypto')
 const zlib = require('node:zlib')
-const { StreamApi, callResponse, sessionResponse } = require('./api')
+const { StreamApi, participantResponse, sessionResponse, shaped } = require('./api')
 const { keepLast, streamError } = require('./server')
+const { EVENT_SCHEMAS } = require('./skeletons')
 
 /**
  * The options a control request (and the code API) accepts, each with its
@@ -159,6 +160,20 @@ class Emulator extends StreamApi {
     else this.#track(this.deliverEvents(events))
   }
 
+  /** A call event a REST route caused: sent with the operation's batch, or at once. */
+  onCallEvent(_call, event) {
+    if (this.batch) this.batch.push(event)
+    else this.#track(this.deliverEvents([event]))
+  }
+
+  /** A kicked participant leaves the session. */
+  kicked(call, userId) {
+    const participant = call.participants.get(userId)
+    if (!participant) return
+    this.#left(call, participant)
+    this.onCallEvent(call, this.#participantEvent('call.session_participant_left', call, participant))
+  }
+
   #left(call, participant) {
     call.participants.delete(participant.userId)
     const stay = call.attendance.findLast((a) => a.userId === participant.userId && a.leftAt === null)
@@ -260,7 +275,7 @@ class Emulator extends StreamApi {
       if (!this.users.has(userId)) this.users.set(userId, { id: userId, role: 'user', custom: {}, createdAt: now, updatedAt: now })
       const participant = { userId, name: this.users.get(userId).name, userSessionId: crypto.randomUUID(), joinedAt: now }
       call.participants.set(userId, participant)
-      keepLast(call.attendance, { userId, joinedAt: now, leftAt: null }, this.maxFiles)
+      keepLast(call.attendance, { userId, userSessionId: participant.userSessionId, joinedAt: now, leftAt: null }, this.maxFiles)
       events.push(this.#participantEvent('call.session_participant_joined', call, participant))
     }, delivery)
   }
@@ -301,12 +316,7 @@ class Emulator extends StreamApi {
       created_at: now.toISOString(),
       call_cid: call.cid,
       session_id: call.session.id,
-      participant: {
-        user: { id: participant.userId, role: 'user', custom: {} },
-        user_session_id: participant.userSessionId,
-        role: 'user',
-        joined_at: participant.joinedAt,
-      },
+      participant: participantResponse(participant),
     }
     if (eventType === 'call.session_participant_left') event.duration_seconds = Math.round((now - new Date(participant.joinedAt)) / 1000)
     return event
@@ -428,7 +438,7 @@ class Emulator extends StreamApi {
       created_at: createdAt,
       call_cid: call.cid,
       session_id: call.session.id,
-      call: { ...callResponse(call), current_session_id: call.session.id, session },
+      call: { ...this.callResponse(call), current_session_id: call.session.id, session },
     }
   }
 
@@ -460,7 +470,8 @@ class Emulator extends StreamApi {
   deliverEvents(events, options = {}) {
     checkOptions(options)
     const { duplicate = false, duplicates = 0, shuffle = false, concurrency = 1 } = options
-    let queue = events.map((event) => ({ event, webhookId: crypto.randomUUID() }))
+    // Every field Stream's event schema requires is there (see `shaped`).
+    let queue = events.map((event) => ({ event: EVENT_SCHEMAS[event.type] ? shaped(EVENT_SCHEMAS[event.type], event) : event, webhookId: crypto.randomUUID() }))
     if (duplicate) queue = queue.flatMap((item) => [item, item])
     if (duplicates > 0) queue = queue.concat(shuffled(queue).slice(0, duplicates))
     if (shuffle) queue = shuffled(queue)

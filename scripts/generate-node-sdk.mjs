@@ -3,6 +3,8 @@
 //   node-sdk/operations.js   the operation table and the response decoders (JS)
 //   node-sdk/models.d.ts     the request, response and call.* event types
 //   src/api_table.rs         the same operation table for the Rust transport
+//   emulator/skeletons.js    the least body of each of those schemas that
+//                            the spec accepts, for the emulator's answers
 //   __test__/fixtures/openapi-schemas.json   the schemas those types come from,
 //                            shape only (types, formats, required), for tests
 // The spec is Stream's (under its own license) and is read, never copied:
@@ -150,6 +152,7 @@ export function generate(specText) {
     ),
     'node-sdk/models.d.ts': modelsDts(header, schemas, names),
     'src/api_table.rs': apiTableRs(header, operations),
+    'emulator/skeletons.js': skeletonsJs(header, schemas, names, events),
     '__test__/fixtures/openapi-schemas.json': schemasJson(spec, sha256, schemas, names),
   }
 }
@@ -293,6 +296,50 @@ function modelsDts(header, schemas, names) {
     out.push('}', '')
   }
   return out.join('\n')
+}
+
+/**
+ * The least value of each schema the spec accepts: its required properties,
+ * each the least value of its type (an enum's first value, empty text, 0,
+ * false, no items, a placeholder time). The emulator lays its real values
+ * over these, so its answers have every field Stream's always have.
+ */
+function skeletonsJs(header, schemas, names, events) {
+  const least = (schema, seen) => {
+    if (schema.$ref) {
+      const name = refName(schema.$ref)
+      return seen.has(name) ? null : least(schemas[name], new Set([...seen, name]))
+    }
+    if (schema.format === 'date-time') return '1970-01-01T00:00:00Z'
+    if (schema.enum) return schema.enum[0]
+    if (schema.type === 'string') return ''
+    if (schema.type === 'integer' || schema.type === 'number') return 0
+    if (schema.type === 'boolean') return false
+    if (schema.type === 'array') return []
+    const out = {}
+    for (const key of schema.required ?? []) out[key] = least(schema.properties[key], seen)
+    return out
+  }
+  const rows = names
+    .filter((n) => (schemas[n].required ?? []).length > 0)
+    .map((n) => `  ${n}: ${JSON.stringify(least(schemas[n], new Set([n])))},`)
+    .join('\n')
+  const eventRows = events.map((n) => `  ${JSON.stringify(schemas[n].properties.type.default)}: ${JSON.stringify(n)},`).join('\n')
+  return `// ${header}
+'use strict'
+
+/** The least body of each schema with required fields (see scripts/generate-node-sdk.mjs). */
+const SKELETONS = {
+${rows}
+}
+
+/** The schema of each call.* event, by its \`type\`. */
+const EVENT_SCHEMAS = {
+${eventRows}
+}
+
+module.exports = { SKELETONS, EVENT_SCHEMAS }
+`
 }
 
 /** The schemas' shapes: what validation and sample bodies need, no prose. */
