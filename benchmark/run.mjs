@@ -30,6 +30,7 @@ const native = require('stream-video-native')
 const jwt = require('jsonwebtoken')
 const nodeRsJwt = competitor('@node-rs/jsonwebtoken', '0.5.11')
 const { StreamClient } = require('@stream-io/node-sdk')
+const nativeSdk = require('stream-video-native/node-sdk')
 const sdk = new StreamClient(API_KEY, API_SECRET)
 
 /**
@@ -319,6 +320,44 @@ try {
     ratio('P4', `p99 latency at concurrency ${c}, getOrCreate / createStreamCall`, results[`${theirs}@${c}`].p99 / results[`${ours}@${c}`].p99, 1)
   }
 
+  // P11: the node-sdk surface against node-sdk itself, the same calls, method for method.
+  const oursSdk = new nativeSdk.StreamClient(API_KEY, API_SECRET, { basePath: url, timeout: 30000, maxRetries: 0 })
+  const members = Array.from({ length: 10 }, (_, i) => ({ id: `bench-member-${i}` }))
+  await sdkHttp.upsertUsers(members)
+  await sdkHttp.video.call('default', 'bench-members').getOrCreate({ data: { created_by_id: 'u', members: members.map((m) => ({ user_id: m.id })) } })
+  const surface = {
+    getOrCreate: {
+      'stream-video-native/node-sdk': (id) => oursSdk.video.call('default', id).getOrCreate({ data: { created_by_id: 'u', custom: data } }),
+      '@stream-io/node-sdk': (id) => sdkHttp.video.call('default', id).getOrCreate({ data: { created_by_id: 'u', custom: data } }),
+    },
+    queryMembers: {
+      'stream-video-native/node-sdk': () => oursSdk.video.call('default', 'bench-members').queryMembers({ limit: 10 }),
+      '@stream-io/node-sdk': () => sdkHttp.video.call('default', 'bench-members').queryMembers({ limit: 10 }),
+    },
+  }
+  const surfaceRows = []
+  for (const [method, sides] of Object.entries(surface)) {
+    const measured = {}
+    for (const [name, fn] of Object.entries(sides)) {
+      await load(fake, fn, Math.min(1000, CALLS), 64)
+      measured[name] = await load(fake, fn, CALLS, 64)
+      const r = measured[name]
+      surfaceRows.push([`${name} ${method}`, fmt(r.rps), r.p50.toFixed(3), r.p99.toFixed(3), `${Math.round(r.serverBusy * 100)}%`])
+    }
+    const [ours, theirs] = [measured['stream-video-native/node-sdk'], measured['@stream-io/node-sdk']]
+    results[`surface ${method}`] = { ours, theirs }
+  }
+  table(
+    `The node-sdk surface vs node-sdk, ${CALLS} calls at concurrency 64 against the local fake (P11)`,
+    ['client and method', 'calls/s', 'p50 ms', 'p99 ms', 'fake CPU'],
+    surfaceRows,
+  )
+  for (const method of Object.keys(surface)) {
+    const { ours, theirs } = results[`surface ${method}`]
+    ratio('P11', `throughput at concurrency 64, ${method}: stream-video-native/node-sdk / node-sdk`, ours.rps / theirs.rps, 5)
+    ratio('P11', `p99 latency at concurrency 64, ${method}: node-sdk / stream-video-native/node-sdk`, theirs.p99 / ours.p99, 3)
+  }
+
   const rss = fork(join(root, 'benchmark', 'rss.mjs'), [url, API_KEY, API_SECRET], { execArgv: ['--expose-gc'] })
   const { before, after } = await new Promise((resolve) => rss.once('message', resolve))
   rss.kill()
@@ -362,6 +401,9 @@ try {
     ],
   )
   ratio('P5', 'require time node-sdk / stream-video-native', theirs / ours, 5)
+  const surfaceImport = coldRequire('stream-video-native/node-sdk')
+  table(`Cold require of the node-sdk surface, median of ${RUNS} (P12)`, ['module', 'ms'], [['stream-video-native/node-sdk', surfaceImport.toFixed(2)]])
+  ratio('P12', 'require time node-sdk / stream-video-native/node-sdk', theirs / surfaceImport, 4)
 }
 
 // ---------------------------------------------------------------- P7: installed size

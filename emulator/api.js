@@ -12,21 +12,37 @@ const { SKELETONS } = require('./skeletons')
 /**
  * `values` laid over the least body of Stream's schema `name` (generated from
  * its OpenAPI spec, `skeletons.js`): every field Stream always sends is there,
- * with the emulator's own values where it has them. Undefined values are left out.
+ * with the emulator's own values where it has them. Undefined values are left
+ * out. The skeletons are frozen and shared: only the objects on the path of a
+ * value are new, so an answer costs little more than its own fields.
  */
 function shaped(name, values) {
-  return overlay(structuredClone(SKELETONS[name] ?? {}), values)
+  return overlay(SKELETONS[name] ?? EMPTY, values)
 }
 
+const EMPTY = Object.freeze({})
+
 function overlay(base, values) {
-  for (const [key, value] of Object.entries(values)) {
+  const out = Object.assign({}, base)
+  for (const key of Object.keys(values)) {
+    const value = values[key]
     if (value === undefined) continue
-    // Own keys only, defined not assigned: a `__proto__` key in custom data stays data.
     const merged = Object.hasOwn(base, key) && isObject(value) && isObject(base[key]) ? overlay(base[key], value) : value
-    Object.defineProperty(base, key, { value: merged, writable: true, enumerable: true, configurable: true })
+    // Defined, not assigned: a `__proto__` key in custom data stays data.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: merged, writable: true, enumerable: true, configurable: true })
+    else out[key] = merged
   }
-  return base
+  return out
 }
+
+function deepFreeze(value) {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item)
+    Object.freeze(value)
+  }
+  return value
+}
+deepFreeze(SKELETONS)
 
 function isObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

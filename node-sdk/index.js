@@ -9,7 +9,6 @@
 // What is written here is what the spec cannot say: node-sdk's method names,
 // its defaults, its metadata and its errors. See docs/node-sdk.md.
 
-const { STATUS_CODES } = require('node:http')
 const native = require('../index.js')
 const { OPERATIONS, DECODERS } = require('./operations.js')
 
@@ -45,14 +44,35 @@ function headersOf(flat) {
   return headers
 }
 
-/** node-sdk's `getRateLimitFromResponseHeader`. */
-function rateLimitOf(headers) {
-  const number = (name) => (headers.has(name) ? +headers.get(name) : undefined)
-  const reset = number('x-ratelimit-reset')
+/** node-sdk's `getRateLimitFromResponseHeader`, from `[name, value, …]` (names lowercase, as HTTP/1.1 reads them here). */
+function rateLimitOf(flat) {
+  let limit
+  let remaining
+  let reset
+  for (let i = 0; flat && i + 1 < flat.length; i += 2) {
+    const name = flat[i]
+    if (name === 'x-ratelimit-limit') limit = limit === undefined ? flat[i + 1] : `${limit}, ${flat[i + 1]}`
+    else if (name === 'x-ratelimit-remaining') remaining = remaining === undefined ? flat[i + 1] : `${remaining}, ${flat[i + 1]}`
+    else if (name === 'x-ratelimit-reset') reset = reset === undefined ? flat[i + 1] : `${reset}, ${flat[i + 1]}`
+  }
   return {
-    rateLimit: number('x-ratelimit-limit'),
-    rateLimitRemaining: number('x-ratelimit-remaining'),
-    rateLimitReset: reset === undefined ? undefined : new Date(reset * 1000),
+    rateLimit: limit === undefined ? undefined : +limit,
+    rateLimitRemaining: remaining === undefined ? undefined : +remaining,
+    rateLimitReset: reset === undefined ? undefined : new Date(+reset * 1000),
+  }
+}
+
+/** node-sdk's `RequestMetadata`; `responseHeaders` (a `Headers`) is made when first read. */
+function metadataOf(clientRequestId, responseCode, flat) {
+  return {
+    clientRequestId,
+    get responseHeaders() {
+      const headers = headersOf(flat)
+      Object.defineProperty(this, 'responseHeaders', { value: headers, writable: true, enumerable: true, configurable: true })
+      return headers
+    },
+    responseCode,
+    rateLimit: rateLimitOf(flat),
   }
 }
 
@@ -62,12 +82,13 @@ function nodeSdkError(error, timeout) {
   const details = error[API_DETAILS]
   const clientRequestId = error.requestId
   if (error.code === 'STREAM_API' && error.status !== undefined) {
-    const responseHeaders = headersOf(details?.responseHeaders)
-    const metadata = { clientRequestId, responseHeaders, responseCode: error.status, rateLimit: rateLimitOf(responseHeaders) }
+    const metadata = metadataOf(clientRequestId, error.status, details?.responseHeaders)
     if (details?.streamMessage !== undefined) {
       return new StreamError(`Stream error code ${error.streamCode}: ${details.streamMessage}`, metadata, error.streamCode, error)
     }
-    return new StreamError(`Stream error: ${error.status} - ${STATUS_CODES[error.status] ?? ''}`, metadata, error.status, error)
+    // node:http is loaded only here: importing it costs more than the rest of this entry.
+    const reason = require('node:http').STATUS_CODES[error.status] ?? ''
+    return new StreamError(`Stream error: ${error.status} - ${reason}`, metadata, error.status, error)
   }
   if (error.code === 'STREAM_TIMEOUT') {
     const message = `The request was aborted due to to the ${timeout}ms timeout, you can set the timeout in the StreamClient constructor`
@@ -154,9 +175,8 @@ async function send(client, id, request, options) {
   }
   const body = JSON.parse(answer.body)
   decode(op.response, body)
-  const responseHeaders = headersOf(answer.headers)
-  const metadata = { clientRequestId: answer.requestId, responseHeaders, responseCode: answer.status, rateLimit: rateLimitOf(responseHeaders) }
-  return { ...body, metadata }
+  body.metadata = metadataOf(answer.requestId, answer.status, answer.headers)
+  return body
 }
 
 // ---------------------------------------------------------------- decoding
