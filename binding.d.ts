@@ -202,13 +202,13 @@ export declare function listRecordings(client: ExternalObject<'Client'>, callId:
 
 export declare function listTranscriptions(client: ExternalObject<'Client'>, callId: string): PreparedRequest
 
-/** A meeting's status after a session event. */
-export type MeetingStatus = 'active' | 'processing'
-
-/** What a meeting store must do, by `kind`. Unknown times are `null`. */
+/**
+ * What a meeting store must do, by `kind` (JS adds the meeting's `status`,
+ * named as the kind). Unknown times are `null`.
+ */
 export type MeetingUpdate =
-  | { kind: 'active'; status: MeetingStatus; startedAt: string | null }
-  | { kind: 'processing'; status: MeetingStatus; startedAt: string | null; endedAt: string | null; durationSeconds: number | null }
+  | { kind: 'active'; startedAt: string | null }
+  | { kind: 'processing'; startedAt: string | null; endedAt: string | null; durationSeconds: number | null }
   | { kind: 'transcription'; transcriptionUrl: string }
   | { kind: 'recording'; recordingUrl: string }
 

@@ -854,7 +854,6 @@ module.exports.getCall = nativeBinding.getCall
 module.exports.getUsers = nativeBinding.getUsers
 module.exports.listRecordings = nativeBinding.listRecordings
 module.exports.listTranscriptions = nativeBinding.listTranscriptions
-module.exports.MeetingStatus = nativeBinding.MeetingStatus
 module.exports.newClient = nativeBinding.newClient
 module.exports.newSigner = nativeBinding.newSigner
 module.exports.queryCallMembers = nativeBinding.queryCallMembers

@@ -77,8 +77,15 @@ export interface CallCustomData {
   [key: string]: unknown
 }
 
-/** Every `err.code`, generated from Rust's `ErrorKind` (`STREAM_CONFIG`, `STREAM_API`, `STREAM_ABORTED`, ...). */
-export type StreamErrorCode = ErrorCode
+/**
+ * Every `err.code`: Rust's `ErrorKind` (`STREAM_CONFIG`, `STREAM_API`, `STREAM_ABORTED`, ...), and the
+ * two thrown by the import itself, before any native code can run: `STREAM_NATIVE_BINDING` (no binary
+ * for this platform) and `STREAM_EDGE_RUNTIME` (imported in an Edge runtime).
+ */
+export type StreamErrorCode = ErrorCode | ImportErrorCode
+
+/** The codes of the errors an import of the package throws (plain `Error`s: no `StreamError` exists yet). */
+export type ImportErrorCode = 'STREAM_NATIVE_BINDING' | 'STREAM_EDGE_RUNTIME'
 
 /** Every failure of this package. Never contains the API secret or a JWT. */
 export class StreamError extends Error {
@@ -444,8 +451,27 @@ export interface StreamLogRecord {
   message: string
 }
 
-/** The REST operations, the same on a `StreamClient` and as module functions. */
-interface CallOperations {
+/**
+ * Every operation, declared once: the methods of a `StreamClient` and, over the
+ * `STREAM_*` environment, the module's functions of the same names.
+ */
+export interface StreamOperations {
+  /** HS256 user token `{user_id, …claims, iat, exp}`; `iat` is now - 1 s, validity defaults to 3600 s; `options` as node-sdk's payload. */
+  generateStreamToken(userId: string, validityInSeconds?: number, options?: TokenOptions): Promise<string>
+  generateStreamTokenSync(userId: string, validityInSeconds?: number, options?: TokenOptions): string
+  /**
+   * node-sdk's deprecated `createToken(userId, exp?, iat?)`: `exp` and `iat` absolute Unix seconds,
+   * defaulting as node-sdk does (an hour from now; now - 1 s). `createTokenSync` is the direct replacement
+   * of node-sdk's (synchronous) one.
+   */
+  createToken(userId: string, exp?: number, iat?: number): Promise<string>
+  createTokenSync(userId: string, exp?: number, iat?: number): string
+  /**
+   * HS256 token limited to some calls: `{user_id, call_cids, role?, iat, exp}`.
+   * A plain call id becomes `default:<id>`; `type:id` is kept.
+   */
+  generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
+  generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
   /** Get-or-create the call `callId` (an id of the client's `callType`, or `type:id`), created by `userId`, with `data` as custom data; `options`: `members`, `startsAt`, `settings`. */
   createStreamCall(callId: string, userId: string, data?: CallCustomData | Record<string, unknown> | null, options?: CreateCallOptions): Promise<StreamCall>
   /** `call.startRecording({ recording_type, recording_external_storage })`. */
@@ -465,86 +491,60 @@ interface CallOperations {
   listRecordings(callId: string, options?: RequestOptions): Promise<CallRecording[]>
   /** `call.listTranscriptions()`: JSONL transcripts. */
   listTranscriptions(callId: string, options?: RequestOptions): Promise<CallTranscription[]>
-}
-
-/** Made by `createStreamClient`. */
-export class StreamClient {
-  createStreamCall: CallOperations['createStreamCall']
-  startRecording: CallOperations['startRecording']
-  stopRecording: CallOperations['stopRecording']
-  startTranscription: CallOperations['startTranscription']
-  stopTranscription: CallOperations['stopTranscription']
-  startClosedCaptions: CallOperations['startClosedCaptions']
-  stopClosedCaptions: CallOperations['stopClosedCaptions']
-  getCall: CallOperations['getCall']
-  listRecordings: CallOperations['listRecordings']
-  listTranscriptions: CallOperations['listTranscriptions']
-  queryCallMembers: CallOperations['queryCallMembers']
-  private constructor()
-  generateStreamToken(userId: string, validityInSeconds?: number, options?: TokenOptions): Promise<string>
-  generateStreamTokenSync(userId: string, validityInSeconds?: number, options?: TokenOptions): string
-  generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
-  generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
-  createToken(userId: string, exp?: number, iat?: number): Promise<string>
-  createTokenSync(userId: string, exp?: number, iat?: number): string
+  /** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`; `null` sends none (the call type's default role). */
   addCallParticipant(callId: string, userId: string, role?: string | null, options?: RequestOptions): Promise<void>
+  /** Marks the call ended. */
   endCall(callId: string, options?: RequestOptions): Promise<void>
+  /** Creates or updates 1-100 users (`POST /api/v2/users`): call members must exist first. */
   upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
+  /** The users among these 1-100 ids that exist, in the order given (`GET /api/v2/users`, node-sdk `queryUsers` with an `id $in` filter). */
   getUsers(userIds: string[], options?: RequestOptions): Promise<StreamUser[]>
+  /** Sets and unsets fields of 1-100 existing users; every other field stays (`PATCH /api/v2/users`, node-sdk `updateUsersPartial`). */
   updateUsersPartial(updates: StreamUserUpdate[], options?: RequestOptions): Promise<StreamUser[]>
+  /** Checks Stream's `X-Signature` (lowercase hex HMAC-SHA256 of the raw body). Malformed signatures give `false`. */
   verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
   verifyWebhookSync(body: string | Uint8Array, signature: string): boolean
+  /**
+   * Verifies a webhook (size limit, gzip, signature over the inflated bytes) and
+   * parses it into the meeting update to apply. Rejects with
+   * `STREAM_WEBHOOK_SIGNATURE` on a bad signature (nothing is parsed) and with
+   * `STREAM_INVALID_ARGUMENT` on an oversized or malformed body.
+   */
   handleStreamWebhook(body: string | Uint8Array, headers: WebhookHeaders, options?: WebhookOptions): Promise<WebhookResult>
+}
+
+/** Made by `createStreamClient`: every operation, over the client's own settings. */
+export interface StreamClient extends StreamOperations {
   /** Settings with the secret shown as `[redacted]`. */
   toJSON(): Omit<Required<StreamClientOptions>, 'apiSecret'> & { apiSecret: '[redacted]' }
 }
+/** The class of clients (`instanceof`); made only by `createStreamClient`. */
+export const StreamClient: abstract new (...args: never) => StreamClient
 
-/** HS256 user token `{user_id, …claims, iat, exp}`; `iat` is now - 1 s, validity defaults to 3600 s; `options` as node-sdk's payload. */
-export function generateStreamToken(userId: string, validityInSeconds?: number, options?: TokenOptions): Promise<string>
-export function generateStreamTokenSync(userId: string, validityInSeconds?: number, options?: TokenOptions): string
-/**
- * node-sdk's deprecated `createToken(userId, exp?, iat?)`: `exp` and `iat` absolute Unix seconds,
- * defaulting as node-sdk does (an hour from now; now - 1 s). `createTokenSync` is the direct replacement
- * of node-sdk's (synchronous) one.
- */
-export function createToken(userId: string, exp?: number, iat?: number): Promise<string>
-export function createTokenSync(userId: string, exp?: number, iat?: number): string
-/**
- * HS256 token limited to some calls: `{user_id, call_cids, role?, iat, exp}`.
- * A plain call id becomes `default:<id>`; `type:id` is kept.
- */
-export function generateCallToken(userId: string, callIds: string[], options?: CallTokenOptions): Promise<string>
-export function generateCallTokenSync(userId: string, callIds: string[], options?: CallTokenOptions): string
-export const createStreamCall: CallOperations['createStreamCall']
-export const startRecording: CallOperations['startRecording']
-export const stopRecording: CallOperations['stopRecording']
-export const startTranscription: CallOperations['startTranscription']
-export const stopTranscription: CallOperations['stopTranscription']
-export const startClosedCaptions: CallOperations['startClosedCaptions']
-export const stopClosedCaptions: CallOperations['stopClosedCaptions']
-export const getCall: CallOperations['getCall']
-export const listRecordings: CallOperations['listRecordings']
-export const listTranscriptions: CallOperations['listTranscriptions']
-export const queryCallMembers: CallOperations['queryCallMembers']
-/** Adds or updates a call member, who must be an existing user (see `upsertUsers`). `role` defaults to `'participant'`; `null` sends none (the call type's default role). */
-export function addCallParticipant(callId: string, userId: string, role?: string | null, options?: RequestOptions): Promise<void>
-/** Marks the call ended. */
-export function endCall(callId: string, options?: RequestOptions): Promise<void>
-/** Creates or updates 1-100 users (`POST /api/v2/users`): call members must exist first. */
-export function upsertUsers(users: StreamUserInput[], options?: RequestOptions): Promise<StreamUser[]>
-/** The users among these 1-100 ids that exist, in the order given (`GET /api/v2/users`, node-sdk `queryUsers` with an `id $in` filter). */
-export function getUsers(userIds: string[], options?: RequestOptions): Promise<StreamUser[]>
-/** Sets and unsets fields of 1-100 existing users; every other field stays (`PATCH /api/v2/users`, node-sdk `updateUsersPartial`). */
-export function updateUsersPartial(updates: StreamUserUpdate[], options?: RequestOptions): Promise<StreamUser[]>
-/** Checks Stream's `X-Signature` (lowercase hex HMAC-SHA256 of the raw body). Malformed signatures give `false`. */
-export function verifyWebhook(body: string | Uint8Array, signature: string): Promise<boolean>
-export function verifyWebhookSync(body: string | Uint8Array, signature: string): boolean
-/**
- * Verifies a webhook (size limit, gzip, signature over the inflated bytes) and
- * parses it into the meeting update to apply. Rejects with
- * `STREAM_WEBHOOK_SIGNATURE` on a bad signature (nothing is parsed) and with
- * `STREAM_INVALID_ARGUMENT` on an oversized or malformed body.
- */
-export function handleStreamWebhook(body: string | Uint8Array, headers: WebhookHeaders, options?: WebhookOptions): Promise<WebhookResult>
+export const generateStreamToken: StreamOperations['generateStreamToken']
+export const generateStreamTokenSync: StreamOperations['generateStreamTokenSync']
+export const createToken: StreamOperations['createToken']
+export const createTokenSync: StreamOperations['createTokenSync']
+export const generateCallToken: StreamOperations['generateCallToken']
+export const generateCallTokenSync: StreamOperations['generateCallTokenSync']
+export const createStreamCall: StreamOperations['createStreamCall']
+export const startRecording: StreamOperations['startRecording']
+export const stopRecording: StreamOperations['stopRecording']
+export const startTranscription: StreamOperations['startTranscription']
+export const stopTranscription: StreamOperations['stopTranscription']
+export const startClosedCaptions: StreamOperations['startClosedCaptions']
+export const stopClosedCaptions: StreamOperations['stopClosedCaptions']
+export const getCall: StreamOperations['getCall']
+export const queryCallMembers: StreamOperations['queryCallMembers']
+export const listRecordings: StreamOperations['listRecordings']
+export const listTranscriptions: StreamOperations['listTranscriptions']
+export const addCallParticipant: StreamOperations['addCallParticipant']
+export const endCall: StreamOperations['endCall']
+export const upsertUsers: StreamOperations['upsertUsers']
+export const getUsers: StreamOperations['getUsers']
+export const updateUsersPartial: StreamOperations['updateUsersPartial']
+export const verifyWebhook: StreamOperations['verifyWebhook']
+export const verifyWebhookSync: StreamOperations['verifyWebhookSync']
+export const handleStreamWebhook: StreamOperations['handleStreamWebhook']
 /** A client with its own credentials instead of the `STREAM_*` environment variables. */
 export function createStreamClient(options: StreamClientOptions): StreamClient

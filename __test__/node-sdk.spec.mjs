@@ -309,6 +309,34 @@ test('a bad argument is refused naming it, and nothing is sent', async (t) => {
   t.is(nan.requests.length, 0)
 })
 
+test('each method is watched as its operation: diagnostics_channel names it, and retries follow its class', async (t) => {
+  const diagnostics = require('node:diagnostics_channel')
+  const started = []
+  const onStart = (message) => started.push(message)
+  diagnostics.subscribe('stream-video-native:request:start', onStart)
+  t.teardown(() => diagnostics.unsubscribe('stream-video-native:request:start', onStart))
+  const busy = { status: 503, headers: {}, body: { code: -1, message: 'unavailable', StatusCode: 503 } }
+  // An idempotent read is retried after a 503; a custom event (not idempotent) is not: it may have been shown.
+  const read = await side(Native, (c) => call(c).get(), busy, { maxRetries: 2 })
+  const event = await side(Native, (c) => call(c).sendCallEvent({ custom: { n: 1 } }), busy, { maxRetries: 2 })
+  t.is(read.requests.length, 3)
+  t.is(event.requests.length, 1)
+  t.is(event.error.errorCode, 'STREAM_API')
+  t.deepEqual([...new Set(started.map((m) => m.operation))], ['getCall', 'sendCallEvent'])
+  // A rate limit shows Stream did not act: the event is sent again.
+  let first = true
+  const recorder = await startRecorder(() => {
+    if (!first) return { status: 201, headers: {}, body: { duration: '1ms' } }
+    first = false
+    return { status: 429, headers: { 'retry-after': '0' }, body: { code: 9, message: 'Too many requests', StatusCode: 429 } }
+  })
+  t.teardown(() => recorder.close())
+  const client = new Native.StreamClient(API_KEY, API_SECRET, { basePath: recorder.url, maxRetries: 2 })
+  const answer = await call(client).sendCallEvent({ custom: { n: 2 } })
+  t.is(answer.metadata.responseCode, 201)
+  t.is(recorder.requests.length, 2)
+})
+
 test('a signal cancels a request natively', async (t) => {
   const controller = new AbortController()
   const pending = side(Native, (c) => call(c).get(undefined, { signal: controller.signal }), null, { timeout: 10_000 })

@@ -72,8 +72,8 @@ function hostnameOf(host) {
   if (typeof host !== 'string' || !URL.canParse(`http://${host}`)) return null
   return new URL(`http://${host}`).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
 }
-const RECORDING_TYPES = ['composite', 'individual', 'raw']
-const MODES = ['available', 'disabled', 'auto-on']
+// Stream's values, generated from its spec (the lists src/spec.rs checks arguments against).
+const { RECORDING_TYPES, SETTING_MODES: MODES, LANGUAGES } = require('../node-sdk/operations.js').LISTS
 /**
  * What each egress (recording, transcription, captions) is called in Stream's
  * errors and events. Starting one that runs (or stopping one that does not)
@@ -426,6 +426,9 @@ class StreamApi extends FaultServer {
   /** Starts or stops an egress; the lifecycle layer sends its events (`onEgress`). */
   #egress(call, kind, action, body, recordingType) {
     const names = EGRESS[kind]
+    if (action === 'start' && body.language !== undefined && !LANGUAGES.includes(body.language)) {
+      return streamError(400, 4, `${names.start} failed with error: "language must be one of ${LANGUAGES.join(', ')}"`)
+    }
     const running = kind === 'recording' ? call.live.recording.has(recordingType) : kind === 'transcription' ? call.live.transcribing : call.live.captioning
     if (action === 'start' && running) return streamError(400, 4, `${names.start} failed with error: "call ${call.cid} is already ${names.running}"`)
     if (action === 'stop' && !running) return streamError(400, 4, `${names.stop} failed with error: "call ${call.cid} is not ${names.running}"`)

@@ -1,4 +1,4 @@
-//! The node-sdk surface's requests: any operation of `api_table` (generated
+//! The node-sdk surface's requests: any operation of `spec` (generated
 //! from Stream's spec), with the path parameters, query and JSON body that the
 //! JS facade (`node-sdk/index.js`) built as node-sdk builds them. The answer
 //! is kept whole (status, headers, body) for node-sdk's `{ ...body, metadata }`.
@@ -64,7 +64,7 @@ fn read_answer(answer: &Answer<'_>) -> serde_json::Result<ApiAnswer> {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::api_table::API_OPERATIONS;
+  use crate::spec::API_OPERATIONS;
 
   fn index(id: &str) -> u32 {
     API_OPERATIONS.iter().position(|o| o.id == id).unwrap() as u32

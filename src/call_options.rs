@@ -8,18 +8,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::validate;
 
-/// `recording_type` of the recording endpoints and events.
-pub const RECORDING_TYPES: [&str; 3] = ["composite", "individual", "raw"];
-/// `mode` of the recording and transcription settings (and `closed_caption_mode`).
-pub const MODES: [&str; 3] = ["available", "disabled", "auto-on"];
-/// The languages Stream lists for transcription and captions (`StartTranscriptionRequest.language`).
-pub const LANGUAGES: [&str; 37] = [
-  "auto", "en", "fr", "es", "de", "it", "nl", "pt", "pl", "ca", "cs", "da", "el", "fi", "id", "ja", "ru", "sv", "ta", "th", "tr", "hu", "ro", "zh", "ar", "tl",
-  "he", "hi", "hr", "ko", "ms", "no", "uk", "bg", "et", "sl", "sk",
-];
-/// `RecordSettingsRequest.quality`.
-pub const QUALITIES: [&str; 10] =
-  ["360p", "480p", "720p", "1080p", "1440p", "portrait-360x640", "portrait-480x854", "portrait-720x1280", "portrait-1080x1920", "portrait-1440x2560"];
+// The values each choice may take are Stream's, generated from its spec (`spec`).
+use crate::spec::{LANGUAGES, RECORDING_QUALITIES as QUALITIES, RECORDING_TYPES, SETTING_MODES as MODES};
 
 /// The options a caller passed (a JSON object, or nothing), read field by field.
 pub struct Options {

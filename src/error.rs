@@ -42,8 +42,6 @@ macro_rules! define_error_kind {
     }
 
     impl ErrorKind {
-      pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$variant,)*];
-
       pub const fn code(self) -> &'static str {
         match self {
           $(ErrorKind::$variant => $code,)*
@@ -67,8 +65,6 @@ impl AsRef<str> for ErrorKind {
 pub struct ApiErrorBody {
   pub code: Option<i64>,
   pub message: Option<String>,
-  #[serde(rename = "StatusCode")]
-  pub status_code: Option<i64>,
   pub unrecoverable: Option<bool>,
 }
 

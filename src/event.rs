@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::lenient::{real_millis, Count, Object, Text, Time};
@@ -18,96 +18,31 @@ use crate::lenient::{real_millis, Count, Object, Text, Time};
 // fields. The napi attributes generate these types in `binding.d.ts`, so a
 // field added here and in `event_fields` reaches the JS result and its types.
 
-/// A meeting's status after a session event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(not(fuzzing), napi_derive::napi(string_enum = "lowercase"))]
-pub enum MeetingStatus {
-  Active,
-  Processing,
-}
-
-/// What a meeting store must do, by `kind`. Unknown times are `null`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase", rename_all_fields = "camelCase")]
+/// What a meeting store must do, by `kind` (JS adds the meeting's `status`,
+/// named as the kind). Unknown times are `null`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(not(fuzzing), napi_derive::napi(discriminant = "kind", discriminant_case = "lowercase", use_nullable = true))]
 pub enum MeetingUpdate {
   /// `call.session_started`: the meeting is live since the session's start
   /// (else the event's time).
-  Active { status: MeetingStatus, started_at: Option<String> },
+  Active { started_at: Option<String> },
   /// `call.session_ended`: the meeting is over and its media is being
   /// processed. `started_at` is the session's own start when the event carries
   /// it; the duration needs a start (the event's or the stored one) and an end.
-  Processing { status: MeetingStatus, started_at: Option<String>, ended_at: Option<String>, duration_seconds: Option<u32> },
+  Processing { started_at: Option<String>, ended_at: Option<String>, duration_seconds: Option<u32> },
   /// `call.transcription_ready`
   Transcription { transcription_url: String },
   /// `call.recording_ready`
   Recording { recording_url: String },
 }
 
-/// Every `call.*` event type in `@stream-io/node-sdk` 0.7.64's models.
-pub const CALL_EVENT_TYPES: [&str; 53] = [
-  "call.accepted",
-  "call.blocked_user",
-  "call.closed_caption",
-  "call.closed_captions_failed",
-  "call.closed_captions_started",
-  "call.closed_captions_stopped",
-  "call.created",
-  "call.deleted",
-  "call.dtmf",
-  "call.ended",
-  "call.frame_recording_failed",
-  "call.frame_recording_ready",
-  "call.frame_recording_started",
-  "call.frame_recording_stopped",
-  "call.hls_broadcasting_failed",
-  "call.hls_broadcasting_started",
-  "call.hls_broadcasting_stopped",
-  "call.kicked_user",
-  "call.live_started",
-  "call.member_added",
-  "call.member_removed",
-  "call.member_updated",
-  "call.member_updated_permission",
-  "call.missed",
-  "call.moderation_blur",
-  "call.moderation_warning",
-  "call.notification",
-  "call.permission_request",
-  "call.permissions_updated",
-  "call.reaction_new",
-  "call.recording_failed",
-  "call.recording_ready",
-  "call.recording_started",
-  "call.recording_stopped",
-  "call.rejected",
-  "call.ring",
-  "call.rtmp_broadcast_failed",
-  "call.rtmp_broadcast_started",
-  "call.rtmp_broadcast_stopped",
-  "call.session_ended",
-  "call.session_participant_count_updated",
-  "call.session_participant_joined",
-  "call.session_participant_left",
-  "call.session_started",
-  "call.stats_report_ready",
-  "call.transcription_failed",
-  "call.transcription_ready",
-  "call.transcription_started",
-  "call.transcription_stopped",
-  "call.unblocked_user",
-  "call.updated",
-  "call.user_feedback_submitted",
-  "call.user_muted",
-];
+/// Every `call.*` event type: Stream's, generated from its spec (the same 53 as node-sdk 0.7.64's models).
+pub use crate::spec::CALL_EVENT_TYPES;
 
 /// A verified call event. Absent values are `null`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(not(fuzzing), napi_derive::napi(object, use_nullable = true))]
 pub struct CallEvent {
-  #[serde(rename = "type")]
   #[cfg_attr(not(fuzzing), napi(js_name = "type"))]
   pub event_type: String,
   /// RFC 3339 time of the event.
@@ -285,7 +220,7 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
   let update = match &*event_type {
     "call.session_started" => {
       let started_at = session.and_then(|s| usable(&s.started_at)).or(event_time);
-      Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: started_at.map(|(text, _)| text.to_string()) })
+      Some(MeetingUpdate::Active { started_at: started_at.map(|(text, _)| text.to_string()) })
     }
     "call.session_ended" => {
       let ended_at = session.and_then(|s| usable(&s.ended_at)).or(event_time);
@@ -293,7 +228,6 @@ pub fn parse(body: &[u8], stored_started_at: Option<&str>) -> Result<CallEvent> 
       let start = own_start.or_else(|| stored_started_at.and_then(instant));
       let duration_seconds = start.zip(ended_at).and_then(|((_, start), (_, end))| duration_seconds(start, end));
       Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
         started_at: own_start.map(|(text, _)| text.to_string()),
         ended_at: ended_at.map(|(text, _)| text.to_string()),
         duration_seconds,
@@ -373,7 +307,7 @@ mod tests {
     assert_eq!(e.session_id.as_deref(), Some("sess-1"));
     assert_eq!(e.meeting_id.as_deref(), Some("123"));
     assert_eq!(e.created_at.as_deref(), Some("2026-04-08T14:23:35.879421674Z"));
-    assert_eq!(e.update, Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: Some("2026-04-08T14:23:35.2Z".into()) }));
+    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:23:35.2Z".into()) }));
   }
 
   #[test]
@@ -382,7 +316,7 @@ mod tests {
     let e = parse(body.as_bytes(), None).unwrap();
     assert_eq!(e.meeting_id, None);
     assert_eq!(e.session_id, None);
-    assert_eq!(e.update, Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: Some("2026-04-08T14:23:35Z".into()) }));
+    assert_eq!(e.update, Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:23:35Z".into()) }));
   }
 
   #[test]
@@ -391,7 +325,6 @@ mod tests {
     assert_eq!(
       e.update,
       Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
         started_at: Some("2026-04-08T14:23:35.2Z".into()),
         ended_at: Some("2026-04-08T14:59:59.9Z".into()),
         duration_seconds: Some(2185)
@@ -412,12 +345,7 @@ mod tests {
       let e = parse(body.as_bytes(), stored).unwrap();
       assert_eq!(
         e.update,
-        Some(MeetingUpdate::Processing {
-          status: MeetingStatus::Processing,
-          started_at: None,
-          ended_at: Some("2026-04-08T15:00:00Z".into()),
-          duration_seconds: duration
-        }),
+        Some(MeetingUpdate::Processing { started_at: None, ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds: duration }),
         "{stored:?}"
       );
     }
@@ -441,9 +369,9 @@ mod tests {
     assert_eq!(no_url.call_id.as_deref(), Some("x"));
     assert_eq!(parse(br#"{"type":"call.transcription_ready","call_transcription":{"url":""}}"#, None).unwrap().update, None);
     let no_time = parse(br#"{"type":"call.session_started","call_cid":"default:x"}"#, None).unwrap();
-    assert_eq!(no_time.update, Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: None }));
+    assert_eq!(no_time.update, Some(MeetingUpdate::Active { started_at: None }));
     let ended = parse(br#"{"type":"call.session_ended","call_cid":"default:x","call":{"session":null}}"#, Some("2026-04-08T14:00:00Z")).unwrap();
-    assert_eq!(ended.update, Some(MeetingUpdate::Processing { status: MeetingStatus::Processing, started_at: None, ended_at: None, duration_seconds: None }));
+    assert_eq!(ended.update, Some(MeetingUpdate::Processing { started_at: None, ended_at: None, duration_seconds: None }));
   }
 
   #[test]
@@ -552,12 +480,7 @@ mod tests {
       parse(body.as_bytes(), stored).unwrap().update
     };
     let processing = |started_at: Option<&str>, duration_seconds: Option<u32>| {
-      Some(MeetingUpdate::Processing {
-        status: MeetingStatus::Processing,
-        started_at: started_at.map(String::from),
-        ended_at: Some("2026-04-08T15:00:00Z".into()),
-        duration_seconds,
-      })
+      Some(MeetingUpdate::Processing { started_at: started_at.map(String::from), ended_at: Some("2026-04-08T15:00:00Z".into()), duration_seconds })
     };
     let stored = Some("2026-04-08T14:00:00Z");
     for garbage in [r#""""#, r#""garbage""#, r#""0001-01-01T00:00:00Z""#, r#""1970-01-01T00:00:00Z""#, "null", "[1]"] {
@@ -576,7 +499,7 @@ mod tests {
       parse(body.as_bytes(), None).unwrap().update
     };
     for garbage in [r#""""#, r#""garbage""#, r#""0001-01-01T00:00:00Z""#] {
-      assert_eq!(started(garbage), Some(MeetingUpdate::Active { status: MeetingStatus::Active, started_at: Some("2026-04-08T14:00:00Z".into()) }));
+      assert_eq!(started(garbage), Some(MeetingUpdate::Active { started_at: Some("2026-04-08T14:00:00Z".into()) }));
     }
   }
 }

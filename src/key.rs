@@ -100,7 +100,25 @@ fn hs256(algorithm: &Algorithm, family: AlgorithmFamily, key: jsonwebtoken::erro
 }
 
 fn hs256_signer(algorithm: &Algorithm, key: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
-  Ok(Box::new(hs256(algorithm, key.family(), Ok(key.as_bytes()))?))
+  if *algorithm != Algorithm::HS256 || key.family() != AlgorithmFamily::Hmac {
+    return Err(JwtErrorKind::InvalidAlgorithm.into());
+  }
+  // jsonwebtoken asks for a signer per token; the keyed HMAC of the last key this thread used is
+  // cloned instead of keyed again (the two pad blocks hashed once per key, as `Key` does).
+  thread_local! {
+    static LAST: std::cell::RefCell<Option<(Vec<u8>, Hmac<Sha256>)>> = const { std::cell::RefCell::new(None) };
+  }
+  LAST.with_borrow_mut(|last| {
+    let mac = match last {
+      Some((bytes, mac)) if bytes.as_slice() == key.as_bytes() => mac.clone(),
+      _ => {
+        let mac = Hmac::new_from_slice(key.as_bytes()).map_err(|_| JwtErrorKind::InvalidKeyFormat)?;
+        *last = Some((key.as_bytes().to_vec(), mac.clone()));
+        mac
+      }
+    };
+    Ok(Box::new(Hs256(mac)) as Box<dyn JwtSigner>)
+  })
 }
 
 fn hs256_verifier(algorithm: &Algorithm, key: &DecodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtVerifier>> {

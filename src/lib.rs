@@ -4,8 +4,6 @@
 //! work; `binding` is the thin napi edge.
 
 pub mod api;
-#[rustfmt::skip]
-pub mod api_table;
 pub mod call_options;
 pub mod calls;
 pub mod cancel;
@@ -23,6 +21,8 @@ pub mod redact;
 pub mod request;
 pub mod retry;
 pub mod signer;
+#[rustfmt::skip]
+pub mod spec;
 pub mod token;
 pub mod users;
 pub mod validate;
