@@ -1,7 +1,7 @@
 // Logging and secret hygiene: one log line per failure, and neither the API
 // secret nor any JWT ever shows up in a message, a log line or util.inspect.
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
@@ -219,7 +219,13 @@ test('one list of error codes: Rust, the generated binding, index.js, the types 
   const documented = [...errorsSection.matchAll(/^\| `(STREAM_[A-Z_]+)` +\|/gm)].map((m) => m[1])
   t.deepEqual(documented.sort(), [...fromRust, ...onImport].sort(), 'the error table of docs/errors.md')
   // Every code the JS sources throw is in the list.
-  for (const file of ['../index.js', '../edge.mjs', '../node-sdk/index.js', '../tracing.js']) {
+  for (const file of [
+    '../index.js',
+    '../edge.mjs',
+    '../node-sdk/index.js',
+    '../tracing.js',
+    ...readdirSync(new URL('../lib', import.meta.url)).map((f) => `../lib/${f}`),
+  ]) {
     const text = readFileSync(new URL(file, import.meta.url), 'utf8')
     for (const [, code] of text.matchAll(/'(STREAM_[A-Z_]+)'/g)) {
       if (!code.endsWith('_MS') && !['STREAM_LOG', 'STREAM_API_KEY', 'STREAM_API_SECRET', 'STREAM_BASE_URL'].includes(code)) {

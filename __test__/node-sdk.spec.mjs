@@ -309,7 +309,7 @@ test('a bad argument is refused naming it, and nothing is sent', async (t) => {
   t.is(nan.requests.length, 0)
 })
 
-test('each method is watched as its operation: diagnostics_channel names it, and retries follow its class', async (t) => {
+test.serial('each method is watched as its operation: diagnostics_channel names it, and retries follow its class', async (t) => {
   const diagnostics = require('node:diagnostics_channel')
   const started = []
   const onStart = (message) => started.push(message)
