@@ -194,4 +194,5 @@ test("CONTRIBUTING.md's layout is the tree", (t) => {
   for (const entry of top) t.true(named.includes(entry), `the layout lists ${entry}`)
   const sources = readdirSync(join(root, 'src')).filter((f) => f.endsWith('.rs'))
   for (const file of sources) t.true(named.includes(`src/${file}`), `the layout lists src/${file}`)
+  for (const file of readdirSync(join(root, 'lib'))) t.true(named.includes(`lib/${file}`), `the layout lists lib/${file}`)
 })
