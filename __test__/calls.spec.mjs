@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { StreamClient as SdkClient } from '@stream-io/node-sdk'
 import test from 'ava'
 import * as stream from 'stream-video-native'
-import { API_KEY, API_SECRET, DATA, useEmulator } from './helpers.mjs'
+import { API_KEY, API_SECRET, answeringServer, DATA, useEmulator } from './helpers.mjs'
 
 const { createStreamClient, StreamError, CALL_EVENT_TYPES } = stream
 useEmulator(test)
@@ -507,4 +507,47 @@ test.serial('getCall lists the members with their role and user; queryCallMember
     t.is(e.code, 'STREAM_INVALID_ARGUMENT')
     t.regex(e.message, message)
   }
+})
+
+// Numbers stay numbers: custom data comes back as JSON.parse reads it.
+
+const numbersClient = (url) => stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, maxRetries: 0 })
+
+const NUMBERS = [2 ** 53, 2 ** 53 + 2, 2 ** 63, 2 ** 63 + 2048, 2 ** 64 - 2048, 2 ** 64, 1e20, 1.5e300, -(2 ** 63), -(2 ** 64), -1.5, 0.1, 5e-324, 123]
+
+test.serial('numbers round-trip through the emulator as JSON.parse gives them, in calls and users', async (t) => {
+  const api = numbersClient(t.context.stream.url)
+  const custom = Object.fromEntries(NUMBERS.map((n, i) => [`n${i}`, n]))
+  const call = await api.createStreamCall('numbers', 'u', { ...DATA, ...custom, nested: [{ big: 2 ** 63 }] })
+  for (const [key, value] of Object.entries(custom)) t.is(call.custom[key], value, key)
+  t.is(typeof call.custom.n2, 'number')
+  t.is(call.custom.n2 + 1, 2 ** 63 + 1)
+  t.is(call.custom.nested[0].big, 2 ** 63)
+  const [user] = await api.upsertUsers([{ id: 'numbers', custom }])
+  t.deepEqual(user.custom, custom)
+})
+
+test.serial('any number Stream writes reaches JS exactly as JSON.parse reads it', async (t) => {
+  const literals = [
+    '18446744073709551615',
+    '9223372036854775808',
+    '-9223372036854775809',
+    '100000000000000000000000',
+    '1e400',
+    '-0',
+    '0.30000000000000004',
+    '1E-7',
+  ]
+  const customText = `{${literals.map((l, i) => `"v${i}":${l}`).join(',')},"deep":[[[${literals.join(',')}]]]}`
+  const srv = await answeringServer(() => ({
+    status: 201,
+    body: `{"call":{"type":"default","id":"c","cid":"default:c","created_by":{"id":"u"},"created_at":"2026-04-08T14:23:35Z","custom":${customText}},"created":true,"users":{"u":{"id":"u","role":"user","custom":${customText}}}}`,
+  }))
+  const api = numbersClient(srv.url)
+  const call = await api.createStreamCall('c', 'u', DATA)
+  t.deepEqual(call.custom, JSON.parse(customText))
+  t.true(Object.is(call.custom.v5, -0))
+  const [user] = await api.upsertUsers([{ id: 'u' }])
+  t.deepEqual(user.custom, JSON.parse(customText))
+  await srv.close()
 })

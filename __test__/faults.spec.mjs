@@ -1,5 +1,6 @@
 // Fault matrix: each injected failure ends in a success after a sensible retry
 // or a fast, typed error, with the attempt count and elapsed time bounded.
+import { getEventListeners } from 'node:events'
 import test from 'ava'
 import { createStreamClient } from 'stream-video-native'
 import { API_KEY, API_SECRET, DATA, closedPort, useEmulator } from './helpers.mjs'
@@ -248,5 +249,50 @@ test.serial('a call that got its connection late and then ran out of time says h
   t.regex(
     second.error.message,
     /^request timed out after 1500 ms, (9\d\d|1\d\d\d) ms of it waiting for one of the 1 connections \(maxConnections \/ STREAM_MAX_CONNECTIONS\) before it was sent \(1 attempt\)$/,
+  )
+})
+
+const plainClient = (url, options = {}) => createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, maxRetries: 0, ...options })
+
+test.serial('created is true when the first answer was lost after Stream created the call', async (t) => {
+  const emulator = t.context.stream
+  emulator.injectFault({ path: '/call/default/lost-answer', drop: 'after' })
+  const api = plainClient(emulator.url, { maxRetries: 2 })
+  const call = await api.createStreamCall('lost-answer', 'u', DATA)
+  t.is(emulator.requests.length, 2, 'the first answer was lost and the request retried')
+  t.true(call.created)
+  // The same shape for a call that already existed: not created by this operation.
+  emulator.calls.get('default:lost-answer').createdAt = '2026-01-01T00:00:00.000Z'
+  emulator.injectFault({ path: '/call/default/lost-answer', drop: 'after' })
+  t.false((await api.createStreamCall('lost-answer', 'u', DATA)).created)
+  // Another creator's call is never ours either.
+  await api.createStreamCall('theirs', 'someone-else', DATA)
+  emulator.injectFault({ path: '/call/default/theirs', drop: 'after' })
+  t.false((await api.createStreamCall('theirs', 'u', DATA)).created)
+})
+
+test.serial('one AbortSignal shared by 50 calls adds one listener, warns nothing, and cancels them all', async (t) => {
+  const warnings = []
+  const onWarning = (w) => warnings.push(w)
+  process.on('warning', onWarning)
+  const emulator = t.context.stream
+  const api = plainClient(emulator.url)
+  const controller = new AbortController()
+  const { signal } = controller
+  await Promise.all(Array.from({ length: 50 }, (_, i) => api.createStreamCall(`sig-${i}`, 'u', DATA, { signal })))
+  t.is(getEventListeners(signal, 'abort').length, 0, 'removed when the last call settled')
+  emulator.injectFault({ path: '/mark_ended', hang: true, times: 50 })
+  const pending = Array.from({ length: 50 }, (_, i) => api.endCall(`sig-${i}`, { signal }))
+  t.is(getEventListeners(signal, 'abort').length, 1)
+  await new Promise((r) => setTimeout(r, 100))
+  controller.abort()
+  const results = await Promise.allSettled(pending)
+  t.true(results.every((r) => r.status === 'rejected' && r.reason.code === 'STREAM_ABORTED'))
+  t.is(getEventListeners(signal, 'abort').length, 0)
+  await new Promise((r) => setImmediate(r))
+  process.off('warning', onWarning)
+  t.deepEqual(
+    warnings.map((w) => w.name),
+    [],
   )
 })

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
 import test from 'ava'
 import * as stream from 'stream-video-native'
-import { API_KEY, API_SECRET, DATA, captureErrors, closedPort, useEmulator } from './helpers.mjs'
+import { API_KEY, API_SECRET, answeringServer, captureErrors, closedPort, DATA, useEmulator } from './helpers.mjs'
 
 useEmulator(test)
 
@@ -294,4 +294,124 @@ test.serial('the text log is one line per failure: line breaks, carriage returns
   t.true(lines[0].includes('data.a\\n[stream-video-native] createStreamCall failed'), lines[0])
   t.true(lines[1].includes('data.b\\r\\u001b[31mred\\u001b[0m must be a finite number, got NaN'), lines[1])
   t.is(t.context.stream.requestCount, sent, 'nothing was sent')
+})
+
+// A hostile server or proxy that echoes secrets into every field of every answer.
+
+const MiB = 1024 * 1024
+const client = (url) => stream.createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, maxRetries: 0 })
+const OTHER_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiYWRtaW4ifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ'
+/** What a hostile server or proxy echoes back, given the request's Authorization header. */
+const echoes = (authorization) => [
+  authorization,
+  API_SECRET,
+  `Bearer ${authorization}`,
+  `secret=${API_SECRET}&token=${OTHER_JWT}`,
+  'x'.repeat(MiB),
+  `${'y'.repeat(MiB - 20)}${API_SECRET}`,
+]
+
+/** Every answer type the package reads, as Stream sends it. */
+const ANSWERS = {
+  createStreamCall: {
+    status: 201,
+    body: {
+      call: { type: 'default', id: 'c', cid: 'default:c', created_by: { id: 'u' }, created_at: '2026-04-08T14:23:35Z', custom: { meetingId: 'm' } },
+      members: [],
+      created: true,
+      duration: '1ms',
+    },
+  },
+  upsertUsers: {
+    status: 201,
+    body: { users: { u: { id: 'u', role: 'user', name: 'U', image: 'i', custom: {}, created_at: 't', updated_at: 't' } }, duration: '1ms' },
+  },
+  updateUsersPartial: {
+    status: 200,
+    body: { users: { u: { id: 'u', role: 'user', name: 'U', image: 'i', custom: {}, created_at: 't', updated_at: 't' } }, duration: '1ms' },
+  },
+  getUsers: { status: 200, body: { users: [{ id: 'u', role: 'user', name: 'U', custom: { a: 1 }, created_at: 't', updated_at: 't' }], duration: '1ms' } },
+  error: { status: 400, body: { code: 4, message: 'bad', StatusCode: 400, duration: '1ms', more_info: 'x', details: [], unrecoverable: true } },
+}
+
+/** Every path to a leaf (and to each object) of `value`. */
+function paths(value, prefix = []) {
+  if (typeof value !== 'object' || value === null) return [prefix]
+  return [...(prefix.length ? [prefix] : []), ...Object.entries(value).flatMap(([k, v]) => paths(v, [...prefix, k]))]
+}
+
+function withAt(value, path, replacement) {
+  const copy = structuredClone(value)
+  let target = copy
+  for (const key of path.slice(0, -1)) target = target[key]
+  target[path.at(-1)] = replacement
+  return copy
+}
+
+test.serial('no secret, server JWT or megabyte ever reaches a message or a log line, whatever the answer holds', async (t) => {
+  let current = null
+  const srv = await answeringServer((req) => current(req))
+  const api = client(srv.url)
+  const ops = {
+    createStreamCall: () => api.createStreamCall('c', 'u', DATA),
+    upsertUsers: () => api.upsertUsers([{ id: 'u' }]),
+    updateUsersPartial: () => api.updateUsersPartial([{ id: 'u', set: { name: 'x' } }]),
+    getUsers: () => api.getUsers(['u']),
+    addCallParticipant: () => api.addCallParticipant('c', 'u'),
+    endCall: () => api.endCall('c'),
+  }
+  let cases = 0
+  let failures = 0
+  const lines = await captureErrors(async () => {
+    for (const [answerName, answer] of Object.entries(ANSWERS)) {
+      for (const path of paths(answer.body)) {
+        for (const make of [(echo) => echo, (echo) => ({ nested: [echo] }), (echo) => [echo, 1]]) {
+          for (let which = 0; which < 6; which++) {
+            current = (req) => {
+              const echo = echoes(req.headers.authorization)[which]
+              return { status: answer.status, body: JSON.stringify(withAt(answer.body, path, make(echo))) }
+            }
+            const targets = answerName === 'error' ? Object.values(ops) : [ops[answerName]]
+            for (const op of targets) {
+              cases++
+              const err = await op().then(
+                () => null,
+                (e) => e,
+              )
+              if (err === null) continue
+              failures++
+              t.is(err.name, 'StreamError')
+              t.false(err.message.includes(API_SECRET), `${answerName} ${path.join('.')}: ${err.message.slice(0, 200)}`)
+              t.false(/eyJ[\w-]+\.[\w-]+/.test(err.message), `${answerName} ${path.join('.')}: ${err.message.slice(0, 200)}`)
+              t.true(err.message.length <= 501, `${err.message.length} characters`)
+            }
+          }
+        }
+      }
+    }
+    // Bodies that are not JSON at all, on errors and on 2xx.
+    for (const status of [200, 201, 401, 500]) {
+      for (const contentType of ['text/plain', 'text/html', 'application/json']) {
+        for (let which = 0; which < 6; which++) {
+          current = (req) => {
+            const echo = echoes(req.headers.authorization)[which]
+            return { status, contentType, body: contentType === 'text/html' ? `<title>${echo}</title>` : echo }
+          }
+          cases++
+          const err = await ops.createStreamCall().catch((e) => e)
+          failures++
+          t.false(err.message.includes(API_SECRET) || /eyJ[\w-]+\.[\w-]+/.test(err.message), err.message.slice(0, 200))
+          t.true(err.message.length <= 501)
+        }
+      }
+    }
+  })
+  await srv.close()
+  t.true(cases > 300, `${cases} cases`)
+  t.true(failures > 200, `${failures} errors checked`)
+  t.is(lines.length, failures, 'each failure logged once')
+  for (const line of lines) {
+    t.false(line.includes(API_SECRET) || /eyJ[\w-]+\.[\w-]+/.test(line), line.slice(0, 200))
+    t.true(line.length < 600, `${line.length}`)
+  }
 })

@@ -4,7 +4,7 @@ import crypto from 'node:crypto'
 import { createRequire } from 'node:module'
 import zlib from 'node:zlib'
 import test from 'ava'
-import { createStreamClient, StreamError } from 'stream-video-native'
+import { createStreamClient, handleStreamWebhook, StreamError } from 'stream-video-native'
 import { API_KEY, API_SECRET } from './helpers.mjs'
 
 const client = createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET })
@@ -333,4 +333,20 @@ test('recording and transcription events carry the file’s start and end; every
   t.deepEqual((await client.handleStreamWebhook(zipped, { signature: sign(bytes) })).raw, recording)
   // A lone surrogate in a field the typed event does not read is still there.
   t.is((await handle(JSON.stringify({ ...recording, note: 'a\ud83c' }))).raw.note, 'a\ud83c')
+})
+
+test('a gzip body with data after its member is refused, as Node would read it differently', async (t) => {
+  process.env.STREAM_API_KEY = API_KEY
+  process.env.STREAM_API_SECRET = API_SECRET
+  const json = JSON.stringify({ type: 'call.session_started', call_cid: 'default:g' })
+  const signature = crypto.createHmac('sha256', API_SECRET).update(json).digest('hex')
+  const member = zlib.gzipSync(json)
+  t.is((await handleStreamWebhook(member, { signature })).callId, 'g')
+  const second = Buffer.concat([member, zlib.gzipSync(',{"type":"x"}')])
+  t.not(zlib.gunzipSync(second).toString(), json, 'Node decodes more than the signed bytes')
+  for (const body of [second, Buffer.concat([member, Buffer.from('junk')]), Buffer.concat([member, Buffer.alloc(1)])]) {
+    const err = await t.throwsAsync(handleStreamWebhook(body, { signature }))
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT')
+    t.regex(err.message, /after its gzip data/)
+  }
 })

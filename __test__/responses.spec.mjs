@@ -1,35 +1,13 @@
-// A hostile server and a hostile caller: huge bodies, redirects, absurd
-// headers, lone surrogates, absurd numeric options. Each ends in a typed
-// error (never a panic, never a crash), and nothing more than the response
-// cap is downloaded on any attempt.
-import crypto from 'node:crypto'
-import http from 'node:http'
+// What Stream (or whatever answers in its place) sends back: huge bodies,
+// redirects, absurd headers. Each ends in a typed error (never a panic, never
+// a crash), and nothing more than the response cap is downloaded.
 import net from 'node:net'
-import zlib from 'node:zlib'
 import test from 'ava'
-import { createStreamClient, generateStreamTokenSync, StreamError } from 'stream-video-native'
-import { API_KEY, API_SECRET, DATA, captureErrors } from './helpers.mjs'
+import { createStreamClient, StreamError } from 'stream-video-native'
+import { API_KEY, API_SECRET, captureErrors, fakeServer } from './helpers.mjs'
 
 const MiB = 1024 * 1024
 const KNOWN = ['STREAM_API', 'STREAM_NETWORK', 'STREAM_TIMEOUT']
-
-/** An HTTP server on loopback whose handler is `handle(req, res, state)`; counts requests and body bytes it got out. */
-async function server(handle) {
-  const state = { requests: [], bytesOut: [] }
-  const srv = http.createServer((req, res) => {
-    state.requests.push({ method: req.method, url: req.url })
-    req.resume()
-    handle(req, res, state)
-  })
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r))
-  state.url = `http://127.0.0.1:${srv.address().port}`
-  state.close = () =>
-    new Promise((r) => {
-      srv.closeAllConnections()
-      srv.close(r)
-    })
-  return state
-}
 
 /** A TCP server that answers every request with these exact bytes, for headers Node's HTTP server refuses to send. */
 async function rawServer(response) {
@@ -64,7 +42,7 @@ const client = (url, options = {}) => createStreamClient({ apiKey: API_KEY, apiS
 
 test.serial('a 160 MiB answer is refused after the 1 MiB cap, without downloading or holding it', async (t) => {
   for (const withLength of [false, true]) {
-    const srv = await server(streamBytes(201, 160 * MiB, withLength ? { 'content-length': String(160 * MiB) } : {}))
+    const srv = await fakeServer(streamBytes(201, 160 * MiB, withLength ? { 'content-length': String(160 * MiB) } : {}))
     global.gc?.()
     const before = process.memoryUsage().rss
     const err = await t.throwsAsync(client(srv.url).endCall('c1'), { instanceOf: StreamError })
@@ -80,7 +58,7 @@ test.serial('a 160 MiB answer is refused after the 1 MiB cap, without downloadin
 })
 
 test.serial('a huge 5xx body is capped on every retry', async (t) => {
-  const srv = await server(streamBytes(503, 160 * MiB))
+  const srv = await fakeServer(streamBytes(503, 160 * MiB))
   const err = await t.throwsAsync(client(srv.url, { maxRetries: 3 }).endCall('c1'))
   t.like(err, { code: 'STREAM_API', status: 503, attempts: 4 })
   t.is(srv.bytesOut.length, 4)
@@ -91,10 +69,10 @@ test.serial('a huge 5xx body is capped on every retry', async (t) => {
 })
 
 test.serial('a redirect is never followed: STREAM_API with its status, and nothing reaches the target', async (t) => {
-  const elsewhere = await server((_req, res) => res.end('login page'))
+  const elsewhere = await fakeServer((_req, res) => res.end('login page'))
   for (const status of [301, 302, 303, 307, 308]) {
     for (const location of [`${elsewhere.url}/login?token=abc`, '/login']) {
-      const srv = await server((_req, res) => res.writeHead(status, { location, 'content-type': 'text/html' }).end('<title>Moved</title>'))
+      const srv = await fakeServer((_req, res) => res.writeHead(status, { location, 'content-type': 'text/html' }).end('<title>Moved</title>'))
       const err = await t.throwsAsync(client(srv.url).endCall('c1'), { instanceOf: StreamError })
       t.like(err, { code: 'STREAM_API', status, attempts: 1 })
       t.regex(err.message, /redirects are not followed/)
@@ -146,67 +124,4 @@ test.serial('every header the client reads, at extreme values, ends in a typed e
     lines.some((l) => /panic|STREAM_INTERNAL/i.test(l)),
     lines.find((l) => /panic/i.test(l)),
   )
-})
-
-test('lone UTF-16 surrogates are rejected, naming the parameter, never replaced', async (t) => {
-  const c = client('http://127.0.0.1:9')
-  for (const [name, call] of [
-    ['userId', () => c.generateStreamTokenSync('user-\ud800')],
-    ['userId', () => c.generateStreamTokenSync('\udc00user')],
-    ['userId', () => c.createStreamCall('c1', 'u\ud83d', DATA)],
-    ['role', () => c.addCallParticipant('c1', 'u', 'admin\udfff')],
-    ['callId', () => c.endCall('c\ud800')],
-  ]) {
-    const err = await t.throwsAsync(async () => call())
-    t.like(err, { code: 'STREAM_INVALID_ARGUMENT' })
-    t.true(err.message.startsWith(`${name} must be well-formed Unicode`), err.message)
-  }
-  // Two ids that napi would have turned into the same string now never share a token.
-  t.throws(() => generateStreamTokenSync('\ud800'), { code: 'STREAM_INVALID_ARGUMENT' })
-  // A proper pair is fine.
-  t.truthy(c.generateStreamTokenSync('user-😀'))
-  const bad = t.throws(() => createStreamClient({ apiKey: 'k', apiSecret: 'secret\ud800' }))
-  t.like(bad, { code: 'STREAM_CONFIG', message: 'apiSecret must be well-formed Unicode, but it holds a lone UTF-16 surrogate' })
-})
-
-test('custom data that Stream cannot store gets a message that says why and where', async (t) => {
-  const c = client('http://127.0.0.1:9')
-  let deep = { leaf: true }
-  for (let i = 0; i < 200; i++) deep = { deep }
-  const cases = [
-    [{ ...DATA, notes: ['ok', 'bad \ud800'] }, /^data\.notes\[1\] must be well-formed Unicode/],
-    [{ ...DATA, 'key\udc00': 1 }, /^a key in data must be well-formed Unicode/],
-    [{ ...DATA, deep }, /^data is nested more than 64 levels deep/],
-    [{ ...DATA, n: 10n }, /^data must be JSON-serializable/],
-  ]
-  for (const [data, message] of cases) {
-    const err = await t.throwsAsync(c.createStreamCall('c1', 'u', data))
-    t.is(err.code, 'STREAM_INVALID_ARGUMENT')
-    t.regex(err.message, message)
-  }
-})
-
-test('numeric options are range-checked with a clear error', async (t) => {
-  const c = client('http://127.0.0.1:9')
-  const body = JSON.stringify({ type: 'call.session_started', created_at: '2026-04-08T14:23:36Z', call_cid: 'default:x' })
-  const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
-  const gz = zlib.gzipSync(body)
-  for (const maxBodyBytes of [Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 30 + 1, Infinity, NaN, 0, -1, 1.5]) {
-    const err = await t.throwsAsync(c.handleStreamWebhook(gz, { signature }, { maxBodyBytes }))
-    t.is(err.code, 'STREAM_INVALID_ARGUMENT', String(maxBodyBytes))
-    t.regex(err.message, /^maxBodyBytes must be a whole number of bytes from 1 to 1073741824/)
-  }
-  // The largest allowed limit still verifies a genuine gzip event.
-  t.like(await c.handleStreamWebhook(gz, { signature }, { maxBodyBytes: 2 ** 30 }), { type: 'call.session_started', callId: 'x' })
-  for (const [option, value] of [
-    ['timeoutMs', Number.MAX_VALUE],
-    ['timeoutMs', 0],
-    ['maxRetries', 1e300],
-    ['maxRetries', -1],
-    ['timeoutMs', NaN],
-  ]) {
-    const err = t.throws(() => createStreamClient({ apiKey: 'k', apiSecret: 's', [option]: value }))
-    t.is(err.code, 'STREAM_CONFIG')
-    t.regex(err.message, new RegExp(`^${option} must be a whole number from`))
-  }
 })

@@ -4,7 +4,8 @@
 // or kept exactly, and nothing is sent; no limit without a public source.
 import crypto from 'node:crypto'
 import test from 'ava'
-import { createStreamClient, handleStreamWebhook } from 'stream-video-native'
+import zlib from 'node:zlib'
+import { createStreamClient, generateStreamTokenSync, handleStreamWebhook } from 'stream-video-native'
 import { API_KEY, API_SECRET, DATA, useEmulator } from './helpers.mjs'
 
 useEmulator(test)
@@ -163,4 +164,69 @@ test.serial('one rule for user ids: the same bad ids are refused the same way by
   // What is not blank is an id, whatever it holds.
   t.truthy(await api.generateStreamToken(' padded '))
   t.is((await api.upsertUsers([{ id: 'x'.repeat(1000) }]))[0].id.length, 1000, 'no length limit without a source')
+})
+
+const offline = (url) => createStreamClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: url, timeoutMs: 5000 })
+
+test('lone UTF-16 surrogates are rejected, naming the parameter, never replaced', async (t) => {
+  const c = offline('http://127.0.0.1:9')
+  for (const [name, call] of [
+    ['userId', () => c.generateStreamTokenSync('user-\ud800')],
+    ['userId', () => c.generateStreamTokenSync('\udc00user')],
+    ['userId', () => c.createStreamCall('c1', 'u\ud83d', DATA)],
+    ['role', () => c.addCallParticipant('c1', 'u', 'admin\udfff')],
+    ['callId', () => c.endCall('c\ud800')],
+  ]) {
+    const err = await t.throwsAsync(async () => call())
+    t.like(err, { code: 'STREAM_INVALID_ARGUMENT' })
+    t.true(err.message.startsWith(`${name} must be well-formed Unicode`), err.message)
+  }
+  // Two ids that napi would have turned into the same string now never share a token.
+  t.throws(() => generateStreamTokenSync('\ud800'), { code: 'STREAM_INVALID_ARGUMENT' })
+  // A proper pair is fine.
+  t.truthy(c.generateStreamTokenSync('user-😀'))
+  const bad = t.throws(() => createStreamClient({ apiKey: 'k', apiSecret: 'secret\ud800' }))
+  t.like(bad, { code: 'STREAM_CONFIG', message: 'apiSecret must be well-formed Unicode, but it holds a lone UTF-16 surrogate' })
+})
+
+test('custom data that Stream cannot store gets a message that says why and where', async (t) => {
+  const c = offline('http://127.0.0.1:9')
+  let deep = { leaf: true }
+  for (let i = 0; i < 200; i++) deep = { deep }
+  const cases = [
+    [{ ...DATA, notes: ['ok', 'bad \ud800'] }, /^data\.notes\[1\] must be well-formed Unicode/],
+    [{ ...DATA, 'key\udc00': 1 }, /^a key in data must be well-formed Unicode/],
+    [{ ...DATA, deep }, /^data is nested more than 64 levels deep/],
+    [{ ...DATA, n: 10n }, /^data must be JSON-serializable/],
+  ]
+  for (const [data, message] of cases) {
+    const err = await t.throwsAsync(c.createStreamCall('c1', 'u', data))
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT')
+    t.regex(err.message, message)
+  }
+})
+
+test('numeric options are range-checked with a clear error', async (t) => {
+  const c = offline('http://127.0.0.1:9')
+  const body = JSON.stringify({ type: 'call.session_started', created_at: '2026-04-08T14:23:36Z', call_cid: 'default:x' })
+  const signature = crypto.createHmac('sha256', API_SECRET).update(body).digest('hex')
+  const gz = zlib.gzipSync(body)
+  for (const maxBodyBytes of [Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 30 + 1, Infinity, NaN, 0, -1, 1.5]) {
+    const err = await t.throwsAsync(c.handleStreamWebhook(gz, { signature }, { maxBodyBytes }))
+    t.is(err.code, 'STREAM_INVALID_ARGUMENT', String(maxBodyBytes))
+    t.regex(err.message, /^maxBodyBytes must be a whole number of bytes from 1 to 1073741824/)
+  }
+  // The largest allowed limit still verifies a genuine gzip event.
+  t.like(await c.handleStreamWebhook(gz, { signature }, { maxBodyBytes: 2 ** 30 }), { type: 'call.session_started', callId: 'x' })
+  for (const [option, value] of [
+    ['timeoutMs', Number.MAX_VALUE],
+    ['timeoutMs', 0],
+    ['maxRetries', 1e300],
+    ['maxRetries', -1],
+    ['timeoutMs', NaN],
+  ]) {
+    const err = t.throws(() => createStreamClient({ apiKey: 'k', apiSecret: 's', [option]: value }))
+    t.is(err.code, 'STREAM_CONFIG')
+    t.regex(err.message, new RegExp(`^${option} must be a whole number from`))
+  }
 })
