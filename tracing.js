@@ -9,7 +9,6 @@
 // is never loaded.
 
 const diagnostics = require('node:diagnostics_channel')
-const { version } = require('./package.json')
 
 /** The channels (stable API): one message per attempt at each. */
 const channels = {
@@ -163,7 +162,7 @@ function watch(operation) {
 /** The tracer of the provider registered now (the API's global changes with each registration). */
 function tracerFor(api) {
   const provider = globalThis[OTEL_GLOBAL].trace
-  if (tracerOf.provider !== provider) tracerOf = { provider, tracer: api.trace.getTracer('stream-video-native', version) }
+  if (tracerOf.provider !== provider) tracerOf = { provider, tracer: api.trace.getTracer('stream-video-native', require('./package.json').version) }
   return tracerOf.tracer
 }
 

@@ -195,4 +195,8 @@ test("CONTRIBUTING.md's layout is the tree", (t) => {
   const sources = readdirSync(join(root, 'src')).filter((f) => f.endsWith('.rs'))
   for (const file of sources) t.true(named.includes(`src/${file}`), `the layout lists src/${file}`)
   for (const file of readdirSync(join(root, 'lib'))) t.true(named.includes(`lib/${file}`), `the layout lists lib/${file}`)
+  const subjects = read('CONTRIBUTING.md').split('## Tests by subject')[1].split('## Layout')[0]
+  for (const file of readdirSync(join(root, '__test__')).filter((f) => f.endsWith('.spec.mjs'))) {
+    t.true(subjects.includes(`\`${file}\``), `CONTRIBUTING.md's tests by subject names ${file}`)
+  }
 })

@@ -4,7 +4,6 @@
 
 const { inspect } = require('node:util')
 const binding = require('./load.js')
-const tracing = require('../tracing.js')
 const { StreamError, toStreamError, report } = require('./errors.js')
 const {
   requireString,
@@ -18,9 +17,15 @@ const {
   id,
   arrayJson,
 } = require('./arguments.js')
-const { webhookHeaders, webhookOptions } = require('./webhook-input.js')
-const { SLOTS, decodeEvent, raws } = require('./events.js')
-const { signalOf, cancellerFor, releaseCanceller, aborted } = require('./cancel.js')
+
+// Loaded when first used, so that a cold start (a serverless function's first
+// request) pays only for what it uses: webhook reading, cancellation, tracing.
+let webhooks
+const webhook = () => (webhooks ??= { ...require('./webhook-input.js'), ...require('./events.js') })
+let cancelling
+const cancel = () => (cancelling ??= require('./cancel.js'))
+let tracingModule
+const tracing = () => (tracingModule ??= require('../tracing.js'))
 const { SETTINGS, loggerOption, optionValues, fixedSource } = require('./settings.js')
 
 /** A call or user from Rust, its custom data (JSON text) parsed as `JSON.parse` does, numbers included. */
@@ -92,10 +97,11 @@ class StreamClient {
 
   async handleStreamWebhook(body, headers, options) {
     try {
-      const { signature, webhookId, attempt } = webhookHeaders(headers)
-      const { startedAt, maxBodyBytes } = webhookOptions(options)
-      const event = decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes, SLOTS))
-      raws.set(event, body)
+      const w = webhooks ?? webhook()
+      const { signature, webhookId, attempt } = w.webhookHeaders(headers)
+      const { startedAt, maxBodyBytes } = w.webhookOptions(options)
+      const event = w.decodeEvent(binding.handleWebhook(this.#source.signer(), body, signature, webhookId, attempt, startedAt, maxBodyBytes, w.SLOTS))
+      w.raws.set(event, body)
       return event
     } catch (e) {
       throw report('handleStreamWebhook', toStreamError(e), this.#source.logger)
@@ -289,22 +295,22 @@ class StreamClient {
     let signal
     let watched
     try {
-      signal = signalOf(options)
-      if (signal?.aborted) throw aborted(signal)
-      watched = tracing.watch(operation)
+      signal = options === undefined ? undefined : cancel().signalOf(options)
+      if (signal?.aborted) throw cancel().aborted(signal)
+      watched = tracing().watch(operation)
       const request = prepare(this.#source.rest())
-      const canceller = signal ? cancellerFor(signal) : undefined
+      const canceller = signal ? cancel().cancellerFor(signal) : undefined
       try {
         const outcome = await binding.send(request, canceller?.native, watched?.observer, watched?.id, watched?.first())
         watched?.end(outcome.attempts, outcome.error ?? undefined)
         return decode(outcome)
       } finally {
-        if (canceller) releaseCanceller(signal, canceller)
+        if (canceller) cancel().releaseCanceller(signal, canceller)
       }
     } catch (e) {
       const error = toStreamError(e)
       watched?.end(undefined, error)
-      if (error.code === 'STREAM_ABORTED') throw error.cause === undefined && signal ? aborted(signal) : error
+      if (error.code === 'STREAM_ABORTED') throw error.cause === undefined && signal ? cancel().aborted(signal) : error
       throw report(operation, error, this.#source.logger, started)
     }
   }
