@@ -358,6 +358,36 @@ try {
     ratio('P13', `p99 latency at concurrency 64, ${method}: node-sdk / stream-video-native/node-sdk`, theirs.p99 / ours.p99, 3)
   }
 
+  // P15: a serverless cold start, in a fresh process each time: load the package, make a client, make the first call.
+  const COLD_RUNS = quick ? 5 : 15
+  const cold = { ours: [], 'node-sdk': [] }
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const which of Object.keys(cold)) {
+      const out = execFileSync(process.execPath, [join(root, 'benchmark', 'cold-start.mjs'), url, which, API_KEY, API_SECRET], { cwd: root, encoding: 'utf8' })
+      cold[which].push(JSON.parse(out))
+    }
+  }
+  const median = (runs, phase) => runs.map((r) => r[phase] ?? 0).sort((a, b) => a - b)[Math.floor(runs.length / 2)]
+  const phases = ['binary', 'modules', 'client', 'first call']
+  const total = (runs, upTo) =>
+    median(
+      runs.map((r) => ({ sum: phases.slice(0, upTo).reduce((s, p) => s + (r[p] ?? 0), 0) })),
+      'sum',
+    )
+  table(
+    `Cold start in a fresh process, median of ${COLD_RUNS} (P15): where the time goes, in ms`,
+    ['client', 'binary (dlopen, init)', 'JS modules', 'make a client', 'first call', 'require', 'require + first call'],
+    Object.entries(cold).map(([name, runs]) => [
+      name === 'ours' ? 'stream-video-native createStreamCall' : '@stream-io/node-sdk call.getOrCreate',
+      ...phases.map((p) => median(runs, p).toFixed(2)),
+      total(runs, 2).toFixed(2),
+      total(runs, 4).toFixed(2),
+    ]),
+  )
+  // Targets: ours at most 0.12 of node-sdk's require, and at most 0.5 of its first call.
+  ratio('P15', 'require time in a cold process, node-sdk / stream-video-native', total(cold['node-sdk'], 2) / total(cold.ours, 2), 1 / 0.12)
+  ratio('P15', 'first call after require, node-sdk getOrCreate / createStreamCall', median(cold['node-sdk'], 'first call') / median(cold.ours, 'first call'), 2)
+
   const rss = fork(join(root, 'benchmark', 'rss.mjs'), [url, API_KEY, API_SECRET], { execArgv: ['--expose-gc'] })
   const { before, after } = await new Promise((resolve) => rss.once('message', resolve))
   rss.kill()
