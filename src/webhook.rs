@@ -46,14 +46,18 @@ fn gunzip(body: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
   Ok(out)
 }
 
-/// Checks `signature` against the body's HMAC with `hmac`'s constant-time
-/// `verify_slice`. A malformed signature (wrong length, not lowercase hex) is
-/// simply `false`, as in Stream's SDK, which compares lowercase hex strings.
+/// Checks `signature` against the body's HMAC (`hmac`), as Stream's SDK
+/// does: the lowercase hex of the HMAC and the signature are compared as
+/// strings, in constant time (`subtle`, RustCrypto's constant-time crate). A
+/// malformed signature (wrong length, not lowercase hex) is simply `false`.
 pub fn verify_signature(key: &Key, body: &[u8], signature: &str) -> bool {
-  // What a signature looks like is no secret: only its value is compared in constant time.
-  let lowercase_hex = signature.len() == 2 * HMAC_BYTES && signature.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-  let mut tag = [0u8; HMAC_BYTES];
-  lowercase_hex && hex::decode_to_slice(signature, &mut tag).is_ok() && key.verify(body, &tag)
+  // A signature of another length cannot match, and its length is no secret.
+  if signature.len() != 2 * HMAC_BYTES {
+    return false;
+  }
+  let mut expected = [0u8; 2 * HMAC_BYTES];
+  hex::encode_to_slice(key.hmac(body), &mut expected).expect("64 bytes hold 32 in hex");
+  subtle::ConstantTimeEq::ct_eq(&expected[..], signature.as_bytes()).into()
 }
 
 /// Lowercase hex HMAC of `body`, as Stream puts it in `X-Signature`.
