@@ -98,3 +98,29 @@ test('maxBodyBytes is checked in one place (Rust)', (t) => {
   const js = ['index.js', 'lib/arguments.js', 'lib/webhook-input.js', 'lib/client.js'].map(read).join('\n')
   t.notRegex(js, /maxBodyBytes\s*[<>]=?\s*\d|MAX_BODY/, 'index.js leaves the range to Rust')
 })
+
+test('src/ has no module circle, and the transport (client.rs) names no endpoint', (t) => {
+  const { readdirSync } = require('node:fs')
+  const dir = new URL('../src/', import.meta.url)
+  const modules = new Map()
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.rs'))) {
+    const name = file.slice(0, -3)
+    const code = readFileSync(new URL(file, dir), 'utf8')
+      .split('#[cfg(test)]')[0]
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('//'))
+      .join('\n')
+    modules.set(name, new Set([...code.matchAll(/crate::(\w+)/g)].map((m) => m[1]).filter((m) => m !== name)))
+  }
+  const circles = []
+  const visit = (name, path) => {
+    for (const next of modules.get(name) ?? []) {
+      if (path.includes(next)) circles.push([...path.slice(path.indexOf(next)), next].join(' -> '))
+      else visit(next, [...path, next])
+    }
+  }
+  for (const name of modules.keys()) visit(name, [name])
+  t.deepEqual(circles, [])
+  const client = readFileSync(new URL('client.rs', dir), 'utf8')
+  t.notRegex(client, /\/api\/v2|crate::(calls|users|api)\b/)
+})

@@ -1,6 +1,9 @@
 'use strict'
 // `StreamClient`: every operation, written once, over the native handles a
-// settings source gives (see `settings.js`).
+// settings source gives (see `settings.js`). Tokens and webhook checks call
+// the hot Node-API callbacks (`userToken`, `verifyWebhook`, `handleWebhook`),
+// whose signatures `src/hot.rs` lists; REST operations prepare a request
+// natively (`src/binding.rs`'s `rest!` table) and send it.
 
 const { inspect } = require('node:util')
 const binding = require('./load.js')

@@ -1,6 +1,8 @@
 'use strict'
 // Where a client's settings come from: `createStreamClient`'s options or the
-// `STREAM_*` environment of the calling thread, as Rust declares them.
+// `STREAM_*` environment of the calling thread, as Rust declares them
+// (`src/config.rs`). The native handles made here (`newClient`, `newSigner`,
+// `clientSigner`) are type-tagged externals: their Rust side is `src/handle.rs`.
 
 const binding = require('./load.js')
 const { StreamError } = require('./errors.js')
