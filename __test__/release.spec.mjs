@@ -1,11 +1,11 @@
 // The release decisions that cannot run here for real (GitHub Actions, npm's
 // provenance rules, the dist-tag of a prerelease), checked as functions; the
 // releases themselves are rehearsed in __test__/e2e/releases.spec.mjs.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import test from 'ava'
 import { checkGlibcFloor } from '../scripts/build-dist.mjs'
 import { distTag, provenance } from '../scripts/publish.mjs'
-import { changelogEntry, UNRELEASED } from '../scripts/version.mjs'
+import { changelogEntry, changelogFor, plan, UNRELEASED } from '../scripts/version.mjs'
 
 const manifest = { repository: { type: 'git', url: 'git+https://github.com/stream-video-native/stream-video-native.git' } }
 const actions = { GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'stream-video-native/stream-video-native' }
@@ -44,4 +44,32 @@ test('a Linux binary that needs a newer glibc than the floor fails the build', (
   if (process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(lib)) return t.pass('needs a glibc system library to look at')
   t.throws(() => checkGlibcFloor(lib, '2.17'), { message: /needs glibc 2\.\d+, above the promised floor of 2\.17/ })
   t.notThrows(() => checkGlibcFloor(lib, '9.99'))
+})
+
+test('a prerelease copies the unreleased notes, so rc.0, rc.1 and the release all carry them', (t) => {
+  let changelog = '# Changelog\n\n## Unreleased\n\n- New.\n- Fixed.\n\n## 0.1.0 (2026-12-01)\n\n- One.\n'
+  changelog = changelogFor('0.2.0-rc.0', changelog, '2026-12-10')
+  changelog = changelogFor('0.2.0-rc.1', changelog, '2026-12-11')
+  t.true(UNRELEASED.test(changelog), 'the unreleased section stays for the release')
+  changelog = changelogFor('0.2.0', changelog, '2026-12-12')
+  t.false(UNRELEASED.test(changelog))
+  for (const version of ['0.2.0-rc.0', '0.2.0-rc.1', '0.2.0']) t.is(changelogEntry(version, changelog), '- New.\n- Fixed.', version)
+  t.is(changelogEntry('0.1.0', changelog), '- One.')
+})
+
+test('a version bump checks everything before it writes anything: npm runs the checks as preversion', (t) => {
+  const files = {
+    'CHANGELOG.md': '# Changelog\n\n## Unreleased\n\n- New.\n',
+    'Cargo.toml': '[package]\nname = "stream_video_native"\nversion = "0.1.0"\n',
+    'Cargo.lock': '[[package]]\nname = "stream_video_native"\nversion = "0.1.0"\n',
+    'binding.js': "if (bindingPackageVersion !== '0.1.0') throw new Error(`expected 0.1.0 but got ${v}`)",
+  }
+  const next = plan('0.2.0', files, '2026-12-12')
+  t.regex(next['Cargo.toml'], /version = "0.2.0"/)
+  t.regex(next['binding.js'], /!== '0.2.0'.*expected 0.2.0 but got/)
+  t.throws(() => plan('0.2.0', { ...files, 'CHANGELOG.md': '# Changelog\n\n## 0.1.0 (2026-12-01)\n' }), { message: /no "## Unreleased" section/ })
+  t.throws(() => plan('0.2.0', { ...files, 'binding.js': 'changed by hand' }), { message: /binding\.js: expected/ })
+  t.throws(() => plan('two', files), { message: /not a version/ })
+  const scripts = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts
+  t.is(scripts.preversion, 'node scripts/version.mjs --check')
 })
