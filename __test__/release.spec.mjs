@@ -62,7 +62,7 @@ test('a version bump checks everything before it writes anything: npm runs the c
     'CHANGELOG.md': '# Changelog\n\n## Unreleased\n\n- New.\n',
     'Cargo.toml': '[package]\nname = "stream_video_native"\nversion = "0.1.0"\n',
     'Cargo.lock': '[[package]]\nname = "stream_video_native"\nversion = "0.1.0"\n',
-    'binding.js': "if (bindingPackageVersion !== '0.1.0') throw new Error(`expected 0.1.0 but got ${v}`)",
+    'binding.js': "if (bindingPackageVersion !== '0.1.0') throw new Error('expected 0.1.0 but got ' + v)",
   }
   const next = plan('0.2.0', files, '2026-12-12')
   t.regex(next['Cargo.toml'], /version = "0.2.0"/)
