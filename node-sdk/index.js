@@ -46,19 +46,18 @@ function headersOf(flat) {
 
 /** node-sdk's `getRateLimitFromResponseHeader`, from `[name, value, …]` (names lowercase, as HTTP/1.1 reads them here). */
 function rateLimitOf(flat) {
-  let limit
-  let remaining
-  let reset
+  const values = {}
   for (let i = 0; flat && i + 1 < flat.length; i += 2) {
-    const name = flat[i]
-    if (name === 'x-ratelimit-limit') limit = limit === undefined ? flat[i + 1] : `${limit}, ${flat[i + 1]}`
-    else if (name === 'x-ratelimit-remaining') remaining = remaining === undefined ? flat[i + 1] : `${remaining}, ${flat[i + 1]}`
-    else if (name === 'x-ratelimit-reset') reset = reset === undefined ? flat[i + 1] : `${reset}, ${flat[i + 1]}`
+    const [name, value] = [flat[i], flat[i + 1]]
+    // A repeated header reads as `Headers.get` joins it.
+    if (name.startsWith('x-ratelimit-')) values[name] = values[name] === undefined ? value : `${values[name]}, ${value}`
   }
+  const number = (name) => (values[name] === undefined ? undefined : +values[name])
+  const reset = number('x-ratelimit-reset')
   return {
-    rateLimit: limit === undefined ? undefined : +limit,
-    rateLimitRemaining: remaining === undefined ? undefined : +remaining,
-    rateLimitReset: reset === undefined ? undefined : new Date(+reset * 1000),
+    rateLimit: number('x-ratelimit-limit'),
+    rateLimitRemaining: number('x-ratelimit-remaining'),
+    rateLimitReset: reset === undefined ? undefined : new Date(reset * 1000),
   }
 }
 

@@ -87,37 +87,33 @@ static JWT_CRYPTO: CryptoProvider = CryptoProvider { signer_factory: hs256_signe
 
 struct Hs256(Hmac<Sha256>);
 
-fn hs256(algorithm: &Algorithm, family: AlgorithmFamily, key: jsonwebtoken::errors::Result<&[u8]>) -> jsonwebtoken::errors::Result<Hs256> {
+/// The HS256 HMAC keyed with `key`. jsonwebtoken asks for a signer (or a
+/// verifier) per token, so the keyed HMAC of the last key this thread used is
+/// cloned instead of keyed again (the two pad blocks are hashed once per key,
+/// as in `Key`).
+fn hs256(algorithm: &Algorithm, family: AlgorithmFamily, key: &[u8]) -> jsonwebtoken::errors::Result<Hs256> {
   if *algorithm != Algorithm::HS256 || family != AlgorithmFamily::Hmac {
     return Err(JwtErrorKind::InvalidAlgorithm.into());
   }
-  Ok(Hs256(Hmac::new_from_slice(key?).map_err(|_| JwtErrorKind::InvalidKeyFormat)?))
-}
-
-fn hs256_signer(algorithm: &Algorithm, key: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
-  if *algorithm != Algorithm::HS256 || key.family() != AlgorithmFamily::Hmac {
-    return Err(JwtErrorKind::InvalidAlgorithm.into());
-  }
-  // jsonwebtoken asks for a signer per token; the keyed HMAC of the last key this thread used is
-  // cloned instead of keyed again (the two pad blocks hashed once per key, as `Key` does).
   thread_local! {
     static LAST: std::cell::RefCell<Option<(Vec<u8>, Hmac<Sha256>)>> = const { std::cell::RefCell::new(None) };
   }
-  LAST.with_borrow_mut(|last| {
-    let mac = match last {
-      Some((bytes, mac)) if bytes.as_slice() == key.as_bytes() => mac.clone(),
-      _ => {
-        let mac = Hmac::new_from_slice(key.as_bytes()).map_err(|_| JwtErrorKind::InvalidKeyFormat)?;
-        *last = Some((key.as_bytes().to_vec(), mac.clone()));
-        mac
-      }
-    };
-    Ok(Box::new(Hs256(mac)) as Box<dyn JwtSigner>)
+  LAST.with_borrow_mut(|last| match last {
+    Some((bytes, mac)) if bytes.as_slice() == key => Ok(Hs256(mac.clone())),
+    _ => {
+      let mac = Hmac::new_from_slice(key).map_err(|_| JwtErrorKind::InvalidKeyFormat)?;
+      *last = Some((key.to_vec(), mac.clone()));
+      Ok(Hs256(mac))
+    }
   })
 }
 
+fn hs256_signer(algorithm: &Algorithm, key: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
+  Ok(Box::new(hs256(algorithm, key.family(), key.as_bytes())?))
+}
+
 fn hs256_verifier(algorithm: &Algorithm, key: &DecodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtVerifier>> {
-  Ok(Box::new(hs256(algorithm, key.family(), key.try_get_as_bytes())?))
+  Ok(Box::new(hs256(algorithm, key.family(), key.try_get_as_bytes()?)?))
 }
 
 impl jsonwebtoken::signature::Signer<Vec<u8>> for Hs256 {
