@@ -15,7 +15,7 @@ const { envSource } = require('./lib/settings.js')
 const envClient = new StreamClient(envSource())
 const operations = Object.getOwnPropertyNames(StreamClient.prototype).filter((name) => name !== 'constructor' && name !== 'toJSON')
 
-/** Every `call.*` event type `handleStreamWebhook` knows (from Rust: node-sdk 0.7.64's list). */
+/** Every `call.*` event type `handleStreamWebhook` knows (from Rust: Stream's spec, the same as node-sdk 0.7.64's). */
 const CALL_EVENT_TYPES = Object.freeze(binding.callEventTypes())
 
 module.exports = {

@@ -60,6 +60,9 @@ export async function startStack({
   appPort,
   emulatorPort,
   autoSession = false,
+  // The pause before a webhook's second attempt (the third waits twice as long): short for tests, longer where
+  // an outage must be outlived by a delivery's retries.
+  webhookRetryDelayMs = 100,
   quiet = true,
   databaseUrl,
   instances = 1,
@@ -79,7 +82,7 @@ export async function startStack({
     port: emulatorPort,
     webhookUrl: `${appUrls[0]}/api/webhook/stream`,
     autoSession,
-    webhookRetryDelayMs: 100,
+    webhookRetryDelayMs,
   })
   const dataDir = mkdtempSync(join(tmpdir(), 'stream-meetings-'))
   const databasePath = join(dataDir, 'meetings.db')

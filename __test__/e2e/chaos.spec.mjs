@@ -31,7 +31,16 @@ const DB_DOWN_MS = 1500
 test.before(async (t) => {
   prepareExample({ build: true })
   t.context.pg = await startPostgres()
-  t.context.stack = await startStack({ databaseUrl: t.context.pg.url, instances: 2, balancer: true, env: { EXAMPLE_TEST_SLOW_WEBHOOKS: SLOW } })
+  // A delivery's three attempts span 3 s (1 s, then 2 s apart), as Stream's spread over seconds: longer than the
+  // PostgreSQL crash (about 1.7 s down), so an event is lost only if the app fails it for longer than that.
+  // With 100 ms between attempts, a delivery that started in the outage could use up its retries inside it.
+  t.context.stack = await startStack({
+    databaseUrl: t.context.pg.url,
+    instances: 2,
+    balancer: true,
+    webhookRetryDelayMs: 1000,
+    env: { EXAMPLE_TEST_SLOW_WEBHOOKS: SLOW },
+  })
 })
 test.after.always(async (t) => {
   await t.context.stack?.stop()
