@@ -86,8 +86,8 @@ test('a process exits promptly after a timed-out call to a server that never ans
 
 test('an Edge runtime gets a module that says the package needs Node.js, with the same names', async (t) => {
   const pkg = require('../package.json')
-  t.is(pkg.exports['.']['edge-light'], './edge.mjs')
-  t.is(pkg.exports['.'].workerd, './edge.mjs')
+  t.is(pkg.exports['.']['edge-light'].default, './edge.mjs')
+  t.is(pkg.exports['.'].workerd.default, './edge.mjs')
   const source = readFileSync(new URL('../edge.mjs', import.meta.url), 'utf8')
   const names = /export const \{([^}]*)\}/.exec(source)[1].match(/[A-Za-z_]+/g)
   t.deepEqual(names.sort(), EXPORTS)

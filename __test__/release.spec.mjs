@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import test from 'ava'
 import { checkGlibcFloor } from '../scripts/build-dist.mjs'
-import { distTag, provenance } from '../scripts/publish.mjs'
+import { compareVersions, distTag, monikerTwin, ownership, provenance, releasePlan, stageRoot } from '../scripts/publish.mjs'
 import { changelogEntry, changelogFor, plan, UNRELEASED } from '../scripts/version.mjs'
 
 const manifest = { repository: { type: 'git', url: 'git+https://github.com/stream-video-native/stream-video-native.git' } }
@@ -15,6 +15,62 @@ test('a prerelease goes to next, a release to latest, an explicit tag wins', (t)
   t.is(distTag('1.0.0-rc.1'), 'next')
   t.is(distTag('1.0.0-beta'), 'next')
   t.is(distTag('1.0.0-rc.1', 'canary'), 'canary')
+})
+
+test('latest never moves backwards: a backport goes to latest-<major>.<minor>', (t) => {
+  t.is(distTag('0.1.5', undefined, '0.2.0'), 'latest-0.1')
+  t.is(distTag('0.2.1', undefined, '0.2.0'), 'latest')
+  t.is(distTag('0.2.0', undefined, '0.2.0'), 'latest', 'a rerun of the same release')
+  t.is(distTag('1.0.0', undefined, '1.0.0-rc.3'), 'latest')
+  t.is(distTag('0.9.9', undefined, '0.10.0'), 'latest-0.9', 'numbers compare as numbers')
+  t.is(compareVersions('1.0.0-rc.2', '1.0.0-rc.10'), -1)
+  t.is(compareVersions('1.0.0', '1.0.0-rc.10'), 1)
+  t.is(compareVersions('2.0.0', '10.0.0'), -1)
+})
+
+const REPO = 'git+https://github.com/stream-video-native/stream-video-native.git'
+const doc = (fields, versions = { '0.1.0': { repository: { url: REPO } } }) => ({ name: 'n', ...fields, versions })
+
+test('a name is ours when it is free, owned by us, or (where the registry records no owners) only ever published from our repository', (t) => {
+  const us = { owners: ['releaser'], repository: REPO }
+  t.is(ownership('n', null, us), null, 'free')
+  t.is(ownership('n', doc({ maintainers: [{ name: 'releaser', email: 'r@x' }, { name: 'other' }] }), us), null)
+  t.is(ownership('n', doc({ maintainers: ['releaser <r@x>'] }), us), null, 'the old string form')
+  t.is(ownership('n', doc({}), us), null, 'no owners recorded, every version from our repository')
+  t.is(ownership('n', doc({}, { '0.1.0': { repository: { url: 'https://github.com/stream-video-native/stream-video-native' } } }), us), null)
+  t.is(ownership('n', doc({ maintainers: [{ name: 'intruder' }] }), us), 'n is owned by intruder, not releaser')
+  t.is(
+    ownership('n', doc({ maintainers: [{ name: 'intruder' }] }), { owners: [], repository: REPO }),
+    'n is owned by intruder',
+    'nobody is us: without a user or root maintainers nothing is ours',
+  )
+  t.regex(
+    ownership('n', doc({}, { '5.0.0': { repository: { url: 'https://example.invalid/x.git' } } }), us),
+    /holds 5\.0\.0 from https:\/\/example\.invalid\/x\.git.*not provably ours/,
+  )
+  t.regex(ownership('n', doc({}, { '0.1.0': { repository: { url: REPO } }, '0.3.0': {} }), us), /holds 0\.3\.0 from no repository/)
+})
+
+test("npm's too-similar rule: the punctuation-free twin of each name is asked about", (t) => {
+  t.is(monikerTwin('stream-video-native-linux-x64-gnu'), 'streamvideonativelinuxx64gnu')
+  t.is(monikerTwin('stream_video.native'), 'streamvideonative')
+  t.is(monikerTwin('plain'), null)
+  t.is(monikerTwin('@scope/a-b'), null, "scoped names are the scope owner's")
+})
+
+test('publint finds nothing to fix in the root package as published, nor in a platform package', async (t) => {
+  const { publint } = await import('publint')
+  const plan = releasePlan()
+  const dirs = [stageRoot(plan), ...plan.targets.filter((target) => target.built).map((target) => target.dir)]
+  t.true(dirs.length >= 2, 'a platform package is built here')
+  for (const dir of dirs) {
+    const { messages } = await publint({ pkgDir: dir, strict: true })
+    t.deepEqual(
+      messages.map((m) => `${m.type} ${m.code} ${m.path?.join('.')}`),
+      [],
+      dir,
+    )
+  }
 })
 
 test('provenance only where npm accepts it', (t) => {

@@ -40,3 +40,26 @@ test('least privilege: no default permissions, no persisted credentials, attesta
   const release = readFileSync(new URL('release.yml', dir), 'utf8')
   t.regex(release, /attest-build-provenance@[0-9a-f]{40}.*\n {8}if: github\.event\.repository\.visibility == 'public'/)
 })
+
+test("the anchors' release practice: pinned Rust, static CRT on Windows, glibc 2.17 run, installs by name after publishing", (t) => {
+  const dir = new URL('../.github/workflows/', import.meta.url)
+  const channel = /^channel = "([^"]+)"$/m.exec(readFileSync(new URL('../rust-toolchain.toml', import.meta.url), 'utf8'))[1]
+  for (const file of ['ci.yml', 'release.yml']) {
+    const text = readFileSync(new URL(file, dir), 'utf8')
+    const pins = [...text.matchAll(/dtolnay\/rust-toolchain@[0-9a-f]{40}.*\n {8}with:\n {10}toolchain: "([^"]+)"/g)].map((m) => m[1])
+    t.deepEqual(pins, [channel], `${file} installs rust-toolchain.toml's ${channel}`)
+  }
+  const cargo = readFileSync(new URL('../.cargo/config.toml', import.meta.url), 'utf8')
+  const { napi } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  for (const target of napi.targets.filter((triple) => triple.endsWith('-msvc')))
+    t.regex(cargo, new RegExp(`\\[target\\.${target}\\]\\nrustflags = \\["-C", "target-feature=\\+crt-static"\\]`), `${target} links the CRT statically`)
+  const release = readFileSync(new URL('release.yml', dir), 'utf8')
+  t.regex(release, /needs: \[test, test-musl, test-old-glibc\]/, 'nothing is published unless the glibc 2.17 run passed')
+  t.regex(release, /quay\.io\/pypa\/manylinux2014_x86_64/)
+  const publish = release.slice(release.indexOf('\n  publish:'), release.indexOf('\n  installed:'))
+  t.notRegex(publish, /registry-url|NODE_AUTH_TOKEN/, 'no token line that would block trusted publishing')
+  t.regex(publish, /npm ci --ignore-scripts\n.*\n.*\n {6}- run: npm audit signatures/)
+  const installed = release.slice(release.indexOf('\n  installed:'))
+  t.regex(installed, /needs: publish/)
+  t.regex(installed, /os: \[ubuntu-24\.04, macos-latest, windows-latest\]\n {8}pm: \[npm, pnpm, yarn, bun\]/)
+})

@@ -10,10 +10,12 @@
 // target with --all, Cargo.toml and the CHANGELOG), so a release is never
 // half out. A version already on the registry is skipped only when it is
 // byte for byte what this release would publish (its `dist.integrity` equals
-// `npm pack`'s here), so a rerun after a network failure finishes the job but
-// a name someone else published first stops the release before its root goes
-// out. A prerelease (`1.0.0-rc.1`) goes to the `next` dist-tag, never
-// `latest`. Provenance is asked for only where npm accepts it: in GitHub
+// `npm pack`'s here), so a rerun after a network failure finishes the job.
+// Every one of the nine names must be ours before the first publish: absent
+// (and not npm's "too similar" twin of a taken name), or owned by us (see
+// `ownership`). publint checks each package. A prerelease (`1.0.0-rc.1`)
+// goes to the `next` dist-tag, never `latest`, and a release older than the
+// registry's `latest` (a backport) goes to `latest-<major>.<minor>`. Provenance is asked for only where npm accepts it: in GitHub
 // Actions, for a public repository whose URL is the package's
 // `repository.url`. npm's own auth for the registry is used; the root package
 // is staged under .tmp/, so the working tree stays as it was.
@@ -87,10 +89,27 @@ export function stageRoot({ manifest, targets }) {
   return stage
 }
 
-/** `dist.integrity` of `name@version` on the registry, or null when it is not there. */
-function publishedIntegrity(name, version, registry) {
-  const view = spawnSync(npm, ['view', `${name}@${version}`, 'dist.integrity', '--registry', registry], { encoding: 'utf8' })
-  return view.status === 0 && view.stdout.trim() ? view.stdout.trim() : null
+/** The registry's document for `name` (all versions, maintainers), or null when the name is free. */
+async function packument(name, registry) {
+  const response = await fetch(`${registry.replace(/\/$/, '')}/${name.replace('/', '%2f')}`, { headers: { accept: 'application/json' } })
+  if (response.status === 404) return null
+  if (!response.ok) throw new Error(`${registry} answered ${response.status} for ${name}: cannot tell whose it is`)
+  return response.json()
+}
+
+/** The account npm publishes as on `registry`, or null (no token: trusted publishing). */
+function whoami(registry) {
+  const who = spawnSync(npm, ['whoami', '--registry', registry], { encoding: 'utf8' })
+  return who.status === 0 ? who.stdout.trim() : null
+}
+
+/** publint's errors and warnings for the package in `dir`. */
+async function lint(dir) {
+  const { publint } = await import('publint')
+  const { formatMessage } = await import('publint/utils')
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+  const { messages } = await publint({ pkgDir: dir, strict: true })
+  return messages.filter((m) => m.type !== 'suggestion').map((m) => `${pkg.name}: ${formatMessage(m, pkg)}`)
 }
 
 /** The integrity of the tarball `npm publish dir` would upload. */
@@ -99,9 +118,69 @@ function localIntegrity(dir) {
   return packed.integrity
 }
 
-/** `latest` for a release, `next` for a prerelease (`1.0.0-rc.1`), unless a tag is given. */
-export function distTag(version, tag) {
-  return tag ?? (version.includes('-') ? 'next' : 'latest')
+/** -1, 0 or 1 as release `a` is older than, the same as or newer than `b` (x.y.z, prerelease after a dash). */
+export function compareVersions(a, b) {
+  const parse = (v) => {
+    const [core, pre] = v.split(/-(.*)/s)
+    return { core: core.split('.').map(Number), pre }
+  }
+  const [x, y] = [parse(a), parse(b)]
+  for (let i = 0; i < 3; i++) if (x.core[i] !== y.core[i]) return x.core[i] < y.core[i] ? -1 : 1
+  if (x.pre === y.pre) return 0
+  if (x.pre === undefined || y.pre === undefined) return x.pre === undefined ? 1 : -1
+  return x.pre.localeCompare(y.pre, 'en', { numeric: true }) < 0 ? -1 : 1
+}
+
+/**
+ * The dist-tag a release goes to, unless one is given: `next` for a
+ * prerelease (`1.0.0-rc.1`); `latest` for a release, unless the registry's
+ * `latest` is newer (a backport such as 0.1.5 after 0.2.0), which goes to
+ * `latest-0.1` so `npm install` never moves backwards.
+ */
+export function distTag(version, tag, currentLatest) {
+  if (tag) return tag
+  if (version.includes('-')) return 'next'
+  if (currentLatest && compareVersions(version, currentLatest) < 0) return `latest-${version.split('.').slice(0, 2).join('.')}`
+  return 'latest'
+}
+
+const normalizeRepository = (url) =>
+  String(url ?? '')
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .toLowerCase()
+
+/**
+ * Why `name` is not ours to publish, or null when it is. `packument` is what
+ * the registry holds under the name (null: nothing); `owners` the accounts
+ * that are us (the publishing user, or the root package's maintainers under
+ * trusted publishing, where npm has no `whoami`). npmjs records `maintainers`
+ * on every packument: one of them must be us. A registry that records no
+ * owners (Verdaccio 6) leaves the repository every version names as the only
+ * evidence: all must be ours.
+ */
+export function ownership(name, packument, { owners, repository }) {
+  if (!packument) return null
+  const maintainers = (packument.maintainers ?? []).map((m) => (typeof m === 'string' ? m.replace(/ <.*/, '') : m.name))
+  const versions = Object.keys(packument.versions ?? {})
+  if (maintainers.length) {
+    if (maintainers.some((m) => owners.includes(m))) return null
+    return `${name} is owned by ${maintainers.join(', ')}${owners.length ? `, not ${owners.join(', ')}` : ''}`
+  }
+  const strangers = versions.filter((v) => normalizeRepository(packument.versions[v].repository?.url) !== normalizeRepository(repository))
+  if (!strangers.length) return null
+  return `${name} holds ${strangers.join(', ')} from ${packument.versions[strangers[0]].repository?.url ?? 'no repository'}, and the registry records no owners: not provably ours`
+}
+
+/**
+ * npm refuses a new name that differs from a taken one only in punctuation
+ * (".", "-", "_" are ignored: https://docs.npmjs.com/package-name-guidelines,
+ * and npm's "New package moniker rules", 2017-12-21); the name to ask about.
+ */
+export function monikerTwin(name) {
+  if (name.startsWith('@')) return null
+  const twin = name.replace(/[.\-_]/g, '')
+  return twin === name ? null : twin
 }
 
 /**
@@ -125,7 +204,7 @@ export function provenance(manifest, requested, env = process.env) {
   return { use: true }
 }
 
-export function publish({ registry, all = false, provenance: wantProvenance = false, tagVersion, tag }) {
+export async function publish({ registry, all = false, provenance: wantProvenance = false, tagVersion, tag }) {
   const plan = releasePlan()
   const { version } = plan.manifest
   const problems = preflight(plan, { all, tagVersion })
@@ -133,20 +212,38 @@ export function publish({ registry, all = false, provenance: wantProvenance = fa
   if (signed.problem) problems.push(signed.problem)
   if (signed.note) console.log(signed.note)
   if (problems.length) throw new Error(`not publishing anything:\n- ${problems.join('\n- ')}`)
-  const flags = ['--registry', registry, '--access', 'public', '--tag', distTag(version, tag), ...(signed.use ? ['--provenance'] : [])]
   const stage = stageRoot(plan)
-  // The root last: once it is out, npm resolves its optionalDependencies.
-  const packages = [...plan.targets.filter((t) => t.built).map((t) => [t.pkg.name, t.dir]), [plan.manifest.name, stage]]
-  // What is on the registry already must be exactly what we would publish; anything else is someone else's.
-  const todo = []
+  const all9 = [...plan.targets.map((t) => ({ name: t.pkg.name, dir: t.dir, built: t.built })), { name: plan.manifest.name, dir: stage, built: true }]
+  // Who we are, and what the registry holds under each of the nine names.
+  const held = new Map(await Promise.all(all9.map(async ({ name }) => [name, await packument(name, registry)])))
+  const me = whoami(registry)
+  const rootDoc = held.get(plan.manifest.name)
+  const owners = me ? [me] : (rootDoc?.maintainers ?? []).map((m) => m.name)
+  const repository = plan.manifest.repository.url
   const foreign = []
-  for (const [name, dir] of packages) {
-    const theirs = publishedIntegrity(name, version, registry)
-    if (theirs === null) todo.push([name, dir])
+  const todo = []
+  for (const { name, dir, built } of all9) {
+    const doc = held.get(name)
+    const refusal = ownership(name, doc, { owners, repository })
+    if (refusal) foreign.push(`${refusal}, so the release stops`)
+    const twin = !doc && monikerTwin(name)
+    if (twin) {
+      const twinDoc = await packument(twin, registry)
+      if (twinDoc && ownership(twin, twinDoc, { owners, repository }))
+        foreign.push(`${twin} is taken by someone else, and npm refuses ${name} as too similar to it`)
+    }
+    if (!built) continue
+    foreign.push(...(await lint(dir)))
+    const theirs = doc?.versions?.[version]?.dist?.integrity
+    if (!theirs) todo.push([name, dir])
     else if (theirs === localIntegrity(dir)) console.log(`${name}@${version} is already on ${registry}, byte for byte: skipped`)
     else foreign.push(`${name}@${version} is already on ${registry} with other contents (${theirs}): not ours, so the release stops`)
   }
   if (foreign.length) throw new Error(`not publishing anything:\n- ${foreign.join('\n- ')}`)
+  const dist = distTag(version, tag, rootDoc?.['dist-tags']?.latest)
+  if (dist.startsWith('latest-')) console.log(`${rootDoc['dist-tags'].latest} is newer: ${version} goes to the ${dist} dist-tag, latest stays`)
+  const flags = ['--registry', registry, '--access', 'public', '--tag', dist, ...(signed.use ? ['--provenance'] : [])]
+  // The root last: once it is out, npm resolves its optionalDependencies.
   const published = []
   for (const [name, dir] of todo) {
     console.log(`> npm publish ${dir} ${flags.join(' ')}`)
@@ -169,7 +266,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     },
   })
   try {
-    publish({ registry: values.registry, all: values.all, provenance: values.provenance, tagVersion: values['tag-version'], tag: values.tag })
+    await publish({ registry: values.registry, all: values.all, provenance: values.provenance, tagVersion: values['tag-version'], tag: values.tag })
   } catch (e) {
     console.error(e.message)
     process.exit(1)

@@ -34,7 +34,7 @@ async function waitUntilUp(url, child, timeoutMs = 60_000) {
   throw new Error(`verdaccio did not answer at ${url}`)
 }
 
-/** Starts a registry with one user; returns its URL and an npm user config holding that user's token. */
+/** Starts a registry with one user; returns its URL, an npm user config holding that user's token, and `addUser`. */
 export async function startRegistry() {
   ensureVerdaccio()
   const dir = mkdtempSync(join(tmpdir(), 'svn-registry-'))
@@ -71,17 +71,20 @@ export async function startRegistry() {
   }
   try {
     await waitUntilUp(url, child)
-    const user = { name: 'releaser', password: 'rehearsal-only-password' }
-    const response = await fetch(`${url}/-/user/org.couchdb.user:${user.name}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ _id: `org.couchdb.user:${user.name}`, type: 'user', roles: [], ...user }),
-    })
-    const { token } = await response.json()
-    if (!token) throw new Error(`verdaccio did not create a user (${response.status})`)
-    const npmrc = join(dir, 'npmrc')
-    writeFileSync(npmrc, `//127.0.0.1:${port}/:_authToken=${token}\n`)
-    return { url, npmrc, stop }
+    /** A registry account and an npm user config holding its token. */
+    const addUser = async (name) => {
+      const response = await fetch(`${url}/-/user/org.couchdb.user:${name}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ _id: `org.couchdb.user:${name}`, type: 'user', roles: [], name, password: `${name}-rehearsal-only-password` }),
+      })
+      const { token } = await response.json()
+      if (!token) throw new Error(`verdaccio did not create the user ${name} (${response.status})`)
+      const npmrc = join(dir, `npmrc-${name}`)
+      writeFileSync(npmrc, `//127.0.0.1:${port}/:_authToken=${token}\n`)
+      return npmrc
+    }
+    return { url, npmrc: await addUser('releaser'), addUser, stop }
   } catch (e) {
     await stop()
     throw e

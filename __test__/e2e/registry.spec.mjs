@@ -10,6 +10,7 @@ import test from 'ava'
 import { GLIBC_FLOOR, glibcFloor } from '../../scripts/build-dist.mjs'
 import { root } from '../../scripts/ensure.mjs'
 import { startRegistry } from '../../scripts/registry.mjs'
+import { EXERCISE, EXPECTED, LOADERS, MANAGERS as MANAGERS_BY_NAME, TOOLS } from '../../scripts/smoke-installed.mjs'
 
 const PATH_WITHOUT_RUST = process.env.PATH.split(delimiter)
   .filter((dir) => !existsSync(join(dir, 'cargo')) && !existsSync(join(dir, 'rustc')))
@@ -117,45 +118,13 @@ test.serial('npm install stream-video-native by name: npm picks the platform pac
   console.log(`registry install: stream-video-native by name in ${(ms / 1000).toFixed(1)} s, ${kib} KiB installed (node_modules), binary needs glibc ${floor}`)
 })
 
-const EXERCISE = (load) => `
-${load}
-const crypto = require('node:crypto')
-;(async () => {
-  const emulator = await startEmulator({ apiKey: 'k', apiSecret: 'installed-secret' })
-  Object.assign(process.env, { STREAM_API_KEY: 'k', STREAM_API_SECRET: 'installed-secret', STREAM_BASE_URL: emulator.url })
-  const token = await stream.generateStreamToken('u1')
-  const call = await stream.createStreamCall('installed-call', 'u1', { meetingId: 'm', agentId: 'a', agentName: 'n' })
-  await stream.upsertUsers([{ id: 'u2' }])
-  await stream.addCallParticipant('installed-call', 'u2')
-  await stream.endCall('installed-call')
-  const body = JSON.stringify({ type: 'call.session_started', created_at: new Date().toISOString(), call_cid: 'default:installed-call' })
-  const signature = crypto.createHmac('sha256', 'installed-secret').update(body).digest('hex')
-  const verified = await stream.verifyWebhook(body, signature)
-  const event = await stream.handleStreamWebhook(body, { signature })
-  await emulator.close()
-  console.log(JSON.stringify({ token: token.split('.').length, cid: call.cid, verified, update: event.update.status, requests: emulator.requests.map((r) => r.path.split('/').pop()) }))
-})().catch((e) => { console.error(e); process.exit(1) })
-`
-
 test.serial('require and import both work and REST calls reach the emulator', (t) => {
   if (!project) return t.pass('linux x64 only')
-  const expected = { token: 3, cid: 'default:installed-call', verified: true, update: 'active', requests: ['installed-call', 'users', 'members', 'mark_ended'] }
-  const cjs = node(
-    project,
-    'check.cjs',
-    EXERCISE("const stream = require('stream-video-native'); const { startEmulator } = require('stream-video-native/emulator')"),
-  )
-  t.is(cjs.status, 0, cjs.stderr)
-  t.deepEqual(JSON.parse(cjs.stdout), expected)
-  const esm = node(
-    project,
-    'check.mjs',
-    EXERCISE(
-      "import * as stream from 'stream-video-native'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const { startEmulator } = require('stream-video-native/emulator')",
-    ),
-  )
-  t.is(esm.status, 0, esm.stderr)
-  t.deepEqual(JSON.parse(esm.stdout), expected)
+  for (const [file, load] of Object.entries(LOADERS)) {
+    const run = node(project, file, EXERCISE(load))
+    t.is(run.status, 0, run.stderr)
+    t.deepEqual(JSON.parse(run.stdout), EXPECTED, file)
+  }
 })
 
 const loadError = (dir) =>
@@ -221,7 +190,7 @@ function packageManagers() {
   if (!existsSync(join(bin, 'yarn'))) {
     mkdirSync(PM_TOOLS, { recursive: true })
     writeFileSync(join(PM_TOOLS, 'package.json'), '{"name":"package-managers","private":true}')
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', 'pnpm@12', '@yarnpkg/cli-dist@4', 'bun@1.4'], { cwd: PM_TOOLS, stdio: 'inherit' })
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...Object.values(TOOLS)], { cwd: PM_TOOLS, stdio: 'inherit' })
   }
   return { pnpm: join(bin, 'pnpm'), yarn: join(bin, 'yarn'), bun: join(bin, 'bun') }
 }
@@ -320,3 +289,17 @@ for (const [name, manager] of Object.entries(MANAGERS)) {
     t.log(`${name}: installed in ${(ms / 1000).toFixed(1)} s, ${kib} KiB in the project`)
   })
 }
+
+test.serial("the release's post-publish check (scripts/smoke-installed.mjs) passes against this registry with all four package managers", (t) => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('linux x64 only')
+  publishStandIns(t)
+  for (const pm of Object.keys(MANAGERS_BY_NAME)) {
+    const run = spawnSync(process.execPath, [join(root, 'scripts', 'smoke-installed.mjs'), '--pm', pm, '--version', version, '--registry', registry.url], {
+      encoding: 'utf8',
+      env,
+      timeout: 300_000,
+    })
+    t.is(run.status, 0, `${pm}: ${run.stdout}${run.stderr}`)
+    t.regex(run.stdout, new RegExp(`^${pm} installed stream-video-native@${version.replace(/\./g, '\\.')} by name`))
+  }
+})

@@ -6,7 +6,9 @@
 //          nothing; the published binary says 0.2.0 in X-Stream-Client; an
 //          app on 0.1.0 moves root and platform package with `npm update`;
 //   0.3.0  someone else published `stream-video-native-linux-x64-gnu@0.3.0`
-//          first: the release refuses, names it, and the root never goes out.
+//          first, and another account planted `stream-video-native-darwin-arm64`
+//          (a target not built here) at 5.0.0: the release refuses before its
+//          first publish, names both, and nothing of 0.3.0 goes out.
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
@@ -67,7 +69,7 @@ async function clientHeader(app) {
   return { header, run }
 }
 
-test.serial('two releases in a row, then a squatted name stops the third', async (t) => {
+test.serial('two releases in a row, then a squatted and a planted name stop the third before anything is published', async (t) => {
   if (process.platform !== 'linux' || process.arch !== 'x64') return t.pass('the release rehearsal is written for linux x64')
   const clone = join(tempDir('svn-release-'), 'repo')
   execFileSync('git', ['clone', '--quiet', root, clone])
@@ -131,6 +133,12 @@ test.serial('two releases in a row, then a squatted name stops the third', async
   writeFileSync(join(foreign, 'package.json'), JSON.stringify({ name: PLATFORM_PACKAGE, version: '0.3.0', main: 'index.js' }))
   writeFileSync(join(foreign, 'index.js'), 'module.exports = "not the real binary"\n')
   sh(t, foreign, 'npm', npmArgs(['publish']))
+  const planted = tempDir('svn-planted-')
+  writeFileSync(
+    join(planted, 'package.json'),
+    JSON.stringify({ name: 'stream-video-native-darwin-arm64', version: '5.0.0', repository: { type: 'git', url: 'https://example.invalid/intruder.git' } }),
+  )
+  sh(t, planted, 'npm', npmArgs(['publish']), { NPM_CONFIG_USERCONFIG: await registry.addUser('intruder') })
   writeFileSync(
     join(clone, 'CHANGELOG.md'),
     readFileSync(join(clone, 'CHANGELOG.md'), 'utf8').replace('# Changelog\n', '# Changelog\n\n## Unreleased\n\n- A third.\n'),
@@ -146,5 +154,6 @@ test.serial('two releases in a row, then a squatted name stops the third', async
   t.regex(refused.stderr, new RegExp(`${PLATFORM_PACKAGE}@0\\.3\\.0 is already on .* with other contents`))
   const root030 = spawnSync('npm', npmArgs(['view', 'stream-video-native@0.3.0', 'version']), { encoding: 'utf8' })
   t.is(root030.stdout.trim(), '', 'the root 0.3.0 never went out')
+  t.regex(refused.stderr, /stream-video-native-darwin-arm64 holds 5\.0\.0 from https:\/\/example\.invalid\/intruder\.git/)
   t.log(refused.stderr.trim())
 })
