@@ -354,6 +354,9 @@ export interface Outcome {
   attempts?: Array<AttemptRecord>
 }
 
+/** The speech segments of a JSONL transcript; `readTranscript` (lib/transcript.js) caps its size first. */
+export declare function parseTranscript(body: Uint8Array, maxLines: number): Array<TranscriptSegment>
+
 /** r" `options_json`: `filter`, `sort`, `limit`, `next`, `prev` as JSON, checked natively. */
 export declare function queryCallMembers(client: ExternalObject<'Client'>, callId: string, optionsJson?: string | undefined | null): PreparedRequest
 
@@ -385,6 +388,14 @@ export declare function settings(): Array<SettingInfo>
 export interface TraceHeaders {
   traceparent?: string
   tracestate?: string
+}
+
+/** One speech segment of a transcript (see `transcript`). */
+export interface TranscriptSegment {
+  speakerId: string
+  text: string
+  start: number
+  end: number
 }
 
 /** r" `updates_json`: `[{ id, set, unset }]` as JSON, checked natively. */

@@ -856,6 +856,7 @@ module.exports.listRecordings = nativeBinding.listRecordings
 module.exports.listTranscriptions = nativeBinding.listTranscriptions
 module.exports.newClient = nativeBinding.newClient
 module.exports.newSigner = nativeBinding.newSigner
+module.exports.parseTranscript = nativeBinding.parseTranscript
 module.exports.queryCallMembers = nativeBinding.queryCallMembers
 module.exports.send = nativeBinding.send
 module.exports.settings = nativeBinding.settings

@@ -41,6 +41,7 @@ export const {
   handleStreamWebhook,
   createStreamClient,
   CALL_EVENT_TYPES,
+  readTranscript,
   StreamClient,
   StreamError,
 } = {}

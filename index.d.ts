@@ -360,6 +360,35 @@ export type CallEventType =
 
 export const CALL_EVENT_TYPES: readonly CallEventType[]
 
+/** One speech turn of a transcript. */
+export interface TranscriptSegment {
+  /** `speaker_id` (or `user_id`) of the line; `''` when it names nobody. */
+  speakerId: string
+  text: string
+  /** Milliseconds: since the Unix epoch for RFC 3339 `start_time`/`stop_time`, as written for numeric `start_ts`/`stop_ts`. */
+  start: number
+  end: number
+}
+
+export interface ReadTranscriptOptions {
+  signal?: AbortSignal
+  /** The most bytes read (default 16 MiB): a longer file is refused while it downloads. */
+  maxBytes?: number
+  /** The most non-empty lines read (default 200,000). */
+  maxLines?: number
+  /** The download's deadline in milliseconds (default 30,000). */
+  timeoutMs?: number
+}
+
+/**
+ * The speech segments of a call transcript (Stream's JSONL), in file order.
+ * `urlOrBody`: the file's URL (`call.transcription_ready`, `listTranscriptions`),
+ * downloaded with no credentials, or its text or bytes. Lines of other types
+ * are skipped; a file that is not JSONL is `STREAM_API` when downloaded,
+ * `STREAM_INVALID_ARGUMENT` when given.
+ */
+export function readTranscript(urlOrBody: string | URL | Uint8Array, options?: ReadTranscriptOptions): Promise<TranscriptSegment[]>
+
 export type MeetingWebhookEvent = SessionStartedEvent | SessionEndedEvent | TranscriptionReadyEvent | RecordingReadyEvent
 
 /** A participant joined (`userId`, `userSessionId`, `sessionId`) or left (also `durationSeconds`). */

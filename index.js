@@ -3,8 +3,8 @@
 // facade. Promise-returning functions never throw synchronously; Sync twins
 // throw. Every failure is a StreamError with a stable `code`, logged once.
 // The concerns live in lib/: load.js (the binary), errors.js, arguments.js,
-// webhook-input.js, events.js (the event protocol), cancel.js, settings.js
-// and client.js (`StreamClient`).
+// webhook-input.js, events.js (the event protocol), cancel.js, settings.js,
+// client.js (`StreamClient`) and transcript.js (`readTranscript`).
 
 const binding = require('./lib/load.js')
 const { StreamError } = require('./lib/errors.js')
@@ -18,9 +18,15 @@ const operations = Object.getOwnPropertyNames(StreamClient.prototype).filter((na
 /** Every `call.*` event type `handleStreamWebhook` knows (from Rust: Stream's spec, the same as node-sdk 0.7.64's). */
 const CALL_EVENT_TYPES = Object.freeze(binding.callEventTypes())
 
+/** A transcript's speech segments (lib/transcript.js, loaded on first use). */
+function readTranscript(urlOrBody, options) {
+  return require('./lib/transcript.js').readTranscript(urlOrBody, options)
+}
+
 module.exports = {
   ...Object.fromEntries(operations.map((name) => [name, envClient[name].bind(envClient)])),
   CALL_EVENT_TYPES,
+  readTranscript,
   createStreamClient,
   StreamClient,
   StreamError,

@@ -29,6 +29,7 @@ export const {
   handleStreamWebhook,
   createStreamClient,
   CALL_EVENT_TYPES,
+  readTranscript,
   StreamClient,
   StreamError,
 } = api

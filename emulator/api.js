@@ -6,6 +6,8 @@
 // the emulator runs `lenient`.
 
 const crypto = require('node:crypto')
+const fs = require('node:fs')
+const path = require('node:path')
 const { FaultServer, keepLast, streamError } = require('./server')
 const { SKELETONS } = require('./skeletons')
 
@@ -164,8 +166,15 @@ function settingsOf(override) {
 /**
  * The files the emulator's recordings and transcriptions point at: a
  * transcript in Stream's JSONL format (one speech segment per line), or a
- * recording (a few bytes behind an MP4 `ftyp` box; no real video).
+ * recording: a real MP4 (2 s, 192×108 VP9 test pattern and a 440 Hz Opus
+ * tone, made with `ffmpeg -f lavfi -i testsrc2… -i sine…`), so a `<video>`
+ * element plays it.
  */
+let recording = null
+const recordingBytes = () => {
+  recording ??= fs.readFileSync(path.join(__dirname, 'media', 'recording.mp4'))
+  return recording
+}
 /** A media file: a transcript the call's session produced (`transcript`, its JSONL), or a generic one. */
 function mediaFile(path, transcript) {
   const name = path.split('/').at(-1)
@@ -178,10 +187,7 @@ function mediaFile(path, transcript) {
     ]
     return { status: 200, body: `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, headers: { 'content-type': 'application/jsonl' } }
   }
-  if (name.endsWith('.mp4')) {
-    const ftyp = Buffer.from('0000001c667479706d703432000000006d7034316d703432697336', 'hex')
-    return { status: 200, body: Buffer.concat([ftyp, Buffer.from(`emulated recording ${path}`)]), headers: { 'content-type': 'video/mp4' } }
-  }
+  if (name.endsWith('.mp4')) return { status: 200, body: recordingBytes(), headers: { 'content-type': 'video/mp4' } }
   return streamError(404, 16, `no media file at ${path}`)
 }
 
@@ -645,6 +651,8 @@ class StreamApi extends FaultServer {
         transcripts: new Map(),
         /** Who was in the current session and when: { userId, joinedAt, leftAt }. */
         attendance: [],
+        /** What people said (`say`), for the transcript: { userId, text, at }. */
+        utterances: [],
       }
       this.calls.set(cid, call)
       this.onCallCreated(call)

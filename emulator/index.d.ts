@@ -146,6 +146,11 @@ export declare class Emulator {
   join(callId: string, userId: string, options?: DeliveryOptions): Promise<Delivery[]>
   /** call.session_participant_left, with `duration_seconds`. */
   leave(callId: string, userId: string, options?: DeliveryOptions): Promise<Delivery[]>
+  /**
+   * `userId`, in the call, says `text`: the transcript of the transcription running then has
+   * this line (instead of made-up ones). The time it was said (ms), or null when `userId` is not in the call.
+   */
+  say(callId: string, userId: string, text: string, options?: { type?: string }): number | null
   /** Everyone leaves, running egress stops (with its files), call.session_ended. */
   closeSession(callId: string, options?: DeliveryOptions): Promise<Delivery[]>
   /** Deliveries this returns true for are recorded as `dropped` and never sent (lost webhooks). */

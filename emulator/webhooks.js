@@ -60,7 +60,9 @@ async function cappedText(response, max) {
 }
 
 const LIFECYCLE_ROUTE =
-  /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription|participants\/[^/]+\/(?:join|leave))$/
+  /^\/emulator\/calls\/([^/]+)\/([^/]+)\/(session|session\/start|session\/end|recording|transcription|participants\/[^/]+\/(?:join|leave|say))$/
+/** The longest line a participant may `say` (characters). */
+const MAX_SAY_CHARS = 2000
 /** Stream's webhook retry policy: these answers (and network errors, timeouts) are tried again. */
 const retried = (status) => status === 408 || status === 429 || status >= 500
 
@@ -187,6 +189,8 @@ class Emulator extends StreamApi {
    * time in the call (up to four, a few seconds each, in time order).
    */
   #transcript(call, from, to) {
+    const said = this.#said(call, from, to)
+    if (said.length) return said.map((line) => `${JSON.stringify(line)}\n`).join('')
     const sentences = ['Hello, everyone.', 'Let us go through the agenda.', 'I have a question about that.', 'Thanks, that is all from me.']
     const [start, end] = [Date.parse(from), Date.parse(to)]
     const lines = []
@@ -219,6 +223,21 @@ class Emulator extends StreamApi {
     }
     lines.sort((x, y) => x.start_time.localeCompare(y.start_time))
     return lines.map((line) => `${JSON.stringify(line)}\n`).join('')
+  }
+
+  /**
+   * What people `say` from `from` to `to`, as speech lines: each lasts about
+   * as long as it takes to say (a third of a second a word, at least one
+   * second), and never past the next line or `to`.
+   */
+  #said(call, from, to) {
+    const [start, end] = [Date.parse(from), Date.parse(to)]
+    const lines = call.utterances.filter((u) => u.at >= start && u.at <= end)
+    return lines.map((u, i) => {
+      const words = u.text.split(/\s+/).filter(Boolean).length
+      const stop = Math.min(end, lines[i + 1]?.at ?? end, u.at + Math.max(1000, words * 330))
+      return { type: 'speech', start_time: new Date(u.at).toISOString(), stop_time: new Date(Math.max(stop, u.at)).toISOString(), speaker_id: u.userId, text: u.text }
+    })
   }
 
   /** A file of one egress: its name carries the egress, so a recording stopped and restarted makes two files. */
@@ -254,6 +273,7 @@ class Emulator extends StreamApi {
     call.session = { id: crypto.randomUUID(), startedAt, endedAt: null }
     call.participants.clear()
     call.attendance = []
+    call.utterances = []
     events.push(this.#sessionEvent('call.session_started', call, startedAt))
     const { recording, transcription } = call.settings
     if (recording?.mode === 'auto-on' && !call.live.recording.has('composite')) this.setEgress(call, 'recording', true)
@@ -289,6 +309,19 @@ class Emulator extends StreamApi {
       this.#left(call, participant)
       events.push(this.#participantEvent('call.session_participant_left', call, participant))
     }, delivery)
+  }
+
+  /**
+   * `userId`, in the call, says `text`: it is in the transcript of whatever
+   * transcription runs meanwhile, instead of the made-up lines. Null when
+   * `userId` is not in the call.
+   */
+  say(id, userId, text, { type } = {}) {
+    const call = this.#call(id, type)
+    if (!call.participants.has(userId)) return null
+    const at = Math.max(Date.now(), (call.utterances.at(-1)?.at ?? 0) + 1)
+    keepLast(call.utterances, { userId, text, at }, this.maxFiles)
+    return at
   }
 
   /** Closes a running session: everyone leaves, running egress stops (with its files), `call.session_ended`. */
@@ -330,6 +363,7 @@ class Emulator extends StreamApi {
    *   POST /emulator/calls/{type}/{id}/session/end    call.session_ended
    *   POST /emulator/calls/{type}/{id}/recording      call.recording_ready
    *   POST /emulator/calls/{type}/{id}/transcription  call.transcription_ready
+   *   POST /emulator/calls/{type}/{id}/participants/{user}/join|leave|say  ({ text } to say)
    * Body (optional JSON): { durationSeconds, duplicate, shuffle }. Answers once
    * every webhook is delivered (or given up), with the deliveries. Other
    * control routes (users) are the API's.
@@ -338,18 +372,29 @@ class Emulator extends StreamApi {
     const match = LIFECYCLE_ROUTE.exec(record.path)
     if (record.method !== 'POST' || !match) return super.control(record)
     const [, type, id, action] = match
-    const participant = /^participants\/([^/]+)\/(join|leave)$/.exec(action)
+    const participant = /^participants\/([^/]+)\/(join|leave|say)$/.exec(action)
     let options = {}
     try {
       options = record.body ? JSON.parse(record.body) : {}
     } catch {
       return streamError(400, 4, 'invalid JSON request body')
     }
+    let text
+    if (participant?.[2] === 'say') {
+      ;({ text, ...options } = options ?? {})
+      if (typeof text !== 'string' || !text.trim() || text.length > MAX_SAY_CHARS)
+        return streamError(400, 4, `text must be a non-empty string of at most ${MAX_SAY_CHARS} characters`)
+    }
     const problem = optionsProblem(options)
     if (problem) return streamError(400, 4, problem)
     if (!this.calls.has(`${type}:${id}`)) return streamError(404, 16, `Can't find call with id ${type}:${id}`)
     if (participant) {
       const userId = decodeURIComponent(participant[1])
+      if (participant[2] === 'say') {
+        const at = this.say(id, userId, text.trim(), { type })
+        if (at === null) return streamError(400, 4, `${userId} is not in the call: join first`)
+        return { status: 200, body: { saidAt: new Date(at).toISOString(), deliveries: [] } }
+      }
       return { status: 200, body: { deliveries: await this[participant[2]](id, userId, { ...options, type }) } }
     }
     const run = {

@@ -517,3 +517,19 @@ pub fn event_fields() -> Vec<&'static str> {
 pub fn call_event_types() -> Vec<&'static str> {
   CALL_EVENT_TYPES.to_vec()
 }
+
+/// One speech segment of a transcript (see `transcript`).
+#[napi(object, object_from_js = false)]
+pub struct TranscriptSegment {
+  pub speaker_id: String,
+  pub text: String,
+  pub start: f64,
+  pub end: f64,
+}
+
+/// The speech segments of a JSONL transcript; `readTranscript` (lib/transcript.js) caps its size first.
+#[napi(ts_args_type = "body: Uint8Array, maxLines: number")]
+pub fn parse_transcript(body: napi::bindgen_prelude::Uint8Array, max_lines: u32) -> napi::Result<Vec<TranscriptSegment>, ErrorKind> {
+  let segments = catch(|| crate::transcript::parse(&body, max_lines as usize)).map_err(to_js)?;
+  Ok(segments.into_iter().map(|s| TranscriptSegment { speaker_id: s.speaker_id, text: s.text, start: s.start, end: s.end }).collect())
+}

@@ -24,6 +24,7 @@ pub mod signer;
 #[rustfmt::skip]
 pub mod spec;
 pub mod token;
+pub mod transcript;
 pub mod users;
 pub mod validate;
 pub mod webhook;
