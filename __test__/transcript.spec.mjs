@@ -38,7 +38,11 @@ test('the other shapes apps have met: start_ts/stop_ts numbers (ms), user_id, no
 })
 
 test('unknown line types, blank lines, CRLF and a BOM are tolerated', async (t) => {
-  const body = `\ufeff${jsonl({ type: 'metadata', version: 3 }, '', { type: 'silence', start_ts: 0, stop_ts: 900 }, { type: 'speech', start_ts: 1, stop_ts: 2, speaker_id: 'x', text: 'kept' }, { type: 'sentiment', score: 0.4 })}`.replace(/\n/g, '\r\n')
+  const body =
+    `\ufeff${jsonl({ type: 'metadata', version: 3 }, '', { type: 'silence', start_ts: 0, stop_ts: 900 }, { type: 'speech', start_ts: 1, stop_ts: 2, speaker_id: 'x', text: 'kept' }, { type: 'sentiment', score: 0.4 })}`.replace(
+      /\n/g,
+      '\r\n',
+    )
   t.deepEqual(await readTranscript(body), [{ speakerId: 'x', text: 'kept', start: 1, end: 2 }])
   t.deepEqual(await readTranscript(''), [], 'an empty transcript has no segments')
 })
@@ -85,12 +89,13 @@ test('bad arguments name the parameter', async (t) => {
 })
 
 /** A file server: `routes[path]` is `(req, res)`. */
-const files = (routes) => fakeServer((req, res, state) => {
-  state.headers = req.headers
-  const route = routes[req.url.split('?')[0]]
-  if (route) route(req, res)
-  else res.writeHead(404).end('no such file')
-})
+const files = (routes) =>
+  fakeServer((req, res, state) => {
+    state.headers = req.headers
+    const route = routes[req.url.split('?')[0]]
+    if (route) route(req, res)
+    else res.writeHead(404).end('no such file')
+  })
 
 test('from a URL: downloaded without credentials, redirects followed, parsed', async (t) => {
   const body = jsonl({ type: 'speech', start_ts: 10, stop_ts: 20, speaker_id: 'u', text: 'over http' })

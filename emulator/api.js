@@ -459,11 +459,15 @@ class StreamApi extends FaultServer {
   }
 
   /**
+   * `POST /emulator/info`: `{ emulator: 'stream-video-native' }`, so an app can
+   * tell the emulator from Stream.
    * `POST /emulator/users/{id}/connect` with `Authorization: <user token>`:
    * stands in for a client connecting with a user token, which makes the user
    * known to Stream.
    */
   control(record) {
+    // What an app asks to tell the emulator from Stream (the example shows its simulator only then).
+    if (record.method === 'POST' && record.path === '/emulator/info') return { status: 200, body: { emulator: 'stream-video-native' } }
     const match = USER_CONNECT_ROUTE.exec(record.path)
     if (record.method !== 'POST' || !match) return streamError(404, 16, `Route ${record.method} ${record.path} not found`)
     const id = decodeId(match[1])

@@ -236,7 +236,13 @@ class Emulator extends StreamApi {
     return lines.map((u, i) => {
       const words = u.text.split(/\s+/).filter(Boolean).length
       const stop = Math.min(end, lines[i + 1]?.at ?? end, u.at + Math.max(1000, words * 330))
-      return { type: 'speech', start_time: new Date(u.at).toISOString(), stop_time: new Date(Math.max(stop, u.at)).toISOString(), speaker_id: u.userId, text: u.text }
+      return {
+        type: 'speech',
+        start_time: new Date(u.at).toISOString(),
+        stop_time: new Date(Math.max(stop, u.at)).toISOString(),
+        speaker_id: u.userId,
+        text: u.text,
+      }
     })
   }
 

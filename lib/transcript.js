@@ -92,7 +92,7 @@ async function readTranscript(urlOrBody, options) {
       return binding.parseTranscript(body, maxLines)
     } catch (e) {
       // A downloaded file that is not a transcript is the server's answer, not the caller's argument.
-      throw new StreamError(isUrl ? 'STREAM_API' : e.code ?? 'STREAM_INTERNAL', isUrl ? String(e.message) : `urlOrBody: ${e.message}`)
+      throw new StreamError(isUrl ? 'STREAM_API' : (e.code ?? 'STREAM_INTERNAL'), isUrl ? String(e.message) : `urlOrBody: ${e.message}`)
     }
   } catch (e) {
     throw report('readTranscript', e instanceof StreamError ? e : new StreamError('STREAM_INTERNAL', String(e?.message ?? e)))

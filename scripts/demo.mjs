@@ -70,6 +70,10 @@ try {
   const emulator = stack.emulator
   for (const who of ['host-1', 'agent-456', 'guest-1']) await emulator.join(meeting.callId, who)
   await emulator.settled()
+  // What they say goes into the transcript.
+  emulator.say(meeting.callId, 'host-1', 'Welcome, everyone. Let us review the launch plan.')
+  emulator.say(meeting.callId, 'guest-1', 'The beta opens on Monday.')
+  emulator.say(meeting.callId, 'agent-456', 'Noted: beta on Monday. I will send the summary.')
   const row = await status(meeting.id)
   show('people', row.participants.map((p) => p.userId).join(', '))
   show('getCall', JSON.stringify(await pick(stream.getCall(meeting.callId), ['recording', 'transcribing'])))
@@ -87,6 +91,7 @@ try {
   const done = await status(meeting.id)
   show('recording', done.recordingUrl)
   show('transcript', done.transcriptionUrl)
+  for (const turn of await stream.readTranscript(done.transcriptionUrl)) show('readTranscript', `${turn.speakerId}: ${turn.text}`)
   show('events sent', [...new Set(emulator.deliveries.map((d) => d.type))].join(', '))
 
   step(6, 'a second meeting whose webhooks are all lost, repaired by POST /api/meetings/:id/backfill (getCall, listRecordings, listTranscriptions)')
@@ -122,9 +127,12 @@ try {
   show('route answered', `${again.status} ${JSON.stringify(await again.json())}`)
 
   console.log(`\nTransitions: ${transitions.join(' → ')}`)
-  if (transitions.join() !== 'scheduled,active,processing') throw new Error('unexpected transitions')
+  if (transitions.join() !== 'scheduled,active,ready') throw new Error('unexpected transitions')
   if (serve) {
     console.log(`\nServing: open ${stack.appUrl} (emulator on ${stack.emulator.url}). Ctrl-C to stop.`)
+    console.log('Sign in with any user id (host-1 has the meetings above), create a meeting, invite a guest, copy join tokens;')
+    console.log('on a meeting page, make the host, the agent and guests join, speak and leave, and watch the status,')
+    console.log('the roster, the recording and the transcript arrive as the webhooks do.')
     await new Promise((resolve) => process.once('SIGINT', resolve))
   }
   console.log('\nDemo finished.')

@@ -66,7 +66,8 @@ pub fn parse(body: &[u8], max_lines: usize) -> Result<Vec<Segment>> {
       return Err(Error::invalid(format!("transcript has more than {max_lines} lines (maxLines)")));
     }
     let number = index + 1;
-    let line: Line = serde_json::from_slice(raw).map_err(|_| Error::invalid(format!("transcript line {number} is not a JSON object: a transcript is JSONL")))?;
+    let line: Line =
+      serde_json::from_slice(raw).map_err(|_| Error::invalid(format!("transcript line {number} is not a JSON object: a transcript is JSONL")))?;
     match text_of(line.kind.as_ref()) {
       None if line.kind.is_some() => continue, // a type that is not even a string: not a line we know
       Some(kind) if kind != "speech" => continue,
@@ -82,9 +83,7 @@ pub fn parse(body: &[u8], max_lines: usize) -> Result<Vec<Segment>> {
     let start = millis(line.start_time.as_ref()).or(millis(line.start_ts.as_ref()));
     let end = millis(line.stop_time.as_ref()).or(millis(line.stop_ts.as_ref()));
     let (Some(start), Some(end)) = (start, end) else {
-      return Err(Error::invalid(format!(
-        "transcript line {number} has no usable times: start_time/stop_time (RFC 3339) or start_ts/stop_ts (milliseconds)"
-      )));
+      return Err(Error::invalid(format!("transcript line {number} has no usable times: start_time/stop_time (RFC 3339) or start_ts/stop_ts (milliseconds)")));
     };
     segments.push(Segment { speaker_id: speaker_id.to_owned(), text: text.to_owned(), start, end: end.max(start) });
   }

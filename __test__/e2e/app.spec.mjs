@@ -71,7 +71,7 @@ test.serial('a meeting goes scheduled → active → processing with duration an
 
   const page = await (await host('/')).text()
   t.regex(page, new RegExp(`data-meeting-id="${meeting.id}"`))
-  t.regex(page, /data-status="processing"/)
+  t.regex(page, /data-status="ready"/)
   t.regex(page, /1:3[5-7]/, 'duration shown as m:ss')
 })
 
@@ -307,7 +307,7 @@ test.serial('the AI-meeting flow: auto-on recording and transcript, people in an
     return r.processingDone ? r : null
   })
   t.truthy(row, 'recording and transcript both ready')
-  t.is(row.status, 'processing')
+  t.is(row.status, 'ready')
   t.regex(row.recordingUrl, /\.mp4$/)
   t.regex(row.transcriptionUrl, /\.jsonl$/)
   t.true(
@@ -384,7 +384,7 @@ test.serial('a meeting whose webhooks were all lost is repaired by the backfill 
   const repaired = await json(await host(`/api/meetings/${meeting.id}/backfill`, { method: 'POST' }))
   t.is(repaired.status, 200)
   const call = emulator.calls.get(`default:${meeting.callId}`)
-  t.like(repaired.body, { status: 'processing', startedAt: call.session.startedAt, endedAt: call.session.endedAt })
+  t.like(repaired.body, { status: 'ready', startedAt: call.session.startedAt, endedAt: call.session.endedAt })
   t.true(repaired.body.durationSeconds >= 1)
   t.is(repaired.body.recordingUrl, call.recordings.at(-1).url)
   t.is(repaired.body.transcriptionUrl, call.transcriptions.at(-1).url)
@@ -420,7 +420,7 @@ test.serial('every order of the four events, with duplicates, ends in the same m
         t.is(response.status, 200)
       }
       const row = await getMeeting(host, meeting.id)
-      t.is(row.status, 'processing', `order ${order}`)
+      t.is(row.status, 'ready', `order ${order}`)
       t.is(row.startedAt, events[0].call.session.started_at, `order ${order}`)
       t.is(row.endedAt, events[1].call.session.ended_at, `order ${order}`)
       t.is(row.durationSeconds, 120, `order ${order}${withoutOwnStart ? ' (ended without its start)' : ''}`)
@@ -452,7 +452,7 @@ test.serial('1,000 deliveries, 10% duplicates, shuffled: every meeting ends righ
   t.is(outcomes.filter((o) => o === 'duplicate').length, 100)
   for (const m of meetings) {
     const row = await getMeeting(loader, m.id)
-    t.is(row.status, 'processing')
+    t.is(row.status, 'ready')
     t.truthy(row.startedAt)
     t.true(Math.abs(row.durationSeconds - durations.get(m.id)) <= 1, `${row.durationSeconds} vs ${durations.get(m.id)}`)
     t.truthy(row.recordingUrl)

@@ -98,7 +98,7 @@ test.serial('standalone output runs on its own: the platform binary is traced, a
   t.truthy(call.endedAt, 'the standalone server ended the call')
   await stack.emulator.settled()
   const row = await (await host(`/api/meetings/${meeting.id}`)).json()
-  t.like(row, { status: 'processing', processingDone: true })
+  t.like(row, { status: 'ready', processingDone: true })
 })
 
 test('the Dockerfiles run the steps this test proves', (t) => {

@@ -1,17 +1,12 @@
 import { cookies } from 'next/headers'
-import { meetingsFor, type MeetingStatus } from '@/lib/meetings'
+import { meetingsFor } from '@/lib/meetings'
 import { verify } from '@/lib/session'
+import { NewMeeting } from './ui/actions'
+import { duration, secondsBetween, STATUS_WORDS } from './ui/format'
+import { SignIn } from './ui/session'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
-
-const COLORS: Record<MeetingStatus, string> = { scheduled: '#6b7280', active: '#15803d', processing: '#b45309' }
-
-function duration(seconds: number | null): string {
-  if (seconds === null) return '—'
-  const m = Math.floor(seconds / 60)
-  return `${m}:${String(seconds % 60).padStart(2, '0')}`
-}
 
 export default async function MeetingsPage() {
   const cookie = (await cookies()).get('session')?.value
@@ -20,47 +15,57 @@ export default async function MeetingsPage() {
     return (
       <main>
         <h1>Meetings</h1>
-        <p>Sign in to see your meetings.</p>
+        <section className="panel stack" aria-labelledby="sign-in">
+          <h2 id="sign-in">Sign in</h2>
+          {process.env.DEMO_LOGIN === '1' ? (
+            <>
+              <p className="muted">Demo sign-in: any user id, no password. Your app signs people in with its auth library instead.</p>
+              <SignIn />
+            </>
+          ) : (
+            <p>Sign in with your identity provider to see your meetings.</p>
+          )}
+        </section>
       </main>
     )
   }
   const meetings = await meetingsFor(session.userId)
   return (
     <main>
-      <h1>Meetings of {session.userId}</h1>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h1>Your meetings</h1>
+        <NewMeeting />
+      </div>
       {meetings.length === 0 ? (
-        <p>No meetings yet. Create one with POST /api/meetings.</p>
+        <section className="empty stack">
+          <h2>No meetings yet</h2>
+          <p className="muted">
+            Create one with <strong>New meeting</strong>: you and the AI agent get a Stream call that records and transcribes itself. Then invite guests and
+            share their join tokens.
+          </p>
+        </section>
       ) : (
-        <table cellPadding={8} style={{ borderCollapse: 'collapse' }}>
-          <thead>
-            <tr style={{ textAlign: 'left', borderBottom: '1px solid #ccc' }}>
-              <th>Meeting</th>
-              <th>Agent</th>
-              <th>Status</th>
-              <th>Duration</th>
-              <th>Recording</th>
-              <th>Transcript</th>
-            </tr>
-          </thead>
-          <tbody>
-            {meetings.map((m) => (
-              <tr key={m.id} data-meeting-id={m.id} style={{ borderBottom: '1px solid #eee' }}>
-                <td>
-                  <a href={`/meetings/${m.id}`}>{m.callId}</a>
-                </td>
-                <td>{m.agentName}</td>
-                <td>
-                  <span data-status={m.status} style={{ color: COLORS[m.status], fontWeight: 600 }}>
-                    {m.status}
-                  </span>
-                </td>
-                <td>{duration(m.durationSeconds)}</td>
-                <td>{m.recordingUrl ? <a href={m.recordingUrl}>recording</a> : '—'}</td>
-                <td>{m.transcriptionUrl ? <a href={m.transcriptionUrl}>transcript</a> : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="meetings stack">
+          {meetings.map((m) => (
+            <li key={m.id} className="panel meeting-card" data-meeting-id={m.id}>
+              <div>
+                <a href={`/meetings/${m.id}`}>
+                  <strong>Meeting with {m.agentName}</strong>
+                </a>
+                <div className="muted">
+                  {m.hostUserId === session.userId ? 'You host' : `Hosted by ${m.hostUserId}`} · created{' '}
+                  {new Date(m.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC
+                </div>
+              </div>
+              <div className="row">
+                <span className={`badge ${m.status}`} data-status={m.status} title={STATUS_WORDS[m.status]}>
+                  {m.status}
+                </span>
+                <span className="muted">{duration(m.durationSeconds ?? (m.status === 'active' ? secondsBetween(m.startedAt, null) : null))}</span>
+              </div>
+            </li>
+          ))}
+        </ul>
       )}
     </main>
   )

@@ -15,7 +15,12 @@
 import type { CallRecording, CallTranscription, StreamCallState, WebhookResult } from '@/lib/stream'
 import { db, type Queryable } from '@/lib/db'
 
-export type MeetingStatus = 'scheduled' | 'active' | 'processing'
+/**
+ * scheduled → active → processing (the call ended, its files are on the way)
+ * → ready (recording and transcript both in). `ready` is read, not stored:
+ * the stored status is `processing` and the two URLs say the rest.
+ */
+export type MeetingStatus = 'scheduled' | 'active' | 'processing' | 'ready'
 
 export interface Meeting {
   id: string
@@ -33,7 +38,8 @@ export interface Meeting {
 }
 
 const COLUMNS = `m.id, m.call_id AS "callId", m.host_user_id AS "hostUserId", m.agent_id AS "agentId", m.agent_name AS "agentName",
-  m.status, m.created_at AS "createdAt", m.started_at AS "startedAt", m.ended_at AS "endedAt",
+  CASE WHEN m.status = 'processing' AND m.recording_url IS NOT NULL AND m.transcription_url IS NOT NULL THEN 'ready' ELSE m.status END AS status,
+  m.created_at AS "createdAt", m.started_at AS "startedAt", m.ended_at AS "endedAt",
   m.duration_seconds AS "durationSeconds", m.transcription_url AS "transcriptionUrl", m.recording_url AS "recordingUrl"`
 
 /** Meetings the user (both placeholders) hosts or was invited to. */
@@ -71,6 +77,16 @@ export async function addGuest(meetingId: string, userId: string, name: string |
     'INSERT INTO meeting_guests (meeting_id, user_id, name, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (meeting_id, user_id) DO UPDATE SET name = excluded.name',
     [meetingId, userId, name, new Date().toISOString()],
   )
+}
+
+export interface Guest {
+  userId: string
+  name: string | null
+}
+
+/** The meeting's invited guests, in the order they were invited. */
+export async function guestsOf(meetingId: string): Promise<Guest[]> {
+  return (await db()).all<Guest>('SELECT user_id AS "userId", name FROM meeting_guests WHERE meeting_id = ? ORDER BY added_at, user_id', [meetingId])
 }
 
 export interface Participant {
