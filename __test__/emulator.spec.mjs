@@ -117,6 +117,36 @@ test('duplicate and shuffled deliveries on request, over the HTTP control endpoi
   t.is(unknown.status, 404)
 })
 
+test('over HTTP, people join, say something and leave; only someone in the call speaks, and only text; /emulator/info names the emulator', async (t) => {
+  const { emulator, api } = await setup(t)
+  await api.createStreamCall('say-1', 'host', DATA, { settings: { transcription: { mode: 'auto-on', language: 'en' } } })
+  const control = (path, body) => fetch(`${emulator.url}/emulator${path}`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(body) })
+  const person = (action, body = {}) => control(`/calls/default/say-1/participants/host/${action}`, body)
+  const early = await person('say', { text: 'Anyone there?' })
+  t.is(early.status, 400)
+  t.regex((await early.json()).message, /host is not in the call: join first/)
+  t.is((await person('join')).status, 200)
+  for (const body of [{}, { text: '   ' }, { text: 42 }, { text: 'x'.repeat(2001) }, { text: 'hi', durationSeconds: 'soon' }]) {
+    t.is((await person('say', body)).status, 400, JSON.stringify(body).slice(0, 40))
+  }
+  const said = await person('say', { text: '  The budget first.  ' })
+  t.is(said.status, 200)
+  t.true(Date.parse((await said.json()).saidAt) > 0)
+  t.is((await person('leave')).status, 200)
+  await api.endCall('say-1')
+  const [file] = await api.listTranscriptions('say-1')
+  const lines = (await (await fetch(file.url)).text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  t.deepEqual(
+    lines.map((l) => [l.type, l.speaker_id, l.text]),
+    [['speech', 'host', 'The budget first.']],
+  )
+  t.true(Date.parse(lines[0].stop_time) > Date.parse(lines[0].start_time))
+  t.deepEqual(await (await control('/info', {})).json(), { emulator: 'stream-video-native' })
+})
+
 test('autoSession starts a session on create and finishes it on mark_ended', async (t) => {
   const { emulator, hook, api } = await setup(t, {}, { autoSession: true })
   await api.createStreamCall('life-5', 'host', DATA)

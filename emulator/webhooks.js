@@ -239,7 +239,7 @@ class Emulator extends StreamApi {
       return {
         type: 'speech',
         start_time: new Date(u.at).toISOString(),
-        stop_time: new Date(Math.max(stop, u.at)).toISOString(),
+        stop_time: new Date(stop).toISOString(),
         speaker_id: u.userId,
         text: u.text,
       }

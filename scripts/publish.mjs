@@ -15,7 +15,8 @@
 // (and not npm's "too similar" twin of a taken name), or owned by us (see
 // `ownership`). publint checks each package. A prerelease (`1.0.0-rc.1`)
 // goes to the `next` dist-tag, never `latest`, and a release older than the
-// registry's `latest` (a backport) goes to `latest-<major>.<minor>`. Provenance is asked for only where npm accepts it: in GitHub
+// registry's `latest` (a backport) goes to `latest-<major>.<minor>`.
+// Provenance is asked for only where npm accepts it: in GitHub
 // Actions, for a public repository whose URL is the package's
 // `repository.url`. npm's own auth for the registry is used; the root package
 // is staged under .tmp/, so the working tree stays as it was.
