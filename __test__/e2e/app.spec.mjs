@@ -315,7 +315,10 @@ test.serial('the AI-meeting flow: auto-on recording and transcript, people in an
     'everyone left, the agent when the session closed',
   )
   t.is((await fetch(row.transcriptionUrl)).status, 200)
-  t.regex(await (await host(`/meetings/${meeting.id}`)).text(), /data-processing="done"/)
+  const done = await (await host(`/meetings/${meeting.id}`)).text()
+  t.regex(done, /data-status="ready"/)
+  t.regex(done, /<video [^>]*data-recording/)
+  t.regex(done, /<ol class="turns" data-transcript="true"><li data-speaker="(host-1|agent-456|guest-ai)"/, 'the transcript, read by readTranscript, as turns')
 })
 
 test.serial('a recording switch whose answer was lost after Stream acted still answers 2xx', async (t) => {
