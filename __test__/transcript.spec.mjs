@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib'
 import test from 'ava'
 import { createStreamClient, readTranscript, StreamError } from 'stream-video-native'
-import { API_KEY, API_SECRET, DATA, fakeServer, startEmulator } from './helpers.mjs'
+import { API_KEY, API_SECRET, captureErrors, DATA, fakeServer, startEmulator } from './helpers.mjs'
 
 process.env.STREAM_LOG = 'silent'
 const jsonl = (...lines) => `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`
@@ -155,6 +155,16 @@ test('from a URL: { signal } aborts the download, before and during', async (t) 
   setTimeout(() => controller.abort(), 50)
   const during = await t.throwsAsync(readTranscript(`${server.url}/slow`, { signal: controller.signal }))
   t.is(during.code, 'STREAM_ABORTED')
+})
+
+test.serial('a failure is logged once, with its code; an abort is not logged (the caller asked for it)', async (t) => {
+  const lines = await captureErrors(async () => {
+    await readTranscript('not a transcript').catch(() => {})
+    await readTranscript('http://127.0.0.1:9/x', { signal: AbortSignal.abort() }).catch(() => {})
+  })
+  t.deepEqual(lines, [
+    '[stream-video-native] readTranscript failed: STREAM_INVALID_ARGUMENT: urlOrBody: transcript line 1 is not a JSON object: a transcript is JSONL',
+  ])
 })
 
 test("the emulator's transcript: what people said while transcription ran, by who said it", async (t) => {

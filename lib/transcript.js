@@ -95,7 +95,9 @@ async function readTranscript(urlOrBody, options) {
       throw new StreamError(isUrl ? 'STREAM_API' : (e.code ?? 'STREAM_INTERNAL'), isUrl ? String(e.message) : `urlOrBody: ${e.message}`)
     }
   } catch (e) {
-    throw report('readTranscript', e instanceof StreamError ? e : new StreamError('STREAM_INTERNAL', String(e?.message ?? e)))
+    const error = e instanceof StreamError ? e : new StreamError('STREAM_INTERNAL', String(e?.message ?? e))
+    // Aborts are not logged: the caller asked for them.
+    throw error.code === 'STREAM_ABORTED' ? error : report('readTranscript', error)
   }
 }
 
