@@ -317,6 +317,20 @@ test('a bad argument is refused naming it, and nothing is sent', async (t) => {
   t.is(nan.requests.length, 0)
 })
 
+test('a refused argument is logged once, as its operation, through the logger the client was given', async (t) => {
+  const records = []
+  const client = new Native.StreamClient(API_KEY, API_SECRET, { basePath: 'http://127.0.0.1:9', logger: (record) => records.push(record) })
+  await t.throwsAsync(client.video.call('default', undefined).get())
+  await t.throwsAsync(client.upsertUsers('ada'))
+  t.deepEqual(
+    records.map((r) => [r.operation, r.code, r.message]),
+    [
+      ['getCall', 'STREAM_INVALID_ARGUMENT', 'id must be a string, got undefined'],
+      ['upsertUsers', 'STREAM_INVALID_ARGUMENT', 'users must be an array of users'],
+    ],
+  )
+})
+
 test.serial('each method is watched as its operation: diagnostics_channel names it, and retries follow its class', async (t) => {
   const diagnostics = require('node:diagnostics_channel')
   const started = []

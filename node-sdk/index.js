@@ -10,6 +10,7 @@
 // its defaults, its metadata and its errors. See docs/node-sdk.md.
 
 const native = require('../index.js')
+const { report, toStreamError } = require('../lib/errors.js')
 const { OPERATIONS, DECODERS } = require('./operations.js')
 
 const API_REQUEST = Symbol.for('stream-video-native.apiRequest')
@@ -106,6 +107,11 @@ function invalid(message) {
   return new native.StreamError('STREAM_INVALID_ARGUMENT', message)
 }
 
+/** An argument refused here, before the transport (which logs its own failures): logged once, as node-sdk's error. */
+function refused(client, operation, error) {
+  return nodeSdkError(report(operation, toStreamError(error), client.config?.logger), client.timeout)
+}
+
 /** node-sdk's `queryParamsStringify` over the operation's query parameters. */
 function queryOf(names, request) {
   const parts = []
@@ -151,6 +157,7 @@ function json(name, value) {
 async function send(client, id, request, options) {
   const op = OPERATION.get(id)
   let answer
+  let sent = false
   try {
     if (request !== undefined && request !== null && typeof request !== 'object') {
       throw invalid(`request must be an object, got ${typeof request}`)
@@ -168,9 +175,10 @@ async function send(client, id, request, options) {
       for (const name of op.bodyFields) if (request?.[name] !== undefined) fields[name] = request[name]
       body = json('request', fields)
     }
+    sent = true
     answer = await client.native(op.path.startsWith('/api/v2/users'))[API_REQUEST](op.name, op.index, pathParams, query, body, options)
   } catch (e) {
-    throw nodeSdkError(e, client.timeout)
+    throw sent ? nodeSdkError(e, client.timeout) : refused(client, op.name, e)
   }
   const body = JSON.parse(answer.body)
   decode(op.response, body)
@@ -271,7 +279,7 @@ class StreamClient {
 
   /** node-sdk's `upsertUsers(users)`: `UpdateUsers` with the users keyed by id. */
   async upsertUsers(users, options) {
-    if (!Array.isArray(users)) throw nodeSdkError(invalid('users must be an array of users'), this.timeout)
+    if (!Array.isArray(users)) throw refused(this, 'upsertUsers', invalid('users must be an array of users'))
     const byId = {}
     for (const user of users) byId[user?.id] = user
     return send(this, 'UpdateUsers', { users: byId }, options)

@@ -1,15 +1,17 @@
 'use client'
 // Live updates without a reload: polls the meeting's JSON (who is in, the
 // status, the files) and re-renders the page when it changed, as webhooks
-// arrive. Short polling keeps it simple and works behind any proxy.
+// arrive, until the meeting is ready. Short polling keeps it simple and works
+// behind any proxy.
 import { useRouter } from 'next/navigation'
 import { useEffect, useRef, useState } from 'react'
 
-export function LiveUpdates({ meetingId, intervalMs = 1000 }: { meetingId: string; intervalMs?: number }) {
+export function LiveUpdates({ meetingId, done, intervalMs = 1000 }: { meetingId: string; done: boolean; intervalMs?: number }) {
   const router = useRouter()
   const last = useRef<string | null>(null)
   const [at, setAt] = useState<string | null>(null)
   useEffect(() => {
+    if (done) return // a ready meeting changes no more: nothing to watch
     let stopped = false
     const tick = async () => {
       try {
@@ -30,7 +32,8 @@ export function LiveUpdates({ meetingId, intervalMs = 1000 }: { meetingId: strin
       stopped = true
       clearTimeout(timer)
     }
-  }, [meetingId, intervalMs, router])
+  }, [meetingId, done, intervalMs, router])
+  if (done) return null
   return (
     <span className="live" aria-live="off">
       {at ? `Live · checked ${at}` : 'Live'}

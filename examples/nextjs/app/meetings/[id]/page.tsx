@@ -63,7 +63,7 @@ export default async function MeetingPage({ params }: { params: Promise<{ id: st
       </p>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1>Meeting with {meeting.agentName}</h1>
-        <LiveUpdates meetingId={meeting.id} />
+        <LiveUpdates meetingId={meeting.id} done={meeting.status === 'ready'} />
       </div>
       <section className="panel" aria-labelledby="status">
         <h2 id="status" className="row">
