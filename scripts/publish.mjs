@@ -145,6 +145,7 @@ export function distTag(version, tag, currentLatest) {
   return 'latest'
 }
 
+/** A repository URL as compared: no `git+`, no `.git`, lower case. */
 const normalizeRepository = (url) =>
   String(url ?? '')
     .replace(/^git\+/, '')
@@ -194,11 +195,7 @@ export function provenance(manifest, requested, env = process.env) {
   if (!requested) return { use: false }
   if (env.GITHUB_ACTIONS !== 'true') return { use: false, note: 'not in GitHub Actions: publishing without provenance' }
   const here = `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`.toLowerCase()
-  const declared = String(manifest.repository?.url ?? '')
-    .replace(/^git\+/, '')
-    .replace(/\.git$/, '')
-    .toLowerCase()
-  if (declared !== here)
+  if (normalizeRepository(manifest.repository?.url) !== here)
     return { use: false, problem: `package.json repository.url is ${manifest.repository?.url}, but this workflow runs in ${here}: npm refuses provenance` }
   if (env.REPOSITORY_VISIBILITY !== 'public')
     return { use: false, note: `the repository is ${env.REPOSITORY_VISIBILITY ?? 'not known to be public'}: publishing without provenance` }

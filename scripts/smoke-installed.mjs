@@ -18,31 +18,32 @@ import { parseArgs } from 'node:util'
 export const TOOLS = { pnpm: 'pnpm@12', yarn: '@yarnpkg/cli-dist@4', bun: 'bun@1.4' }
 
 /**
+ * Caches and stores inside the project: cold installs, never metadata cached
+ * by an earlier run (Yarn's shared cache would keep another registry's tarball
+ * URL for the same version). For pnpm, Yarn and Bun; npm warns about the pnpm key.
+ */
+export const CACHES = (dir) => ({
+  YARN_GLOBAL_FOLDER: join(dir, '.yarn-global'),
+  YARN_ENABLE_GLOBAL_CACHE: 'false',
+  BUN_INSTALL_CACHE_DIR: join(dir, '.bun-cache'),
+  npm_config_store_dir: join(dir, '.pnpm-store'),
+})
+
+/**
  * Each package manager's `add` through npx, and the project files it needs:
  * Yarn 4 wants a lock file to call the directory a project, and its age gate
- * would refuse a release published minutes ago. Caches stay in the project:
- * every install is cold.
+ * would refuse a release published minutes ago.
  */
 export const MANAGERS = {
   npm: { add: (spec, registry) => ['npm', ['install', spec, '--no-audit', '--no-fund', ...registryFlag(registry)]] },
-  pnpm: {
-    add: (spec, registry, dir) => ['npx', ['--yes', '-p', TOOLS.pnpm, 'pnpm', 'add', spec, '--store-dir', join(dir, '.pnpm-store'), ...registryFlag(registry)]],
-  },
+  pnpm: { add: (spec, registry) => ['npx', ['--yes', '-p', TOOLS.pnpm, 'pnpm', 'add', spec, ...registryFlag(registry)]] },
   yarn: {
     files: { 'yarn.lock': '', '.yarnrc.yml': 'nodeLinker: node-modules\nnpmMinimalAgeGate: 0\nenableTelemetry: false\n' },
     add: (spec) => ['npx', ['--yes', '-p', TOOLS.yarn, 'yarn', 'add', spec]],
-    // Yarn 4 has no --registry flag; its metadata cache stays in the project (one shared by runs would keep
-    // another registry's tarball URL for the same version).
-    env: (registry, dir) => ({
-      YARN_ENABLE_GLOBAL_CACHE: 'false',
-      YARN_GLOBAL_FOLDER: join(dir, '.yarn-global'),
-      ...(registry ? { YARN_NPM_REGISTRY_SERVER: registry, YARN_UNSAFE_HTTP_WHITELIST: new URL(registry).hostname } : {}),
-    }),
+    // Yarn 4 has no --registry flag.
+    env: (registry) => (registry ? { YARN_NPM_REGISTRY_SERVER: registry, YARN_UNSAFE_HTTP_WHITELIST: new URL(registry).hostname } : {}),
   },
-  bun: {
-    add: (spec, registry) => ['npx', ['--yes', '-p', TOOLS.bun, 'bun', 'add', spec, ...registryFlag(registry)]],
-    env: (_registry, dir) => ({ BUN_INSTALL_CACHE_DIR: join(dir, '.bun-cache') }),
-  },
+  bun: { add: (spec, registry) => ['npx', ['--yes', '-p', TOOLS.bun, 'bun', 'add', spec, ...registryFlag(registry)]] },
 }
 const registryFlag = (registry) => (registry ? ['--registry', registry] : [])
 
@@ -94,8 +95,8 @@ export function smoke({ pm, spec, registry, env = process.env }) {
   try {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'installed-app', version: '1.0.0', private: true }))
     for (const [file, text] of Object.entries(MANAGERS[pm].files ?? {})) writeFileSync(join(dir, file), text)
-    const [command, args] = MANAGERS[pm].add(spec, registry, dir)
-    const install = spawn(command, args, { cwd: dir, env: { ...env, ...MANAGERS[pm].env?.(registry, dir) } })
+    const [command, args] = MANAGERS[pm].add(spec, registry)
+    const install = spawn(command, args, { cwd: dir, env: { ...env, ...(pm === 'npm' ? {} : CACHES(dir)), ...MANAGERS[pm].env?.(registry) } })
     if (install.status !== 0) throw new Error(`${pm} could not install ${spec}:\n${install.stdout}\n${install.stderr}`)
     const results = {}
     for (const [file, load] of Object.entries(LOADERS)) {

@@ -10,7 +10,7 @@ import test from 'ava'
 import { GLIBC_FLOOR, glibcFloor } from '../../scripts/build-dist.mjs'
 import { root } from '../../scripts/ensure.mjs'
 import { startRegistry } from '../../scripts/registry.mjs'
-import { EXERCISE, EXPECTED, LOADERS, MANAGERS as MANAGERS_BY_NAME, TOOLS } from '../../scripts/smoke-installed.mjs'
+import { CACHES, EXERCISE, EXPECTED, LOADERS, MANAGERS as MANAGERS_BY_NAME, TOOLS } from '../../scripts/smoke-installed.mjs'
 
 const PATH_WITHOUT_RUST = process.env.PATH.split(delimiter)
   .filter((dir) => !existsSync(join(dir, 'cargo')) && !existsSync(join(dir, 'rustc')))
@@ -242,14 +242,6 @@ const MANAGERS = {
     platformPackage: (dir) => readdirSync(join(dir, 'node_modules')).filter((d) => d.startsWith('stream-video-native-')),
   },
 }
-
-/** Caches and stores inside the project: cold installs, nothing from an earlier run or another registry (not counted in the size). */
-const CACHES = (dir) => ({
-  YARN_GLOBAL_FOLDER: join(dir, '.yarn-global'),
-  YARN_ENABLE_GLOBAL_CACHE: 'false',
-  BUN_INSTALL_CACHE_DIR: join(dir, '.bun-cache'),
-  npm_config_store_dir: join(dir, '.pnpm-store'),
-})
 
 /** A Yarn 4 project on the test registry: the `nodeLinker` line of docs/deploying.md, and no age gate for this brand-new release. */
 const yarnrc = (url, linker) =>
